@@ -1,0 +1,259 @@
+//! The syntax tree: what the user wrote, with a span on every node. Names are
+//! kept as written (quotes removed); meaning is given by the resolver.
+
+use crate::span::Span;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ident {
+    pub name: String,
+    /// Written in double quotes: taken verbatim, never case-converted.
+    pub quoted: bool,
+    pub span: Span,
+}
+
+/// A dotted name: `billing.Invoice`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Path {
+    pub parts: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Path {
+    pub fn last(&self) -> &Ident {
+        // A path is never empty: the grammar needs one identifier.
+        &self.parts[self.parts.len() - 1]
+    }
+
+    pub fn dotted(&self) -> String {
+        let names: Vec<&str> = self.parts.iter().map(|p| p.name.as_str()).collect();
+        names.join(".")
+    }
+}
+
+/// A fragment of SQL, as written (trimmed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Sql {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct File {
+    pub file: u32,
+    pub version: Option<(u32, Span)>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum Item {
+    Import(Import),
+    Schema(Ident),
+    Entity(Entity),
+    Mixin(Entity),
+    Enum(EnumDecl),
+    Domain(Domain),
+    View(View),
+    Sql(RawSql),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Import {
+    pub path: Path,
+    /// `None` imports every declaration of the module.
+    pub names: Option<Vec<Ident>>,
+    pub span: Span,
+}
+
+/// An entity or a mixin (the same shape: a mixin is an entity's parts).
+#[derive(Clone, Debug, Serialize)]
+pub struct Entity {
+    pub doc: Option<String>,
+    pub name: Ident,
+    pub attrs: Vec<Attribute>,
+    pub with: Vec<Path>,
+    pub members: Vec<Member>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Member {
+    pub doc: Option<String>,
+    pub kind: MemberKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum MemberKind {
+    Attributes(Vec<Attribute>),
+    Column(Column),
+    PrimaryKey {
+        name: Option<Ident>,
+        columns: Vec<Ident>,
+    },
+    Unique {
+        name: Option<Ident>,
+        elements: Vec<Sql>,
+        nulls_not_distinct: bool,
+        predicate: Option<Sql>,
+    },
+    Index {
+        name: Option<Ident>,
+        using: Option<Ident>,
+        elements: Vec<Sql>,
+        include: Vec<Ident>,
+        predicate: Option<Sql>,
+    },
+    Check {
+        name: Option<Ident>,
+        expr: Sql,
+    },
+    ForeignKey {
+        name: Option<Ident>,
+        columns: Vec<Ident>,
+        target: Path,
+        target_columns: Vec<Ident>,
+        actions: Vec<RefAction>,
+        deferrable: Option<Deferrable>,
+    },
+    Exclude {
+        name: Option<Ident>,
+        using: Option<Ident>,
+        elements: Vec<Sql>,
+        predicate: Option<Sql>,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Column {
+    pub is_override: bool,
+    pub name: Ident,
+    pub ty: ColumnType,
+    pub default: Option<Sql>,
+    pub attrs: Vec<Attribute>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum ColumnType {
+    Type(TypeRef),
+    Relation(Relation),
+}
+
+/// `numeric(12,2)`, `text[]`, `Status?`, `double precision`.
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeRef {
+    /// The name as written, with inner whitespace collapsed to one space.
+    pub name: String,
+    pub name_span: Span,
+    pub args: Vec<u32>,
+    pub array_dims: u8,
+    pub nullable: bool,
+    pub span: Span,
+}
+
+/// `-> User(id)? on delete cascade deferrable as members`
+#[derive(Clone, Debug, Serialize)]
+pub struct Relation {
+    pub target: Path,
+    pub target_columns: Vec<Ident>,
+    pub nullable: bool,
+    pub actions: Vec<RefAction>,
+    pub deferrable: Option<Deferrable>,
+    pub back_name: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RefEvent {
+    Delete,
+    Update,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Action {
+    Cascade,
+    Restrict,
+    NoAction,
+    SetNull,
+    SetDefault,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefAction {
+    pub event: RefEvent,
+    pub action: Action,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Deferrable {
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub span: Span,
+}
+
+/// `@name` or `@name(args)`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Attribute {
+    pub name: Ident,
+    pub args: Vec<AttrArg>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AttrArg {
+    pub name: Option<Ident>,
+    pub value: ArgValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum ArgValue {
+    Sql(Sql),
+    List(Vec<Sql>),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumDecl {
+    pub doc: Option<String>,
+    pub name: Ident,
+    pub attrs: Vec<Attribute>,
+    pub values: Vec<EnumValue>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumValue {
+    pub doc: Option<String>,
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Domain {
+    pub doc: Option<String>,
+    pub name: Ident,
+    pub ty: TypeRef,
+    pub default: Option<Sql>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct View {
+    pub doc: Option<String>,
+    pub materialized: bool,
+    pub name: Ident,
+    pub attrs: Vec<Attribute>,
+    pub body: Sql,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RawSql {
+    pub doc: Option<String>,
+    pub name: Ident,
+    pub attrs: Vec<Attribute>,
+    pub body: Sql,
+    pub span: Span,
+}

@@ -1,0 +1,4 @@
+//! Emitters: pure functions from a model (and its plan) to text. They never
+//! touch the file system; the CLI writes what they return.
+
+pub mod postgres;

@@ -1,0 +1,435 @@
+//! Resolution: the syntax trees of all modules become one [`Model`].
+//!
+//! Every user error is a diagnostic and resolution goes on after it, so one
+//! run reports everything. The order of work: modules and imports, then
+//! declarations and scopes, then enums and domains, entities (shells, then
+//! columns, then relations, then clauses), views and raw SQL.
+
+mod attrs;
+mod entity;
+mod expr;
+mod scalar;
+mod view;
+
+use crate::model::{Dependency, Model, QName};
+use crate::names::NameSet;
+use crate::project::{Module, Project};
+use dsl::ast::{self, Item};
+use dsl::{Diagnostic, Span};
+use std::collections::HashMap;
+
+/// Settings that come from `schemac.toml`.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The PostgreSQL schema of modules that do not say `schema ...`.
+    pub default_schema: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            default_schema: "public".to_string(),
+        }
+    }
+}
+
+/// Resolves a parsed project. The model is complete only when no error
+/// diagnostic was returned.
+pub fn resolve(project: &Project, options: &Options) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver::new(&project.modules, options);
+    r.modules_and_imports();
+    r.declarations();
+    r.scopes();
+    r.enums();
+    r.domains();
+    r.entities();
+    r.views_and_raw();
+    r.finish();
+    (r.model, r.diags)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DeclKind {
+    Entity,
+    Mixin,
+    Enum,
+    Domain,
+    View,
+    Sql,
+}
+
+impl DeclKind {
+    fn word(self) -> &'static str {
+        match self {
+            DeclKind::Entity => "entity",
+            DeclKind::Mixin => "mixin",
+            DeclKind::Enum => "enum",
+            DeclKind::Domain => "domain",
+            DeclKind::View => "view",
+            DeclKind::Sql => "sql block",
+        }
+    }
+}
+
+struct Decl<'a> {
+    module: usize,
+    kind: DeclKind,
+    name: &'a ast::Ident,
+    item: &'a Item,
+    /// Index into the model list of its kind, once resolved.
+    model_index: Option<usize>,
+}
+
+struct Resolver<'a> {
+    modules: &'a [Module],
+    options: &'a Options,
+    diags: Vec<Diagnostic>,
+    model: Model,
+    names: NameSet,
+    module_index: HashMap<&'a str, usize>,
+    /// Modules each module imports (resolved), with the import node.
+    imports: Vec<Vec<(usize, &'a ast::Import)>>,
+    module_schema: Vec<String>,
+    decls: Vec<Decl<'a>>,
+    by_name: HashMap<&'a str, usize>,
+    scopes: Vec<HashMap<&'a str, usize>>,
+    /// `@depends(...)` attributes, resolved after every declaration has
+    /// its model index.
+    pending_depends: Vec<(Owner, usize, Vec<&'a ast::Attribute>)>,
+}
+
+/// The model object an `@depends` belongs to.
+#[derive(Clone, Copy)]
+enum Owner {
+    Table(usize),
+    View(usize),
+    Raw(usize),
+}
+
+impl<'a> Resolver<'a> {
+    fn new(modules: &'a [Module], options: &'a Options) -> Self {
+        Resolver {
+            modules,
+            options,
+            diags: Vec::new(),
+            model: Model::default(),
+            names: NameSet::default(),
+            module_index: HashMap::new(),
+            imports: Vec::new(),
+            module_schema: Vec::new(),
+            decls: Vec::new(),
+            by_name: HashMap::new(),
+            scopes: Vec::new(),
+            pending_depends: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(code, message).label(span, label));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn modules_and_imports(&mut self) {
+        for (i, m) in self.modules.iter().enumerate() {
+            self.module_index.insert(m.name.as_str(), i);
+        }
+        for (i, m) in self.modules.iter().enumerate() {
+            let mut schema: Option<&ast::Ident> = None;
+            let mut list = Vec::new();
+            if let Some((v, span)) = m.ast.version {
+                if v != 1 {
+                    self.push(
+                        Diagnostic::error("schemac::version", format!("this file asks for language version {v}"))
+                            .label(span, "unknown version")
+                            .help("this schemac understands `schemac 1`"),
+                    );
+                }
+            }
+            for item in &m.ast.items {
+                match item {
+                    Item::Schema(name) => {
+                        if let Some(prev) = schema {
+                            self.push(
+                                Diagnostic::error("schemac::duplicate_schema", "a file can name one schema")
+                                    .label(name.span, "second `schema`")
+                                    .label(prev.span, "first `schema` here"),
+                            );
+                        } else {
+                            schema = Some(name);
+                        }
+                    }
+                    Item::Import(imp) => {
+                        let target = imp.path.dotted();
+                        match self.module_index.get(target.as_str()) {
+                            Some(&t) if t == i => {
+                                self.error("schemac::self_import", "a module cannot import itself", imp.path.span, "this module");
+                            }
+                            Some(&t) => list.push((t, imp)),
+                            None => {
+                                let help = if target.starts_with("std.") {
+                                    "the standard library (`schemas/`) has no such module yet".to_string()
+                                } else {
+                                    format!(
+                                        "a module is a file: `import {target}` reads `{}` relative to the project root",
+                                        crate::project::module_path(&target).display()
+                                    )
+                                };
+                                self.error("schemac::unknown_module", format!("no module `{target}`"), imp.path.span, "not found")
+                                    .help = Some(help);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.module_schema
+                .push(schema.map_or_else(|| self.options.default_schema.clone(), |s| s.name.clone()));
+            self.imports.push(list);
+        }
+        self.import_cycles();
+    }
+
+    /// Reports each import cycle once, at the import that closes it.
+    fn import_cycles(&mut self) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            Active,
+            Done,
+        }
+        let n = self.modules.len();
+        let mut mark = vec![Mark::New; n];
+        let mut found = Vec::new();
+        for start in 0..n {
+            if mark[start] != Mark::New {
+                continue;
+            }
+            // Iterative DFS: (module, next import to visit).
+            let mut stack = vec![(start, 0usize)];
+            mark[start] = Mark::Active;
+            while let Some(&mut (m, ref mut next)) = stack.last_mut() {
+                if let Some(&(t, imp)) = self.imports[m].get(*next) {
+                    *next += 1;
+                    match mark[t] {
+                        Mark::New => {
+                            mark[t] = Mark::Active;
+                            stack.push((t, 0));
+                        }
+                        Mark::Active => {
+                            let from = stack.iter().position(|(x, _)| *x == t).unwrap_or(0);
+                            let mut path: Vec<&str> =
+                                stack[from..].iter().map(|(x, _)| self.modules[*x].name.as_str()).collect();
+                            path.push(self.modules[t].name.as_str());
+                            found.push((imp.span, path.join(" → ")));
+                        }
+                        Mark::Done => {}
+                    }
+                } else {
+                    mark[m] = Mark::Done;
+                    stack.pop();
+                }
+            }
+        }
+        for (span, path) in found {
+            self.push(
+                Diagnostic::error("schemac::cyclic_import", format!("modules import each other: {path}"))
+                    .label(span, "this import closes the cycle")
+                    .help("move the shared declarations into a module both can import"),
+            );
+        }
+    }
+
+    fn declarations(&mut self) {
+        for (mi, m) in self.modules.iter().enumerate() {
+            for item in &m.ast.items {
+                let (kind, name) = match item {
+                    Item::Entity(e) => (DeclKind::Entity, &e.name),
+                    Item::Mixin(e) => (DeclKind::Mixin, &e.name),
+                    Item::Enum(e) => (DeclKind::Enum, &e.name),
+                    Item::Domain(d) => (DeclKind::Domain, &d.name),
+                    Item::View(v) => (DeclKind::View, &v.name),
+                    Item::Sql(s) => (DeclKind::Sql, &s.name),
+                    Item::Import(_) | Item::Schema(_) => continue,
+                };
+                if let Some(&prev) = self.by_name.get(name.name.as_str()) {
+                    let p = &self.decls[prev];
+                    let d = Diagnostic::error("schemac::duplicate_name", format!("`{}` is declared twice", name.name))
+                        .label(name.span, format!("this {}", kind.word()))
+                        .label(p.name.span, format!("first declared here, as {} {}", article(p.kind.word()), p.kind.word()))
+                        .help("names are unique across the project: they name generated types too");
+                    self.diags.push(d);
+                    continue;
+                }
+                self.by_name.insert(name.name.as_str(), self.decls.len());
+                self.decls.push(Decl {
+                    module: mi,
+                    kind,
+                    name,
+                    item,
+                    model_index: None,
+                });
+            }
+        }
+    }
+
+    fn scopes(&mut self) {
+        let mut scopes = vec![HashMap::new(); self.modules.len()];
+        for (i, d) in self.decls.iter().enumerate() {
+            scopes[d.module].insert(d.name.name.as_str(), i);
+        }
+        let mut extra: Vec<(usize, &str, usize)> = Vec::new();
+        for (mi, imports) in self.imports.iter().enumerate() {
+            for &(t, imp) in imports {
+                match &imp.names {
+                    None => {
+                        for (i, d) in self.decls.iter().enumerate() {
+                            if d.module == t {
+                                extra.push((mi, d.name.name.as_str(), i));
+                            }
+                        }
+                    }
+                    Some(names) => {
+                        for n in names {
+                            match self.decls.iter().position(|d| d.module == t && d.name.name == n.name) {
+                                Some(i) => extra.push((mi, n.name.as_str(), i)),
+                                None => self.diags.push(
+                                    Diagnostic::error(
+                                        "schemac::unknown_import",
+                                        format!("module `{}` declares no `{}`", self.modules[t].name, n.name),
+                                    )
+                                    .label(n.span, "not in that module"),
+                                ),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (mi, name, i) in extra {
+            scopes[mi].insert(name, i);
+        }
+        self.scopes = scopes;
+    }
+
+    /// Finds a declaration visible from `module`; reports and returns None
+    /// when there is none. `want` filters the kinds that fit here.
+    fn lookup(&mut self, module: usize, path: &ast::Path, want: &[DeclKind], what: &str) -> Option<usize> {
+        let name = path.last();
+        let found = if path.parts.len() > 1 {
+            let prefix: Vec<&str> = path.parts[..path.parts.len() - 1].iter().map(|p| p.name.as_str()).collect();
+            let prefix = prefix.join(".");
+            let visible = self.module_index.get(prefix.as_str()).copied().filter(|&m| {
+                m == module || self.imports[module].iter().any(|(t, _)| *t == m)
+            });
+            visible.and_then(|m| self.decls.iter().position(|d| d.module == m && d.name.name == name.name))
+        } else {
+            self.scopes[module].get(name.name.as_str()).copied()
+        };
+        match found {
+            Some(i) if want.contains(&self.decls[i].kind) => Some(i),
+            Some(i) => {
+                let kind = self.decls[i].kind.word();
+                let span = self.decls[i].name.span;
+                self.push(
+                    Diagnostic::error("schemac::wrong_kind", format!("`{}` is {} {kind}, not {what}", name.name, article(kind)))
+                        .label(path.span, format!("expected {what}"))
+                        .label(span, "declared here"),
+                );
+                None
+            }
+            None => {
+                let mut d = Diagnostic::error("schemac::unknown_name", format!("unknown {what} `{}`", path.dotted()))
+                    .label(path.span, "not declared or imported");
+                if let Some(&g) = self.by_name.get(name.name.as_str()) {
+                    let m = &self.modules[self.decls[g].module].name;
+                    d = d.help(format!("`{}` is declared in module `{m}`: add `import {m}` at the top of this file", name.name));
+                } else {
+                    let candidates: Vec<&str> = self.scopes[module]
+                        .iter()
+                        .filter(|(_, &i)| want.contains(&self.decls[i].kind))
+                        .map(|(n, _)| *n)
+                        .collect();
+                    if let Some(s) = suggest(&name.name, candidates) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                }
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn schema_of(&self, module: usize, attrs: &[ast::Attribute]) -> String {
+        attrs
+            .iter()
+            .find(|a| a.name.name == "schema")
+            .and_then(|a| attrs::single_name(a))
+            .unwrap_or_else(|| self.module_schema[module].clone())
+    }
+
+    fn qname_taken(&mut self, q: &QName, span: Span, what: &str) {
+        if !self.names.claim(&q.schema, &q.name) {
+            self.push(
+                Diagnostic::error("schemac::duplicate_sql_name", format!("two objects are named `{q}` in SQL"))
+                    .label(span, format!("this {what}"))
+                    .help("give one of them another name with `@table(...)` or `@type(...)`"),
+            );
+        }
+    }
+
+    fn dependency(&self, decl: usize) -> Option<Dependency> {
+        let d = &self.decls[decl];
+        let i = d.model_index?;
+        Some(match d.kind {
+            DeclKind::Entity => Dependency::Table(i),
+            DeclKind::Enum => Dependency::Enum(i),
+            DeclKind::Domain => Dependency::Domain(i),
+            DeclKind::View => Dependency::View(i),
+            DeclKind::Sql => Dependency::Raw(i),
+            DeclKind::Mixin => return None,
+        })
+    }
+
+    fn finish(&mut self) {
+        let mut schemas: Vec<String> = self
+            .model
+            .tables
+            .iter()
+            .map(|t| &t.sql.schema)
+            .chain(self.model.enums.iter().map(|e| &e.sql.schema))
+            .chain(self.model.domains.iter().map(|d| &d.sql.schema))
+            .chain(self.model.views.iter().map(|v| &v.sql.schema))
+            .filter(|s| s.as_str() != "public")
+            .cloned()
+            .collect();
+        schemas.sort();
+        schemas.dedup();
+        self.model.schemas = schemas;
+        self.model.extensions.sort();
+        self.model.extensions.dedup();
+        dsl::diagnostic::sort(&mut self.diags);
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The closest candidate by edit distance, if close enough to be a typo.
+fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,235 @@
+//! SQL fragments are parsed with sqlparser: a typo in a check or a view is
+//! reported at build time with its span, not by PostgreSQL at deploy time,
+//! and the names a fragment mentions become resolvable references.
+
+use sqlparser::ast::{visit_expressions, visit_relations, Expr, Query, Statement, Visit, Visitor};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
+use std::ops::ControlFlow;
+
+/// An identifier an expression mentions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRef {
+    /// The name as PostgreSQL sees it: unquoted names fold ASCII letters to lower case.
+    pub name: String,
+    pub quoted: bool,
+    /// Byte offset of the name inside the fragment.
+    pub offset: usize,
+}
+
+/// A parse failure with the byte offset inside the fragment, when known.
+#[derive(Debug, Clone)]
+pub struct SqlError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+fn error(e: ParserError, text: &str) -> SqlError {
+    let raw = e.to_string();
+    let message = raw
+        .trim_start_matches("sql parser error: ")
+        .split(" at Line: ")
+        .next()
+        .unwrap_or(&raw)
+        .to_string();
+    // sqlparser reports "... at Line: L, Column: C"; turn that into an offset.
+    let offset = raw.rsplit_once(" at Line: ").and_then(|(_, pos)| {
+        let (line, col) = pos.split_once(", Column: ")?;
+        let line: usize = line.trim().parse().ok()?;
+        let col: usize = col.trim().parse().ok()?;
+        offset_of(text, line, col)
+    });
+    SqlError { message, offset }
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let line_text = text.get(start..)?.split('\n').next()?;
+    let within: usize = line_text.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+    Some(start + within)
+}
+
+fn location_offset(text: &str, loc: sqlparser::tokenizer::Location) -> usize {
+    offset_of(text, loc.line as usize, loc.column as usize).unwrap_or(0)
+}
+
+/// Parses one expression; the whole fragment must be consumed.
+pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(text)
+        .map_err(|e| error(e, text))?;
+    let expr = parser.parse_expr().map_err(|e| error(e, text))?;
+    let next = parser.peek_token();
+    if next.token != Token::EOF {
+        return Err(SqlError {
+            message: format!("unexpected `{}` after the expression", next.token),
+            offset: Some(location_offset(text, next.span.start)),
+        });
+    }
+    Ok(expr)
+}
+
+/// The names an expression mentions: columns, in order of appearance.
+pub fn names_in(expr: &Expr, text: &str) -> Vec<NameRef> {
+    let mut out = Vec::new();
+    let _ = visit_expressions(expr, |e| {
+        let ident = match e {
+            Expr::Identifier(i) => Some(i),
+            // `t.col`: the column is the last part.
+            Expr::CompoundIdentifier(parts) => parts.last(),
+            _ => None,
+        };
+        if let Some(i) = ident {
+            let quoted = i.quote_style.is_some();
+            out.push(NameRef {
+                name: if quoted {
+                    i.value.clone()
+                } else {
+                    i.value.to_ascii_lowercase()
+                },
+                quoted,
+                offset: location_offset(text, i.span.start),
+            });
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    out
+}
+
+/// SQL words sqlparser may read as identifiers that are really values.
+pub fn is_sql_value_word(name: &str) -> bool {
+    matches!(
+        name,
+        "current_date"
+            | "current_time"
+            | "current_timestamp"
+            | "localtime"
+            | "localtimestamp"
+            | "current_user"
+            | "session_user"
+            | "current_role"
+            | "current_catalog"
+            | "current_schema"
+            | "user"
+            | "true"
+            | "false"
+            | "null"
+            | "default"
+    )
+}
+
+/// A relation a query reads from: `[schema.]name`, folded like PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationRef {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// Parses a view body: exactly one query. Returns the relations it reads,
+/// CTE names excluded.
+pub fn parse_query(text: &str) -> Result<Vec<RelationRef>, SqlError> {
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, text).map_err(|e| error(e, text))?;
+    let query = match statements.as_slice() {
+        [Statement::Query(_)] => &statements,
+        [] => {
+            return Err(SqlError {
+                message: "the view body is empty".into(),
+                offset: None,
+            })
+        }
+        _ => {
+            return Err(SqlError {
+                message: "a view body must be exactly one query (`select ...`)".into(),
+                offset: None,
+            })
+        }
+    };
+    let mut ctes = CteNames::default();
+    let _ = query.visit(&mut ctes);
+    let mut out: Vec<RelationRef> = Vec::new();
+    let _ = visit_relations(query, |name| {
+        let parts: Vec<String> = name
+            .0
+            .iter()
+            .filter_map(|p| p.as_ident())
+            .map(|i| {
+                if i.quote_style.is_some() {
+                    i.value.clone()
+                } else {
+                    i.value.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        let rel = match parts.as_slice() {
+            [name] => RelationRef {
+                schema: None,
+                name: name.clone(),
+            },
+            [.., schema, name] => RelationRef {
+                schema: Some(schema.clone()),
+                name: name.clone(),
+            },
+            [] => return ControlFlow::<()>::Continue(()),
+        };
+        let is_cte = rel.schema.is_none() && ctes.0.contains(&rel.name);
+        if !is_cte && !out.contains(&rel) {
+            out.push(rel);
+        }
+        ControlFlow::Continue(())
+    });
+    Ok(out)
+}
+
+#[derive(Default)]
+struct CteNames(Vec<String>);
+
+impl Visitor for CteNames {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        if let Some(with) = &query.with {
+            for cte in &with.cte_tables {
+                self.0.push(cte.alias.name.value.to_ascii_lowercase());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_and_names() {
+        let text = "deleted_at is null or deleted_at >= \"Created\"";
+        let e = parse_expr(text).unwrap();
+        let names: Vec<_> = names_in(&e, text).into_iter().map(|n| (n.name, n.offset)).collect();
+        assert_eq!(
+            names,
+            vec![("deleted_at".into(), 0), ("deleted_at".into(), 22), ("Created".into(), 36)]
+        );
+        let err = parse_expr("a >").unwrap_err();
+        assert!(!err.message.is_empty());
+        assert!(parse_expr("a b").is_err());
+    }
+
+    #[test]
+    fn view_relations() {
+        let rels = parse_query(
+            "with recent as (select * from auth.users) select * from recent join roles on true",
+        )
+        .unwrap();
+        assert_eq!(
+            rels,
+            vec![
+                RelationRef { schema: Some("auth".into()), name: "users".into() },
+                RelationRef { schema: None, name: "roles".into() }
+            ]
+        );
+        assert!(parse_query("select from where").is_err());
+        assert!(parse_query("select 1; select 2").is_err());
+    }
+}

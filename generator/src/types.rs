@@ -1,0 +1,134 @@
+//! PostgreSQL's built-in types as the language accepts them: aliases map to
+//! one canonical spelling, and each type says how many modifiers it takes.
+
+pub struct Builtin {
+    pub name: &'static str,
+    /// Largest number of modifiers, as in `numeric(12,2)` (2).
+    pub max_args: usize,
+    pub family: Family,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Integer,
+    Numeric,
+    Float,
+    Text,
+    Boolean,
+    Uuid,
+    Temporal,
+    Json,
+    Other,
+}
+
+const fn b(name: &'static str, max_args: usize, family: Family) -> Builtin {
+    Builtin {
+        name,
+        max_args,
+        family,
+    }
+}
+
+const BUILTINS: &[Builtin] = &[
+    b("smallint", 0, Family::Integer),
+    b("integer", 0, Family::Integer),
+    b("bigint", 0, Family::Integer),
+    b("smallserial", 0, Family::Integer),
+    b("serial", 0, Family::Integer),
+    b("bigserial", 0, Family::Integer),
+    b("numeric", 2, Family::Numeric),
+    b("real", 0, Family::Float),
+    b("double precision", 0, Family::Float),
+    b("money", 0, Family::Numeric),
+    b("text", 0, Family::Text),
+    b("varchar", 1, Family::Text),
+    b("char", 1, Family::Text),
+    b("citext", 0, Family::Text),
+    b("boolean", 0, Family::Boolean),
+    b("uuid", 0, Family::Uuid),
+    b("date", 0, Family::Temporal),
+    b("time", 1, Family::Temporal),
+    b("timetz", 1, Family::Temporal),
+    b("timestamp", 1, Family::Temporal),
+    b("timestamptz", 1, Family::Temporal),
+    b("interval", 1, Family::Temporal),
+    b("jsonb", 0, Family::Json),
+    b("json", 0, Family::Json),
+    b("bytea", 0, Family::Other),
+    b("inet", 0, Family::Other),
+    b("cidr", 0, Family::Other),
+    b("macaddr", 0, Family::Other),
+    b("macaddr8", 0, Family::Other),
+    b("tsvector", 0, Family::Other),
+    b("tsquery", 0, Family::Other),
+    b("xml", 0, Family::Other),
+    b("bit", 1, Family::Other),
+    b("varbit", 1, Family::Other),
+    b("point", 0, Family::Other),
+    b("line", 0, Family::Other),
+    b("box", 0, Family::Other),
+    b("polygon", 0, Family::Other),
+    b("circle", 0, Family::Other),
+    b("int4range", 0, Family::Other),
+    b("int8range", 0, Family::Other),
+    b("numrange", 0, Family::Other),
+    b("tsrange", 0, Family::Other),
+    b("tstzrange", 0, Family::Other),
+    b("daterange", 0, Family::Other),
+    b("oid", 0, Family::Other),
+];
+
+const ALIASES: &[(&str, &str)] = &[
+    ("int", "integer"),
+    ("int4", "integer"),
+    ("int2", "smallint"),
+    ("int8", "bigint"),
+    ("serial4", "serial"),
+    ("serial8", "bigserial"),
+    ("serial2", "smallserial"),
+    ("decimal", "numeric"),
+    ("float4", "real"),
+    ("float8", "double precision"),
+    ("float", "double precision"),
+    ("bool", "boolean"),
+    ("character varying", "varchar"),
+    ("character", "char"),
+    ("bit varying", "varbit"),
+    ("timestamp with time zone", "timestamptz"),
+    ("timestamp without time zone", "timestamp"),
+    ("time with time zone", "timetz"),
+    ("time without time zone", "time"),
+];
+
+/// Extensions that provide a type.
+pub fn extension_for(name: &str) -> Option<&'static str> {
+    (name == "citext").then_some("citext")
+}
+
+/// Looks a type name up, case-insensitively, through the aliases.
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    let lower = name.to_ascii_lowercase();
+    let canonical = ALIASES
+        .iter()
+        .find(|(a, _)| *a == lower)
+        .map_or(lower.as_str(), |(_, c)| c);
+    BUILTINS.iter().find(|b| b.name == canonical)
+}
+
+/// The serial pseudo-types: what a column referencing one must be.
+pub fn serial_storage(name: &str) -> Option<&'static str> {
+    match name {
+        "smallserial" => Some("smallint"),
+        "serial" => Some("integer"),
+        "bigserial" => Some("bigint"),
+        _ => None,
+    }
+}
+
+/// Names the resolver can suggest for an unknown type.
+pub fn all_names() -> impl Iterator<Item = &'static str> {
+    BUILTINS
+        .iter()
+        .map(|b| b.name)
+        .chain(ALIASES.iter().map(|(a, _)| *a))
+}

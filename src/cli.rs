@@ -1,0 +1,58 @@
+//! Arguments, as clap reads them.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "schemac", version, about = "A schema compiler for PostgreSQL", long_about = None)]
+pub struct Cli {
+    /// When to color diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile a schema and write the PostgreSQL DDL (and other outputs).
+    ///
+    /// Writes DIR/schema.sql, a complete DDL script that applies as is to an
+    /// empty database, in one transaction.
+    Build {
+        /// A `.schema` file, or a project directory with `schemac.toml`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output directory [default: `build/` beside the schema, or the
+        /// project's `[build] out`].
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// What to write: `sql` (schema.sql), `model` (model.json, the
+        /// resolved model for other tools).
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "sql")]
+        emit: Vec<Emit>,
+        /// Overwrite output files that schemac did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Parse, resolve and order a schema without writing anything.
+    Check {
+        /// A `.schema` file, or a project directory with `schemac.toml`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    Sql,
+    Model,
+}

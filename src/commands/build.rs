@@ -1,0 +1,38 @@
+//! `schemac build`: compile and write the outputs.
+
+use crate::cli::Emit;
+use crate::{output, report, OK, USAGE_OR_IO};
+use std::path::{Path, PathBuf};
+
+pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 {
+    let loaded = match super::load(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let out = out.unwrap_or(loaded.default_out);
+    let compiled = &loaded.compiled;
+    let mut written = Vec::new();
+    for kind in emit {
+        let (name, text) = match kind {
+            Emit::Sql => ("schema.sql", generator::emit::postgres::emit(&compiled.model, &compiled.plan)),
+            Emit::Model => ("model.json", model_json(&compiled.model)),
+        };
+        if let Err(e) = output::write(&out, name, &text, force) {
+            report::fatal(e);
+            return USAGE_OR_IO;
+        }
+        written.push(out.join(name).display().to_string());
+    }
+    eprintln!("schemac: wrote {}", written.join(", "));
+    OK
+}
+
+fn model_json(model: &generator::Model) -> String {
+    let json = serde_json::json!({
+        "generator": output::MARK,
+        "model": model,
+    });
+    let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,73 @@
+//! One file per command; `run` is the registry.
+
+mod build;
+mod check;
+
+use crate::cli::{Cli, Command};
+use crate::{config, report, SCHEMA_ERRORS, USAGE_OR_IO};
+use generator::{Compiled, Options, Project};
+use std::path::{Path, PathBuf};
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build { path, out, emit, force } => build::run(&path, out, &emit, force),
+        Command::Check { path } => check::run(&path),
+    }
+}
+
+/// A loaded and compiled project, or the exit code to stop with.
+pub struct Loaded {
+    pub project: Project,
+    pub compiled: Compiled,
+    pub config: config::Config,
+    /// Where outputs go when `--out` is not given.
+    pub default_out: PathBuf,
+}
+
+/// Loads, compiles and reports. Diagnostics are printed here.
+pub fn load(path: &Path) -> Result<Loaded, u8> {
+    let config = match config::load(path) {
+        Ok(c) => c,
+        Err(e) => {
+            report::fatal(e);
+            return Err(USAGE_OR_IO);
+        }
+    };
+    if path.is_dir() && config.is_none() {
+        report::fatal(format!(
+            "{} is a directory without {}; give a .schema file, or add a {} (it may be empty)",
+            path.display(),
+            generator::project::CONFIG_FILE,
+            generator::project::CONFIG_FILE
+        ));
+        return Err(USAGE_OR_IO);
+    }
+    let config = config.unwrap_or_default();
+    let project = match Project::load(path) {
+        Ok(p) => p,
+        Err(e) => {
+            report::fatal(e);
+            return Err(USAGE_OR_IO);
+        }
+    };
+    if project.modules.is_empty() && project.diagnostics.is_empty() {
+        report::fatal(format!("no .schema files in {}", path.display()));
+        return Err(USAGE_OR_IO);
+    }
+    let mut options = Options::default();
+    if let Some(s) = &config.project.default_schema {
+        options.default_schema = s.clone();
+    }
+    let base = if path.is_dir() { path.to_path_buf() } else { project.root.clone() };
+    let default_out = base.join(config.build.out.clone().unwrap_or_else(|| PathBuf::from("build")));
+    match generator::compile(&project, &options) {
+        Ok(compiled) => {
+            report::print(&compiled.warnings, &project.sources);
+            Ok(Loaded { project, compiled, config, default_out })
+        }
+        Err(diags) => {
+            report::print(&diags, &project.sources);
+            Err(SCHEMA_ERRORS)
+        }
+    }
+}
