@@ -41,5 +41,7 @@ pub fn load(dir: &Path) -> Result<Option<Config>, String> {
         return Ok(None);
     }
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    toml::from_str(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }

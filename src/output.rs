@@ -12,7 +12,8 @@ pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), 
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(name);
     if !force && path.exists() {
-        let head = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let head =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let head = String::from_utf8_lossy(&head[..head.len().min(200)]).into_owned();
         if !head.contains(MARK) {
             return Err(format!(
@@ -21,10 +22,12 @@ pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), 
             ));
         }
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(contents.as_bytes())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    tmp.persist(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    tmp.persist(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(())
 }

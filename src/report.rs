@@ -27,7 +27,10 @@ pub fn print(diagnostics: &[Diagnostic], sources: &SourceMap) -> usize {
         let report = miette::Report::new(Rendered::new(d, sources));
         eprintln!("{report:?}");
     }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     if errors + warnings > 0 {
         eprintln!("{}", summary(errors, warnings));

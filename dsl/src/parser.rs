@@ -34,7 +34,10 @@ pub fn parse(text: &str, file: u32) -> Parsed {
     if let Some(at) = too_deep(text) {
         p.diagnostics.push(
             Diagnostic::error("schemac::too_deep", "brackets nested too deeply")
-                .label(Span::new(file, at, at + 1), format!("more than {MAX_NESTING} levels deep here"))
+                .label(
+                    Span::new(file, at, at + 1),
+                    format!("more than {MAX_NESTING} levels deep here"),
+                )
                 .help("split the expression; schemac refuses deeper nesting to stay fast and safe"),
         );
         return Parsed {
@@ -94,8 +97,10 @@ fn pest_error(e: &pest::error::Error<Rule>, file: u32, offset: usize) -> Diagnos
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error("schemac::syntax", format!("syntax error: {what}"))
-        .label(Span::new(file, offset + start, offset + end.max(start + 1)), what)
+    Diagnostic::error("schemac::syntax", format!("syntax error: {what}")).label(
+        Span::new(file, offset + start, offset + end.max(start + 1)),
+        what,
+    )
 }
 
 /// Words for the rules a user may see in an "expected ..." list.
@@ -105,7 +110,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::type_ref | Rule::type_name => "a type",
         Rule::relation => "`->` and a target entity",
         Rule::attribute => "an attribute (`@...`)",
-        Rule::with_clause => "`with`",
+        Rule::with_clause | Rule::kw_with => "`with`",
         Rule::default => "`=` and a default",
         Rule::int => "a number",
         Rule::string => "a string",
@@ -143,7 +148,9 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::kw_sql
         | Rule::kw_materialized
         | Rule::kw_import
-        | Rule::kw_schema => "a declaration (entity, mixin, enum, domain, view, sql, import, schema)",
+        | Rule::kw_schema => {
+            "a declaration (entity, mixin, enum, domain, view, sql, import, schema)"
+        }
         Rule::member_alone
         | Rule::member
         | Rule::column
@@ -164,8 +171,11 @@ struct Walker {
 }
 
 impl Walker {
+    /// The pair's span without trailing blanks (pest counts implicit
+    /// whitespace before a failed repetition into the pair).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        Span::from_pest(self.file, pair.as_span())
+        let start = pair.as_span().start();
+        Span::new(self.file, start, start + pair.as_str().trim_end().len())
     }
 
     fn file_items(&mut self, root: Pair<'_, Rule>, ast: &mut File) {
@@ -201,7 +211,10 @@ impl Walker {
         let text = pair.as_str();
         let start = pair.as_span().start();
         let span = self.span(&pair);
-        if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with("///")) {
+        if text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with("///"))
+        {
             self.diagnostics.push(
                 Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
                     .label(span, "no declaration follows this `///`")
@@ -243,7 +256,11 @@ impl Walker {
     fn path(&self, pair: Pair<'_, Rule>) -> Path {
         let span = self.span(&pair);
         Path {
-            parts: pair.into_inner().filter(is_ident).map(|p| self.ident(p)).collect(),
+            parts: pair
+                .into_inner()
+                .filter(is_ident)
+                .map(|p| self.ident(p))
+                .collect(),
             span,
         }
     }
@@ -259,11 +276,23 @@ impl Walker {
         }
     }
 
-    /// The text inside a `sql_group`/`sql_body` pair (its only inner pair).
+    /// The text inside a `sql_group`/`sql_body` pair (its only inner pair),
+    /// from the start of its first non-blank line, so the first line keeps
+    /// its indentation like the others.
     fn inner_sql(&self, pair: Pair<'_, Rule>) -> Sql {
         let span = pair.as_span();
         match pair.into_inner().next() {
-            Some(inner) => self.sql(inner),
+            Some(inner) => {
+                let raw = inner.as_str();
+                let first = raw.len() - raw.trim_start().len();
+                let line_start = raw[..first].rfind('\n').map_or(0, |i| i + 1);
+                let text = raw[line_start..].trim_end();
+                let start = inner.as_span().start() + line_start;
+                Sql {
+                    text: text.to_string(),
+                    span: Span::new(self.file, start, start + text.len()),
+                }
+            }
             None => Sql {
                 text: String::new(),
                 span: Span::new(self.file, span.start(), span.end()),
@@ -279,7 +308,12 @@ impl Walker {
             match p.as_rule() {
                 Rule::path => path = Some(self.path(p)),
                 Rule::import_list => {
-                    names = Some(p.into_inner().filter(is_ident).map(|i| self.ident(i)).collect())
+                    names = Some(
+                        p.into_inner()
+                            .filter(is_ident)
+                            .map(|i| self.ident(i))
+                            .collect(),
+                    )
                 }
                 _ => {}
             }
@@ -339,9 +373,11 @@ impl Walker {
             match p.as_rule() {
                 r if is_ident_rule(r) => entity.name = self.ident(p),
                 Rule::attribute => entity.attrs.push(self.attribute(p)),
-                Rule::with_clause => entity
-                    .with
-                    .extend(p.into_inner().filter(|p| p.as_rule() == Rule::path).map(|p| self.path(p))),
+                Rule::with_clause => entity.with.extend(
+                    p.into_inner()
+                        .filter(|p| p.as_rule() == Rule::path)
+                        .map(|p| self.path(p)),
+                ),
                 Rule::member => {
                     if let Some(m) = self.member(p) {
                         entity.members.push(m);
@@ -358,7 +394,9 @@ impl Walker {
         let span = self.span(&pair);
         let inner = pair.into_inner().find(|p| p.as_rule() != Rule::doc)?;
         let kind = match inner.as_rule() {
-            Rule::attr_line => MemberKind::Attributes(inner.into_inner().map(|a| self.attribute(a)).collect()),
+            Rule::attr_line => {
+                MemberKind::Attributes(inner.into_inner().map(|a| self.attribute(a)).collect())
+            }
             Rule::column => MemberKind::Column(self.column(inner)),
             Rule::primary_key => {
                 let mut name = None;
@@ -373,7 +411,8 @@ impl Walker {
                 MemberKind::PrimaryKey { name, columns }
             }
             Rule::unique => {
-                let (mut name, mut elements, mut nnd, mut predicate) = (None, Vec::new(), false, None);
+                let (mut name, mut elements, mut nnd, mut predicate) =
+                    (None, Vec::new(), false, None);
                 for p in inner.into_inner() {
                     match p.as_rule() {
                         Rule::clause_name => name = self.first_ident(p),
@@ -440,8 +479,14 @@ impl Walker {
                 MemberKind::Check { name, expr: expr? }
             }
             Rule::foreign_key => {
-                let (mut name, mut columns, mut target, mut target_columns, mut actions, mut deferrable) =
-                    (None, Vec::new(), None, Vec::new(), Vec::new(), None);
+                let (
+                    mut name,
+                    mut columns,
+                    mut target,
+                    mut target_columns,
+                    mut actions,
+                    mut deferrable,
+                ) = (None, Vec::new(), None, Vec::new(), Vec::new(), None);
                 for p in inner.into_inner() {
                     match p.as_rule() {
                         Rule::clause_name => name = self.first_ident(p),
@@ -487,7 +532,11 @@ impl Walker {
         // Known mistakes get their own words (lessons from Prisma's LEGACY_COLON).
         let help = if trimmed.ends_with(';') {
             "members end at the end of the line; remove the `;`"
-        } else if trimmed.split_whitespace().nth(0).is_some_and(|w| w.ends_with(':')) {
+        } else if trimmed
+            .split_whitespace()
+            .nth(0)
+            .is_some_and(|w| w.ends_with(':'))
+        {
             "write `name type`, without a colon: `email text`"
         } else if trimmed.to_ascii_lowercase().contains("not null") {
             "columns are NOT NULL unless their type ends in `?`: drop `not null`"
@@ -502,7 +551,10 @@ impl Walker {
     }
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        pair.into_inner().filter(is_ident).map(|p| self.ident(p)).collect()
+        pair.into_inner()
+            .filter(is_ident)
+            .map(|p| self.ident(p))
+            .collect()
     }
 
     fn elements(&self, pair: Pair<'_, Rule>) -> Vec<Sql> {
@@ -513,11 +565,14 @@ impl Walker {
     }
 
     fn where_clause(&self, pair: Pair<'_, Rule>) -> Option<Sql> {
-        pair.into_inner().find(|p| p.as_rule() == Rule::sql_run).map(|p| self.sql(p))
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::sql_run)
+            .map(|p| self.sql(p))
     }
 
     fn column(&mut self, pair: Pair<'_, Rule>) -> Column {
         let span = self.span(&pair);
+        let mut late = Vec::new();
         let mut column = Column {
             is_override: false,
             name: Ident {
@@ -544,7 +599,25 @@ impl Walker {
                 Rule::relation => column.ty = ColumnType::Relation(self.relation(p)),
                 Rule::default => column.default = p.into_inner().next().map(|s| self.sql(s)),
                 Rule::attribute => column.attrs.push(self.attribute(p)),
+                Rule::back_name | Rule::ref_action | Rule::deferrable => late.push(p),
                 _ => {}
+            }
+        }
+        // Relation parts written after attributes belong to the relation.
+        for p in late {
+            let span = self.span(&p);
+            let ColumnType::Relation(rel) = &mut column.ty else {
+                self.diagnostics.push(
+                    Diagnostic::error("schemac::not_a_relation", "only a relation (`-> Entity`) takes this")
+                        .label(span, "this column has a type, not a relation")
+                        .help("`on delete`, `on update`, `deferrable` and `as` describe a foreign key: write `name -> Entity on delete ...`"),
+                );
+                continue;
+            };
+            match p.as_rule() {
+                Rule::back_name => rel.back_name = self.first_ident(p),
+                Rule::ref_action => rel.actions.push(self.ref_action(p)),
+                _ => rel.deferrable = Some(self.deferrable(p)),
             }
         }
         column
@@ -571,6 +644,11 @@ impl Walker {
                         .into_inner()
                         .map(|n| n.as_str().parse().unwrap_or(u32::MAX))
                         .collect()
+                }
+                Rule::tz_suffix => {
+                    ty.name.push(' ');
+                    ty.name
+                        .push_str(&p.as_str().split_whitespace().collect::<Vec<_>>().join(" "));
                 }
                 Rule::array_dim => ty.array_dims = ty.array_dims.saturating_add(1),
                 Rule::nullable => ty.nullable = true,
@@ -634,7 +712,11 @@ impl Walker {
                 _ => {}
             }
         }
-        RefAction { event, action, span }
+        RefAction {
+            event,
+            action,
+            span,
+        }
     }
 
     fn deferrable(&self, pair: Pair<'_, Rule>) -> Deferrable {

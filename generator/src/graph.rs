@@ -105,7 +105,10 @@ impl Graph {
         }
         for (i, t) in model.tables.iter().enumerate() {
             for (f, fk) in t.foreign_keys.iter().enumerate() {
-                let Some(target) = model.tables.iter().position(|x| x.sql == fk.target_table) else { continue };
+                let Some(target) = model.tables.iter().position(|x| x.sql == fk.target_table)
+                else {
+                    continue;
+                };
                 if g.deferred.contains(&(i, f)) {
                     let n = Node::ForeignKey(i, f);
                     g.edge(Node::Table(i), n);
@@ -148,7 +151,10 @@ impl Graph {
         let key = |n: Node| (n.rank(), sort_name(model, n), n);
         let mut indegree: HashMap<NodeIndex, usize> = HashMap::new();
         for i in self.graph.node_indices() {
-            indegree.insert(i, self.graph.neighbors_directed(i, petgraph::Incoming).count());
+            indegree.insert(
+                i,
+                self.graph.neighbors_directed(i, petgraph::Incoming).count(),
+            );
         }
         let mut ready: BinaryHeap<Reverse<(u8, String, Node, NodeIndex)>> = BinaryHeap::new();
         for (&i, &d) in &indegree {
@@ -186,10 +192,16 @@ impl Graph {
             .into_iter()
             .find(|c| c.len() > 1 && c.iter().all(|i| !done.contains(&self.graph[*i])))
             .unwrap_or_default();
-        let mut names: Vec<String> = cycle.iter().map(|i| describe(model, self.graph[*i])).collect();
+        let mut names: Vec<String> = cycle
+            .iter()
+            .map(|i| describe(model, self.graph[*i]))
+            .collect();
         names.sort();
-        let mut d = Diagnostic::error("schemac::dependency_cycle", format!("these objects depend on each other: {}", names.join(", ")))
-            .help("break the cycle: views and sql blocks cannot depend on each other in a circle");
+        let mut d = Diagnostic::error(
+            "schemac::dependency_cycle",
+            format!("these objects depend on each other: {}", names.join(", ")),
+        )
+        .help("break the cycle: views and sql blocks cannot depend on each other in a circle");
         if let Some(first) = cycle.first() {
             d = d.label(span_of(model, self.graph[*first]), "part of the cycle");
         }
@@ -235,8 +247,16 @@ fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
 fn type_dependency(model: &Model, base: &TypeBase) -> Option<Node> {
     match base {
         TypeBase::Builtin { .. } => None,
-        TypeBase::Enum { sql, .. } => model.enums.iter().position(|e| &e.sql == sql).map(Node::Enum),
-        TypeBase::Domain { sql, .. } => model.domains.iter().position(|d| &d.sql == sql).map(Node::Domain),
+        TypeBase::Enum { sql, .. } => model
+            .enums
+            .iter()
+            .position(|e| &e.sql == sql)
+            .map(Node::Enum),
+        TypeBase::Domain { sql, .. } => model
+            .domains
+            .iter()
+            .position(|d| &d.sql == sql)
+            .map(Node::Domain),
     }
 }
 
@@ -246,7 +266,10 @@ fn sort_name(model: &Model, n: Node) -> String {
         Node::Domain(i) => model.domains[i].sql.to_string(),
         Node::Raw(i) => model.raw[i].name.clone(),
         Node::Table(i) => model.tables[i].sql.to_string(),
-        Node::ForeignKey(t, f) => format!("{}.{}", model.tables[t].sql, model.tables[t].foreign_keys[f].name),
+        Node::ForeignKey(t, f) => format!(
+            "{}.{}",
+            model.tables[t].sql, model.tables[t].foreign_keys[f].name
+        ),
         Node::View(i) => model.views[i].sql.to_string(),
     }
 }

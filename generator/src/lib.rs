@@ -4,7 +4,7 @@
 pub mod emit;
 pub mod graph;
 pub mod model;
-mod names;
+pub(crate) mod names;
 pub mod pgcluster;
 pub mod project;
 pub mod resolve;

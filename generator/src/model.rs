@@ -200,7 +200,11 @@ impl Unique {
     /// Plain columns and no predicate: a table constraint. Otherwise
     /// PostgreSQL needs a unique index.
     pub fn is_constraint(&self) -> bool {
-        self.predicate.is_none() && self.elements.iter().all(|e| matches!(e, IndexElement::Column { options, .. } if options.is_empty()))
+        self.predicate.is_none()
+            && self
+                .elements
+                .iter()
+                .all(|e| matches!(e, IndexElement::Column { options, .. } if options.is_empty()))
     }
 }
 

@@ -50,8 +50,21 @@ fn plural(word: &str) -> String {
         ("quiz", "quizzes"),
     ];
     const UNCOUNTABLE: &[&str] = &[
-        "data", "metadata", "information", "equipment", "news", "series", "species", "feedback",
-        "media", "sheep", "fish", "deer", "staff", "software", "settings",
+        "data",
+        "metadata",
+        "information",
+        "equipment",
+        "news",
+        "series",
+        "species",
+        "feedback",
+        "media",
+        "sheep",
+        "fish",
+        "deer",
+        "staff",
+        "software",
+        "settings",
     ];
     if word.is_empty() || UNCOUNTABLE.contains(&word) {
         return word.to_string();
@@ -67,7 +80,10 @@ fn plural(word: &str) -> String {
             .is_some_and(|c| "aeiou".contains(c));
     if consonant_y {
         format!("{}ies", &word[..word.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
         format!("{word}es")
     } else {
         format!("{word}s")
@@ -107,7 +123,7 @@ impl NameSet {
         let mut base = prefix.to_string();
         for p in parts {
             base.push('_');
-            base.push_str(p);
+            base.push_str(&plain(p));
         }
         let base = fit(base);
         let mut name = base.clone();
@@ -117,6 +133,25 @@ impl NameSet {
             n += 1;
         }
         name
+    }
+}
+
+/// A name part as lower-case letters, digits and underscores, so that
+/// generated names never need quoting even when the columns do.
+fn plain(part: &str) -> String {
+    let mut out = String::with_capacity(part.len());
+    for c in part.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let trimmed = out.trim_matches('_');
+    if trimmed.is_empty() {
+        "x".to_string()
+    } else {
+        trimmed.to_string()
     }
 }
 

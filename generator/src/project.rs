@@ -53,7 +53,11 @@ impl Project {
             diagnostics: Vec::new(),
         };
         for (path, text) in files {
-            project.add(path.as_ref(), module_name(Path::new(path.as_ref())), text.as_ref());
+            project.add(
+                path.as_ref(),
+                module_name(Path::new(path.as_ref())),
+                text.as_ref(),
+            );
         }
         project
     }

@@ -44,9 +44,17 @@ fn error(e: ParserError, text: &str) -> SqlError {
 }
 
 fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
-    let start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
     let line_text = text.get(start..)?.split('\n').next()?;
-    let within: usize = line_text.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+    let within: usize = line_text
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
     Some(start + within)
 }
 
@@ -206,10 +214,17 @@ mod tests {
     fn expressions_and_names() {
         let text = "deleted_at is null or deleted_at >= \"Created\"";
         let e = parse_expr(text).unwrap();
-        let names: Vec<_> = names_in(&e, text).into_iter().map(|n| (n.name, n.offset)).collect();
+        let names: Vec<_> = names_in(&e, text)
+            .into_iter()
+            .map(|n| (n.name, n.offset))
+            .collect();
         assert_eq!(
             names,
-            vec![("deleted_at".into(), 0), ("deleted_at".into(), 22), ("Created".into(), 36)]
+            vec![
+                ("deleted_at".into(), 0),
+                ("deleted_at".into(), 22),
+                ("Created".into(), 36)
+            ]
         );
         let err = parse_expr("a >").unwrap_err();
         assert!(!err.message.is_empty());
@@ -225,8 +240,14 @@ mod tests {
         assert_eq!(
             rels,
             vec![
-                RelationRef { schema: Some("auth".into()), name: "users".into() },
-                RelationRef { schema: None, name: "roles".into() }
+                RelationRef {
+                    schema: Some("auth".into()),
+                    name: "users".into()
+                },
+                RelationRef {
+                    schema: None,
+                    name: "roles".into()
+                }
             ]
         );
         assert!(parse_query("select from where").is_err());

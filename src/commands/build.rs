@@ -14,7 +14,10 @@ pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 
     let mut written = Vec::new();
     for kind in emit {
         let (name, text) = match kind {
-            Emit::Sql => ("schema.sql", generator::emit::postgres::emit(&compiled.model, &compiled.plan)),
+            Emit::Sql => (
+                "schema.sql",
+                generator::emit::postgres::emit(&compiled.model, &compiled.plan),
+            ),
             Emit::Model => ("model.json", model_json(&compiled.model)),
         };
         if let Err(e) = output::write(&out, name, &text, force) {

@@ -7,7 +7,12 @@ pub fn run(path: &Path) -> u8 {
     match super::load(path) {
         Ok(loaded) => {
             let m = &loaded.compiled.model;
-            let name = loaded.config.project.name.as_deref().map_or(String::new(), |n| format!("{n}: "));
+            let name = loaded
+                .config
+                .project
+                .name
+                .as_deref()
+                .map_or(String::new(), |n| format!("{n}: "));
             eprintln!(
                 "schemac: ok: {name}{} tables, {} enums, {} domains, {} views, {} sql blocks in {} files",
                 m.tables.len(),

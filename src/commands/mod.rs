@@ -10,7 +10,12 @@ use std::path::{Path, PathBuf};
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Build { path, out, emit, force } => build::run(&path, out, &emit, force),
+        Command::Build {
+            path,
+            out,
+            emit,
+            force,
+        } => build::run(&path, out, &emit, force),
         Command::Check { path } => check::run(&path),
     }
 }
@@ -58,12 +63,27 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
     if let Some(s) = &config.project.default_schema {
         options.default_schema = s.clone();
     }
-    let base = if path.is_dir() { path.to_path_buf() } else { project.root.clone() };
-    let default_out = base.join(config.build.out.clone().unwrap_or_else(|| PathBuf::from("build")));
+    let base = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        project.root.clone()
+    };
+    let default_out = base.join(
+        config
+            .build
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("build")),
+    );
     match generator::compile(&project, &options) {
         Ok(compiled) => {
             report::print(&compiled.warnings, &project.sources);
-            Ok(Loaded { project, compiled, config, default_out })
+            Ok(Loaded {
+                project,
+                compiled,
+                config,
+                default_out,
+            })
         }
         Err(diags) => {
             report::print(&diags, &project.sources);

@@ -1,1 +1,10 @@
+//! The one integration-test binary: modules per concern, so linking is paid
+//! once.
+
+mod apply;
+mod catalog;
+mod cli;
+mod fixtures;
 mod pg;
+mod robustness;
+mod support;

@@ -8,7 +8,15 @@ use dsl::Diagnostic;
 pub const ENTITY: &[&str] = &["table", "schema", "depends"];
 /// Attributes a column may carry.
 pub const COLUMN: &[&str] = &[
-    "pk", "unique", "index", "check", "identity", "generated", "column", "search", "no_index",
+    "pk",
+    "unique",
+    "index",
+    "check",
+    "identity",
+    "generated",
+    "column",
+    "search",
+    "no_index",
 ];
 
 /// Policies the language reserves for coming releases: accepted by the
@@ -31,7 +39,12 @@ const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "secret", "retain"
 
 /// Reports an attribute that does not belong in `place` (`known` lists the
 /// ones that do). Returns true when the attribute is known.
-pub fn check_known(attr: &Attribute, known: &[&str], place: &str, diags: &mut Vec<Diagnostic>) -> bool {
+pub fn check_known(
+    attr: &Attribute,
+    known: &[&str],
+    place: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let name = attr.name.name.as_str();
     if known.contains(&name) {
         return true;
@@ -46,13 +59,20 @@ pub fn check_known(attr: &Attribute, known: &[&str], place: &str, diags: &mut Ve
             .label(attr.span, "planned, not yet generated")
             .help("this version of schemac does not generate this policy; remove it until it does, so nobody relies on it")
     } else {
-        let mut d = Diagnostic::error("schemac::unknown_attribute", format!("unknown {place} attribute `@{name}`"))
-            .label(attr.span, "not known here");
+        let mut d = Diagnostic::error(
+            "schemac::unknown_attribute",
+            format!("unknown {place} attribute `@{name}`"),
+        )
+        .label(attr.span, "not known here");
         d = match super::suggest(name, known.iter().copied()) {
             Some(s) => d.help(format!("did you mean `@{s}`?")),
             None => d.help(format!(
                 "{place} attributes: {}",
-                known.iter().map(|k| format!("@{k}")).collect::<Vec<_>>().join(", ")
+                known
+                    .iter()
+                    .map(|k| format!("@{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         };
         d
@@ -63,10 +83,13 @@ pub fn check_known(attr: &Attribute, known: &[&str], place: &str, diags: &mut Ve
 
 /// The SQL text of each positional argument.
 pub fn positional(attr: &Attribute) -> impl Iterator<Item = &Sql> {
-    attr.args.iter().filter(|a| a.name.is_none()).filter_map(|a| match &a.value {
-        ArgValue::Sql(s) => Some(s),
-        ArgValue::List(_) => None,
-    })
+    attr.args
+        .iter()
+        .filter(|a| a.name.is_none())
+        .filter_map(|a| match &a.value {
+            ArgValue::Sql(s) => Some(s),
+            ArgValue::List(_) => None,
+        })
 }
 
 /// A name argument: `users`, `"user"` or `'user'`, unquoted.
@@ -79,8 +102,11 @@ pub fn name_of(sql: &Sql) -> Option<String> {
         return Some(inner.replace("''", "'"));
     }
     let ok = !t.is_empty()
-        && t.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
     ok.then(|| t.to_string())
 }
 
@@ -101,9 +127,15 @@ pub fn require_name(attr: &Attribute, diags: &mut Vec<Diagnostic>) -> Option<Str
     let name = single_name(attr);
     if name.is_none() {
         diags.push(
-            Diagnostic::error("schemac::bad_argument", format!("`@{}` takes one name", attr.name.name))
-                .label(attr.span, "expected one name argument")
-                .help(format!("for example `@{}(my_name)`; quote unusual names: `@{}(\"my name\")`", attr.name.name, attr.name.name)),
+            Diagnostic::error(
+                "schemac::bad_argument",
+                format!("`@{}` takes one name", attr.name.name),
+            )
+            .label(attr.span, "expected one name argument")
+            .help(format!(
+                "for example `@{}(my_name)`; quote unusual names: `@{}(\"my name\")`",
+                attr.name.name, attr.name.name
+            )),
         );
     }
     name
@@ -113,8 +145,11 @@ pub fn require_name(attr: &Attribute, diags: &mut Vec<Diagnostic>) -> Option<Str
 pub fn no_args(attr: &Attribute, diags: &mut Vec<Diagnostic>) {
     if !attr.args.is_empty() {
         diags.push(
-            Diagnostic::error("schemac::bad_argument", format!("`@{}` takes no arguments", attr.name.name))
-                .label(attr.span, "remove the parentheses"),
+            Diagnostic::error(
+                "schemac::bad_argument",
+                format!("`@{}` takes no arguments", attr.name.name),
+            )
+            .label(attr.span, "remove the parentheses"),
         );
     }
 }
@@ -129,9 +164,12 @@ pub fn require_sql<'a>(attr: &'a Attribute, diags: &mut Vec<Diagnostic>) -> Opti
         _ => {}
     }
     diags.push(
-        Diagnostic::error("schemac::bad_argument", format!("`@{}` takes one SQL expression", attr.name.name))
-            .label(attr.span, "expected `(expression)`")
-            .help(format!("for example `@{}(price >= 0)`", attr.name.name)),
+        Diagnostic::error(
+            "schemac::bad_argument",
+            format!("`@{}` takes one SQL expression", attr.name.name),
+        )
+        .label(attr.span, "expected `(expression)`")
+        .help(format!("for example `@{}(price >= 0)`", attr.name.name)),
     );
     None
 }

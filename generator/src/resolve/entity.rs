@@ -4,8 +4,8 @@
 use super::expr::{type_text, Names};
 use super::{attrs, DeclKind, Resolver};
 use crate::model::{
-    Action, Check, Column, Exclude, ForeignKey, Identity, Index, IndexElement, IndexOrigin, PrimaryKey, QName, SqlType, Table, TypeBase,
-    Unique,
+    Action, Check, Column, Exclude, ForeignKey, Identity, Index, IndexElement, IndexOrigin,
+    PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
 };
 use crate::names;
 use crate::sql;
@@ -13,6 +13,10 @@ use crate::types::{self, Family};
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
 use dsl::{Diagnostic, Span};
 use std::collections::HashSet;
+
+/// A relation column waiting for its type: (table, column, relation,
+/// module, target table, target columns).
+type PendingRelation<'a> = (usize, usize, &'a ast::Relation, usize, usize, Vec<String>);
 
 /// A member with the module whose scope it is read in (a mixin's members
 /// resolve where the mixin was written).
@@ -57,6 +61,13 @@ impl<'a> Resolver<'a> {
             self.columns(w);
         }
         self.relations(&work);
+        // Keys are known before any clause, so a foreign key clause can
+        // reference a table whose clauses come later.
+        for w in &work {
+            if let Some(pk) = self.declared_pk(w) {
+                self.declared_pks.insert(self.table_index(w), pk);
+            }
+        }
         for w in &work {
             self.clauses(w);
         }
@@ -68,30 +79,52 @@ impl<'a> Resolver<'a> {
 
     /// An entity's members followed by those of its mixins, with `override`
     /// replacing a mixin's column and any other clash reported.
-    fn flatten(&mut self, e: &'a ast::Entity, module: usize, stack: &mut Vec<usize>) -> Vec<Placed<'a>> {
-        let own: Vec<Placed<'a>> = e.members.iter().map(|member| Placed { member, module }).collect();
+    fn flatten(
+        &mut self,
+        e: &'a ast::Entity,
+        module: usize,
+        stack: &mut Vec<usize>,
+    ) -> Vec<Placed<'a>> {
+        let own: Vec<Placed<'a>> = e
+            .members
+            .iter()
+            .map(|member| Placed { member, module })
+            .collect();
         let mut inherited: Vec<Placed<'a>> = Vec::new();
         for path in &e.with {
-            let Some(mi) = self.lookup(module, path, &[DeclKind::Mixin], "mixin") else { continue };
+            let Some(mi) = self.lookup(module, path, &[DeclKind::Mixin], "mixin") else {
+                continue;
+            };
             if stack.contains(&mi) {
                 self.push(
-                    Diagnostic::error("schemac::cyclic_mixin", format!("mixin `{}` includes itself", path.dotted()))
-                        .label(path.span, "cycle through here"),
+                    Diagnostic::error(
+                        "schemac::cyclic_mixin",
+                        format!("mixin `{}` includes itself", path.dotted()),
+                    )
+                    .label(path.span, "cycle through here"),
                 );
                 continue;
             }
-            let (Item::Mixin(m), m_module) = (self.decls[mi].item, self.decls[mi].module) else { continue };
+            let (Item::Mixin(m), m_module) = (self.decls[mi].item, self.decls[mi].module) else {
+                continue;
+            };
             stack.push(mi);
             let members = self.flatten(m, m_module, stack);
             stack.pop();
             for p in members {
                 if let Some((name, span)) = column_name(p.member) {
-                    if let Some(prev) = inherited.iter().find(|q| column_name(q.member).is_some_and(|(n, _)| n == name)) {
+                    if let Some(prev) = inherited
+                        .iter()
+                        .find(|q| column_name(q.member).is_some_and(|(n, _)| n == name))
+                    {
                         let prev_span = column_name(prev.member).map_or(span, |(_, s)| s);
                         self.push(
-                            Diagnostic::error("schemac::mixin_clash", format!("two mixins define column `{name}`"))
-                                .label(span, "here")
-                                .label(prev_span, "and here"),
+                            Diagnostic::error(
+                                "schemac::mixin_clash",
+                                format!("two mixins define column `{name}`"),
+                            )
+                            .label(span, "here")
+                            .label(prev_span, "and here"),
                         );
                         continue;
                     }
@@ -102,8 +135,12 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         let mut overridden = HashSet::new();
         for p in &own {
-            let MemberKind::Column(c) = &p.member.kind else { continue };
-            let clash = inherited.iter().find(|q| column_name(q.member).is_some_and(|(n, _)| n == c.name.name));
+            let MemberKind::Column(c) = &p.member.kind else {
+                continue;
+            };
+            let clash = inherited
+                .iter()
+                .find(|q| column_name(q.member).is_some_and(|(n, _)| n == c.name.name));
             match (clash, c.is_override) {
                 (Some(_), true) => {
                     overridden.insert(c.name.name.as_str());
@@ -111,17 +148,26 @@ impl<'a> Resolver<'a> {
                 (Some(q), false) => {
                     let span = column_name(q.member).map_or(c.name.span, |(_, s)| s);
                     self.push(
-                        Diagnostic::error("schemac::mixin_clash", format!("column `{}` is also defined by a mixin", c.name.name))
-                            .label(c.name.span, "defined here")
-                            .label(span, "and in the mixin")
-                            .help(format!("write `override {} ...` to replace the mixin's column", c.name.name)),
+                        Diagnostic::error(
+                            "schemac::mixin_clash",
+                            format!("column `{}` is also defined by a mixin", c.name.name),
+                        )
+                        .label(c.name.span, "defined here")
+                        .label(span, "and in the mixin")
+                        .help(format!(
+                            "write `override {} ...` to replace the mixin's column",
+                            c.name.name
+                        )),
                     );
                 }
                 (None, true) => {
                     self.push(
-                        Diagnostic::error("schemac::nothing_to_override", format!("no mixin defines `{}`", c.name.name))
-                            .label(c.name.span, "`override` replaces a mixin's column")
-                            .help("remove `override`"),
+                        Diagnostic::error(
+                            "schemac::nothing_to_override",
+                            format!("no mixin defines `{}`", c.name.name),
+                        )
+                        .label(c.name.span, "`override` replaces a mixin's column")
+                        .help("remove `override`"),
                     );
                 }
                 (None, false) => {}
@@ -137,10 +183,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn entity_attrs<'w>(w: &'w Work<'a>) -> impl Iterator<Item = &'a ast::Attribute> + 'w {
-        w.entity.attrs.iter().chain(w.members.iter().flat_map(|p| match &p.member.kind {
-            MemberKind::Attributes(a) => a.iter(),
-            _ => [].iter(),
-        }))
+        w.entity
+            .attrs
+            .iter()
+            .chain(w.members.iter().flat_map(|p| match &p.member.kind {
+                MemberKind::Attributes(a) => a.iter(),
+                _ => [].iter(),
+            }))
     }
 
     /// The table without columns: its names, so relations can find it.
@@ -188,15 +237,19 @@ impl<'a> Resolver<'a> {
             span: e.name.span,
         });
         // `@depends` is resolved once all declarations have model indexes.
-        self.pending_depends.push((super::Owner::Table(index), w.module, depends));
+        self.pending_depends
+            .push((super::Owner::Table(index), w.module, depends));
     }
 
     pub(super) fn check_ident_len(&mut self, name: &str, span: Span, what: &str) {
         if name.len() > names::MAX_IDENT {
             self.push(
-                Diagnostic::error("schemac::name_too_long", format!("this {what} is {} bytes; PostgreSQL keeps 63", name.len()))
-                    .label(span, "too long")
-                    .help("PostgreSQL would silently cut the name; choose a shorter one"),
+                Diagnostic::error(
+                    "schemac::name_too_long",
+                    format!("this {what} is {} bytes; PostgreSQL keeps 63", name.len()),
+                )
+                .label(span, "too long")
+                .help("PostgreSQL would silently cut the name; choose a shorter one"),
             );
         }
     }
@@ -205,7 +258,10 @@ impl<'a> Resolver<'a> {
     /// so a generated name never takes one the user chose.
     fn claim_clause_names(&mut self, work: &[Work<'a>]) {
         for w in work {
-            let schema = self.model.tables[self.decls[w.decl].model_index.unwrap_or(0)].sql.schema.clone();
+            let schema = self.model.tables[self.decls[w.decl].model_index.unwrap_or(0)]
+                .sql
+                .schema
+                .clone();
             for p in &w.members {
                 let name = match &p.member.kind {
                     MemberKind::PrimaryKey { name, .. }
@@ -239,7 +295,9 @@ impl<'a> Resolver<'a> {
         let ti = self.table_index(w);
         let members = w.members.clone();
         for p in members {
-            let MemberKind::Column(c) = &p.member.kind else { continue };
+            let MemberKind::Column(c) = &p.member.kind else {
+                continue;
+            };
             let mut name = c.name.name.clone();
             for a in &c.attrs {
                 if a.name.name == "column" {
@@ -249,12 +307,19 @@ impl<'a> Resolver<'a> {
                 }
             }
             self.check_ident_len(&name, c.name.span, "column name");
-            if let Some(prev) = self.model.tables[ti].columns.iter().find(|x| x.name == name) {
+            if let Some(prev) = self.model.tables[ti]
+                .columns
+                .iter()
+                .find(|x| x.name == name)
+            {
                 let prev_span = prev.span;
                 self.push(
-                    Diagnostic::error("schemac::duplicate_column", format!("column `{name}` is declared twice"))
-                        .label(c.name.span, "second declaration")
-                        .label(prev_span, "first declaration"),
+                    Diagnostic::error(
+                        "schemac::duplicate_column",
+                        format!("column `{name}` is declared twice"),
+                    )
+                    .label(c.name.span, "second declaration")
+                    .label(prev_span, "first declaration"),
                 );
                 continue;
             }
@@ -268,7 +333,10 @@ impl<'a> Resolver<'a> {
             // serial is a shorthand for integer + sequence; keep it as typed.
             if let TypeBase::Builtin { name: n } = &ty.base {
                 if ty.array_dims > 0 && types::serial_storage(n).is_some() {
-                    self.push(Diagnostic::error("schemac::bad_type", "arrays of serial do not exist").label(c.name.span, "use integer[]"));
+                    self.push(
+                        Diagnostic::error("schemac::bad_type", "arrays of serial do not exist")
+                            .label(c.name.span, "use integer[]"),
+                    );
                     ty = SqlType::builtin("integer");
                 }
             }
@@ -292,15 +360,25 @@ impl<'a> Resolver<'a> {
     /// this repeats until nothing changes.
     fn relations(&mut self, work: &[Work<'a>]) {
         // (table, column, relation, module, target table, target columns)
-        let mut pending: Vec<(usize, usize, &'a ast::Relation, usize, usize, Vec<String>)> = Vec::new();
+        let mut pending: Vec<PendingRelation<'a>> = Vec::new();
         for w in work {
             let ti = self.table_index(w);
             for (ci, (c, module)) in w.columns.iter().enumerate() {
-                let ColumnType::Relation(r) = &c.ty else { continue };
-                let Some(target_decl) = self.lookup(*module, &r.target, &[DeclKind::Entity], "entity") else { continue };
-                let Some(tt) = self.decls[target_decl].model_index else { continue };
+                let ColumnType::Relation(r) = &c.ty else {
+                    continue;
+                };
+                let Some(target_decl) =
+                    self.lookup(*module, &r.target, &[DeclKind::Entity], "entity")
+                else {
+                    continue;
+                };
+                let Some(tt) = self.decls[target_decl].model_index else {
+                    continue;
+                };
                 let target_columns: Vec<String> = if r.target_columns.is_empty() {
-                    match self.declared_pk(&work[work.iter().position(|x| x.decl == target_decl).unwrap_or(0)]) {
+                    match self.declared_pk(
+                        &work[work.iter().position(|x| x.decl == target_decl).unwrap_or(0)],
+                    ) {
                         Some(pk) if pk.len() == 1 => pk,
                         Some(pk) if !pk.is_empty() => {
                             self.push(
@@ -312,8 +390,17 @@ impl<'a> Resolver<'a> {
                         }
                         _ => {
                             self.push(
-                                Diagnostic::error("schemac::no_primary_key", format!("`{}` has no primary key to reference", r.target.dotted()))
-                                    .label(r.target.span, "name the referenced column: `-> Target(column)`"),
+                                Diagnostic::error(
+                                    "schemac::no_primary_key",
+                                    format!(
+                                        "`{}` has no primary key to reference",
+                                        r.target.dotted()
+                                    ),
+                                )
+                                .label(
+                                    r.target.span,
+                                    "name the referenced column: `-> Target(column)`",
+                                ),
                             );
                             continue;
                         }
@@ -341,9 +428,15 @@ impl<'a> Resolver<'a> {
                 // The target column's type is known unless it is itself a
                 // relation column still pending.
                 let waiting = pending.iter().enumerate().any(|(j, (t2, c2, ..))| {
-                    !resolved[j] && *t2 == *tt && self.model.tables[*t2].columns.get(*c2).is_some_and(|c| c.name == tcols[0])
+                    !resolved[j]
+                        && *t2 == *tt
+                        && self.model.tables[*t2]
+                            .columns
+                            .get(*c2)
+                            .is_some_and(|c| c.name == tcols[0])
                 });
-                if waiting && !(*tt == *ti && self.model.tables[*ti].columns[*ci].name == tcols[0]) {
+                if waiting && !(*tt == *ti && self.model.tables[*ti].columns[*ci].name == tcols[0])
+                {
                     continue;
                 }
                 resolved[k] = true;
@@ -352,8 +445,11 @@ impl<'a> Resolver<'a> {
                     let span = r.target_columns.first().map_or(r.target.span, |i| i.span);
                     let target = self.model.tables[*tt].name.clone();
                     self.push(
-                        Diagnostic::error("schemac::unknown_column", format!("`{target}` has no column `{}`", tcols[0]))
-                            .label(span, "not a column of the target"),
+                        Diagnostic::error(
+                            "schemac::unknown_column",
+                            format!("`{target}` has no column `{}`", tcols[0]),
+                        )
+                        .label(span, "not a column of the target"),
                     );
                     continue;
                 };
@@ -370,19 +466,31 @@ impl<'a> Resolver<'a> {
         for (k, (ti, ci, r, ..)) in pending.iter().enumerate() {
             if !resolved[k] {
                 self.push(
-                    Diagnostic::error("schemac::cyclic_key", "this relation's type depends on itself")
-                        .label(r.span, "the referenced key is a relation back to here")
-                        .help(format!("give `{}` an explicit key type", self.model.tables[*ti].columns[*ci].name)),
+                    Diagnostic::error(
+                        "schemac::cyclic_key",
+                        "this relation's type depends on itself",
+                    )
+                    .label(r.span, "the referenced key is a relation back to here")
+                    .help(format!(
+                        "give `{}` an explicit key type",
+                        self.model.tables[*ti].columns[*ci].name
+                    )),
                 );
             }
         }
         for (ti, ci, r, _module, tt, tcols) in pending {
             let column = self.model.tables[ti].columns[ci].clone();
-            let Some((on_delete, on_update, deferrable, initially_deferred)) = self.actions(&r.actions, r.deferrable.as_ref(), r.span, &[&column]) else {
+            let Some((on_delete, on_update, deferrable, initially_deferred)) =
+                self.actions(&r.actions, r.deferrable.as_ref(), r.span, &[&column])
+            else {
                 continue;
             };
             let table = &self.model.tables[ti];
-            let name = self.names.generate(&table.sql.schema.clone(), "fk", &[&table.sql.name.clone(), &column.name]);
+            let name = self.names.generate(
+                &table.sql.schema.clone(),
+                "fk",
+                &[&table.sql.name.clone(), &column.name],
+            );
             let target = &self.model.tables[tt];
             let fk = ForeignKey {
                 name,
@@ -418,7 +526,10 @@ impl<'a> Resolver<'a> {
                 ast::RefEvent::Update => &mut on_update,
             };
             if slot.is_some() {
-                self.push(Diagnostic::error("schemac::duplicate_action", "this action is given twice").label(a.span, "second one"));
+                self.push(
+                    Diagnostic::error("schemac::duplicate_action", "this action is given twice")
+                        .label(a.span, "second one"),
+                );
             }
             *slot = Some((map_action(a.action), a.span));
         }
@@ -434,17 +545,23 @@ impl<'a> Resolver<'a> {
             if action == Action::SetNull {
                 if let Some(c) = columns.iter().find(|c| !c.nullable) {
                     self.push(
-                        Diagnostic::error("schemac::set_null_not_nullable", format!("`set null` on column `{}`, which is not nullable", c.name))
-                            .label(aspan, "would fail at run time")
-                            .help("make the column nullable with `?`, or choose another action"),
+                        Diagnostic::error(
+                            "schemac::set_null_not_nullable",
+                            format!("`set null` on column `{}`, which is not nullable", c.name),
+                        )
+                        .label(aspan, "would fail at run time")
+                        .help("make the column nullable with `?`, or choose another action"),
                     );
                 }
             }
             if action == Action::SetDefault {
                 if let Some(c) = columns.iter().find(|c| c.default.is_none()) {
                     self.push(
-                        Diagnostic::error("schemac::set_default_without_default", format!("`set default` on column `{}`, which has no default", c.name))
-                            .label(aspan, "no default to set"),
+                        Diagnostic::error(
+                            "schemac::set_default_without_default",
+                            format!("`set default` on column `{}`, which has no default", c.name),
+                        )
+                        .label(aspan, "no default to set"),
                     );
                 }
             }
@@ -452,10 +569,21 @@ impl<'a> Resolver<'a> {
         let (d, i) = deferrable.map_or((false, false), |d| (d.deferrable, d.initially_deferred));
         if !d && i {
             if let Some(def) = deferrable {
-                self.push(Diagnostic::error("schemac::bad_deferrable", "`not deferrable` cannot be `initially deferred`").label(def.span, "contradiction"));
+                self.push(
+                    Diagnostic::error(
+                        "schemac::bad_deferrable",
+                        "`not deferrable` cannot be `initially deferred`",
+                    )
+                    .label(def.span, "contradiction"),
+                );
             }
         }
-        Some((on_delete, on_update.map_or(Action::NoAction, |(a, _)| a), d, i))
+        Some((
+            on_delete,
+            on_update.map_or(Action::NoAction, |(a, _)| a),
+            d,
+            i,
+        ))
     }
 
     /// Primary key column names as declared (`@pk` or `primary key (...)`).
@@ -479,7 +607,11 @@ impl<'a> Resolver<'a> {
 
     fn clauses(&mut self, w: &Work<'a>) {
         let ti = self.table_index(w);
-        let column_names: Vec<String> = self.model.tables[ti].columns.iter().map(|c| c.name.clone()).collect();
+        let column_names: Vec<String> = self.model.tables[ti]
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         let schema = self.model.tables[ti].sql.schema.clone();
         let tname = self.model.tables[ti].sql.name.clone();
         let mut pk_columns: Vec<(String, Span)> = Vec::new();
@@ -505,7 +637,10 @@ impl<'a> Resolver<'a> {
                         let name = self.names.generate(&schema, "uq", &[&tname, &col_name]);
                         self.model.tables[ti].uniques.push(Unique {
                             name,
-                            elements: vec![IndexElement::Column { name: col_name.clone(), options: String::new() }],
+                            elements: vec![IndexElement::Column {
+                                name: col_name.clone(),
+                                options: String::new(),
+                            }],
                             nulls_not_distinct: false,
                             predicate: None,
                             doc: None,
@@ -522,7 +657,10 @@ impl<'a> Resolver<'a> {
                             name,
                             method,
                             unique: false,
-                            elements: vec![IndexElement::Column { name: col_name.clone(), options: String::new() }],
+                            elements: vec![IndexElement::Column {
+                                name: col_name.clone(),
+                                options: String::new(),
+                            }],
                             include: Vec::new(),
                             predicate: None,
                             origin: IndexOrigin::Declared,
@@ -532,9 +670,16 @@ impl<'a> Resolver<'a> {
                     }
                     "check" => {
                         if let Some(s) = attrs::require_sql(a, &mut self.diags) {
-                            if let Some((expr, _)) = self.expr(s, Names::Columns(&column_names), "check") {
-                                let name = self.names.generate(&schema, "chk", &[&tname, &col_name]);
-                                self.model.tables[ti].checks.push(Check { name, expr, span: a.span });
+                            if let Some((expr, _)) =
+                                self.expr(s, Names::Columns(&column_names), "check")
+                            {
+                                let name =
+                                    self.names.generate(&schema, "chk", &[&tname, &col_name]);
+                                self.model.tables[ti].checks.push(Check {
+                                    name,
+                                    expr,
+                                    span: a.span,
+                                });
                             }
                         }
                     }
@@ -545,13 +690,17 @@ impl<'a> Resolver<'a> {
                             Some("by_default") => Some(Identity::ByDefault),
                             Some(other) => {
                                 self.push(
-                                    Diagnostic::error("schemac::bad_argument", format!("unknown identity kind `{other}`"))
-                                        .label(a.span, "expected `always` or `by_default`"),
+                                    Diagnostic::error(
+                                        "schemac::bad_argument",
+                                        format!("unknown identity kind `{other}`"),
+                                    )
+                                    .label(a.span, "expected `always` or `by_default`"),
                                 );
                                 None
                             }
                         };
-                        let integer = matches!(ty.builtin_name(), Some("smallint" | "integer" | "bigint"));
+                        let integer =
+                            matches!(ty.builtin_name(), Some("smallint" | "integer" | "bigint"));
                         if !integer {
                             self.push(
                                 Diagnostic::error("schemac::bad_identity", format!("identity columns are smallint, integer or bigint, not `{}`", type_text(&ty)))
@@ -561,14 +710,24 @@ impl<'a> Resolver<'a> {
                     }
                     "generated" => {
                         if let Some(s) = attrs::require_sql(a, &mut self.diags) {
-                            generated = self.expr(s, Names::Columns(&column_names), "generated column").map(|(e, _)| e);
+                            generated = self
+                                .expr(s, Names::Columns(&column_names), "generated column")
+                                .map(|(e, _)| e);
                         }
                     }
-                    "search" => generated = self.search_column(a, ti, ci, &column_names, &schema, &tname),
+                    "search" => {
+                        generated = self.search_column(a, ti, ci, &column_names, &schema, &tname)
+                    }
                     "no_index" => {
                         attrs::no_args(a, &mut self.diags);
                         if !is_relation {
-                            self.push(Diagnostic::error("schemac::bad_attribute", "`@no_index` is for relation columns").label(a.span, "no foreign key here"));
+                            self.push(
+                                Diagnostic::error(
+                                    "schemac::bad_attribute",
+                                    "`@no_index` is for relation columns",
+                                )
+                                .label(a.span, "no foreign key here"),
+                            );
                         }
                     }
                     _ => {}
@@ -581,10 +740,22 @@ impl<'a> Resolver<'a> {
             });
             let span = c.name.span;
             if default.is_some() && (identity.is_some() || generated.is_some()) {
-                self.push(Diagnostic::error("schemac::default_conflict", "an identity or generated column cannot have a default").label(span, "remove the `= ...`"));
+                self.push(
+                    Diagnostic::error(
+                        "schemac::default_conflict",
+                        "an identity or generated column cannot have a default",
+                    )
+                    .label(span, "remove the `= ...`"),
+                );
             }
             if identity.is_some() && generated.is_some() {
-                self.push(Diagnostic::error("schemac::default_conflict", "a column cannot be both identity and generated").label(span, "choose one"));
+                self.push(
+                    Diagnostic::error(
+                        "schemac::default_conflict",
+                        "a column cannot be both identity and generated",
+                    )
+                    .label(span, "choose one"),
+                );
             }
             let _ = module;
             let col = &mut self.model.tables[ti].columns[ci];
@@ -599,16 +770,32 @@ impl<'a> Resolver<'a> {
             match &p.member.kind {
                 MemberKind::PrimaryKey { name, columns } => {
                     if pk_clause.is_some() {
-                        self.push(Diagnostic::error("schemac::duplicate_primary_key", "a table has one primary key").label(span, "second primary key"));
+                        self.push(
+                            Diagnostic::error(
+                                "schemac::duplicate_primary_key",
+                                "a table has one primary key",
+                            )
+                            .label(span, "second primary key"),
+                        );
                     }
                     pk_clause = Some((name.as_ref(), columns, span));
                 }
-                MemberKind::Unique { name, elements, nulls_not_distinct, predicate } => {
+                MemberKind::Unique {
+                    name,
+                    elements,
+                    nulls_not_distinct,
+                    predicate,
+                } => {
                     let els = self.elements(elements, &column_names);
-                    let predicate = predicate.as_ref().and_then(|s| self.expr(s, Names::Columns(&column_names), "where clause").map(|(e, _)| e));
+                    let predicate = predicate.as_ref().and_then(|s| {
+                        self.expr(s, Names::Columns(&column_names), "where clause")
+                            .map(|(e, _)| e)
+                    });
                     let name = match name {
                         Some(n) => n.name.clone(),
-                        None => self.names.generate(&schema, "uq", &name_parts(&tname, &els)),
+                        None => self
+                            .names
+                            .generate(&schema, "uq", &name_parts(&tname, &els)),
                     };
                     self.model.tables[ti].uniques.push(Unique {
                         name,
@@ -619,22 +806,37 @@ impl<'a> Resolver<'a> {
                         span,
                     });
                 }
-                MemberKind::Index { name, using, elements, include, predicate } => {
+                MemberKind::Index {
+                    name,
+                    using,
+                    elements,
+                    include,
+                    predicate,
+                } => {
                     let els = self.elements(elements, &column_names);
                     let include = self.column_refs(include, &column_names);
-                    let predicate = predicate.as_ref().and_then(|s| self.expr(s, Names::Columns(&column_names), "where clause").map(|(e, _)| e));
+                    let predicate = predicate.as_ref().and_then(|s| {
+                        self.expr(s, Names::Columns(&column_names), "where clause")
+                            .map(|(e, _)| e)
+                    });
                     let name = match name {
                         Some(n) => n.name.clone(),
-                        None => self.names.generate(&schema, "idx", &name_parts(&tname, &els)),
+                        None => self
+                            .names
+                            .generate(&schema, "idx", &name_parts(&tname, &els)),
                     };
                     let method = using.as_ref().map(|u| u.name.to_ascii_lowercase());
                     if let Some(m) = &method {
-                        if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&m.as_str()) {
+                        if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&m.as_str())
+                        {
                             if let Some(u) = using {
                                 self.push(
-                                    Diagnostic::error("schemac::unknown_index_method", format!("unknown index method `{m}`"))
-                                        .label(u.span, "not a PostgreSQL index method")
-                                        .help("methods: btree, hash, gin, gist, spgist, brin"),
+                                    Diagnostic::error(
+                                        "schemac::unknown_index_method",
+                                        format!("unknown index method `{m}`"),
+                                    )
+                                    .label(u.span, "not a PostgreSQL index method")
+                                    .help("methods: btree, hash, gin, gist, spgist, brin"),
                                 );
                             }
                         }
@@ -653,7 +855,9 @@ impl<'a> Resolver<'a> {
                     });
                 }
                 MemberKind::Check { name, expr } => {
-                    if let Some((e, parsed)) = self.expr(expr, Names::Columns(&column_names), "check") {
+                    if let Some((e, parsed)) =
+                        self.expr(expr, Names::Columns(&column_names), "check")
+                    {
                         let name = match name {
                             Some(n) => n.name.clone(),
                             None => {
@@ -663,27 +867,73 @@ impl<'a> Resolver<'a> {
                                         cols.push(r.name);
                                     }
                                 }
-                                let parts: Vec<&str> = std::iter::once(tname.as_str()).chain(cols.iter().map(String::as_str)).collect();
+                                let parts: Vec<&str> = std::iter::once(tname.as_str())
+                                    .chain(cols.iter().map(String::as_str))
+                                    .collect();
                                 self.names.generate(&schema, "chk", &parts)
                             }
                         };
-                        self.model.tables[ti].checks.push(Check { name, expr: e, span });
+                        self.model.tables[ti].checks.push(Check {
+                            name,
+                            expr: e,
+                            span,
+                        });
                     }
                 }
-                MemberKind::ForeignKey { name, columns, target, target_columns, actions, deferrable } => {
-                    self.fk_clause(ti, p.module, name.as_ref(), columns, target, target_columns, actions, deferrable.as_ref(), span, &column_names);
+                MemberKind::ForeignKey {
+                    name,
+                    columns,
+                    target,
+                    target_columns,
+                    actions,
+                    deferrable,
+                } => {
+                    self.fk_clause(
+                        ti,
+                        p.module,
+                        name.as_ref(),
+                        columns,
+                        target,
+                        target_columns,
+                        actions,
+                        deferrable.as_ref(),
+                        span,
+                        &column_names,
+                    );
                 }
-                MemberKind::Exclude { name, using, elements, predicate } => {
-                    let method = using.as_ref().map_or("gist".to_string(), |u| u.name.to_ascii_lowercase());
-                    if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&method.as_str()) {
-                        self.push(Diagnostic::error("schemac::unknown_index_method", format!("unknown index method `{method}`")).label(span, "not a PostgreSQL index method"));
+                MemberKind::Exclude {
+                    name,
+                    using,
+                    elements,
+                    predicate,
+                } => {
+                    let method = using
+                        .as_ref()
+                        .map_or("gist".to_string(), |u| u.name.to_ascii_lowercase());
+                    if !["btree", "hash", "gin", "gist", "spgist", "brin"]
+                        .contains(&method.as_str())
+                    {
+                        self.push(
+                            Diagnostic::error(
+                                "schemac::unknown_index_method",
+                                format!("unknown index method `{method}`"),
+                            )
+                            .label(span, "not a PostgreSQL index method"),
+                        );
                     }
-                    let predicate = predicate.as_ref().and_then(|s| self.expr(s, Names::Columns(&column_names), "where clause").map(|(e, _)| e));
+                    let predicate = predicate.as_ref().and_then(|s| {
+                        self.expr(s, Names::Columns(&column_names), "where clause")
+                            .map(|(e, _)| e)
+                    });
                     let name = match name {
                         Some(n) => n.name.clone(),
                         None => self.names.generate(&schema, "excl", &[&tname]),
                     };
-                    if method == "gist" && elements.iter().any(|e| e.text.trim_end().ends_with("with =")) {
+                    if method == "gist"
+                        && elements
+                            .iter()
+                            .any(|e| e.text.trim_end().ends_with("with ="))
+                    {
                         // Equality on scalar columns in a GiST index needs btree_gist.
                         self.model.extensions.push("btree_gist".into());
                     }
@@ -702,10 +952,13 @@ impl<'a> Resolver<'a> {
         let pk = match (pk_clause, pk_columns.is_empty()) {
             (Some((_, _, span)), false) => {
                 self.push(
-                    Diagnostic::error("schemac::duplicate_primary_key", "both `@pk` and `primary key (...)` are given")
-                        .label(span, "primary key clause")
-                        .label(pk_columns[0].1, "`@pk`")
-                        .help("keep one: `@pk` for a single column, the clause for a composite key"),
+                    Diagnostic::error(
+                        "schemac::duplicate_primary_key",
+                        "both `@pk` and `primary key (...)` are given",
+                    )
+                    .label(span, "primary key clause")
+                    .label(pk_columns[0].1, "`@pk`")
+                    .help("keep one: `@pk` for a single column, the clause for a composite key"),
                 );
                 None
             }
@@ -715,7 +968,11 @@ impl<'a> Resolver<'a> {
                     Some(n) => n.name.clone(),
                     None => self.names.generate(&schema, "pk", &[&tname]),
                 };
-                Some(PrimaryKey { name, columns, span })
+                Some(PrimaryKey {
+                    name,
+                    columns,
+                    span,
+                })
             }
             (None, false) => {
                 if pk_columns.len() > 1 {
@@ -724,7 +981,11 @@ impl<'a> Resolver<'a> {
                             .label(pk_columns[1].1, "second `@pk`")
                             .help(format!(
                                 "for a composite key write `primary key ({})`",
-                                pk_columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")
+                                pk_columns
+                                    .iter()
+                                    .map(|(c, _)| c.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             )),
                     );
                 }
@@ -743,8 +1004,11 @@ impl<'a> Resolver<'a> {
                     if col.nullable {
                         let span = col.span;
                         self.push(
-                            Diagnostic::error("schemac::nullable_key", format!("primary key column `{c}` is nullable"))
-                                .label(span, "remove `?`: key columns are never null"),
+                            Diagnostic::error(
+                                "schemac::nullable_key",
+                                format!("primary key column `{c}` is nullable"),
+                            )
+                            .label(span, "remove `?`: key columns are never null"),
                         );
                     }
                 }
@@ -755,7 +1019,9 @@ impl<'a> Resolver<'a> {
 
     fn note_extensions(&mut self, elements: &[IndexElement]) {
         let trigram = elements.iter().any(|e| match e {
-            IndexElement::Column { options, .. } | IndexElement::Expr { options, .. } => options.contains("trgm_ops"),
+            IndexElement::Column { options, .. } | IndexElement::Expr { options, .. } => {
+                options.contains("trgm_ops")
+            }
         });
         if trigram {
             self.model.extensions.push("pg_trgm".into());
@@ -769,7 +1035,11 @@ impl<'a> Resolver<'a> {
             if columns.contains(&i.name) {
                 out.push(i.name.clone());
             } else {
-                let mut d = Diagnostic::error("schemac::unknown_column", format!("unknown column `{}`", i.name)).label(i.span, "not a column of this entity");
+                let mut d = Diagnostic::error(
+                    "schemac::unknown_column",
+                    format!("unknown column `{}`", i.name),
+                )
+                .label(i.span, "not a column of this entity");
                 if let Some(s) = super::suggest(&i.name, columns.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
@@ -787,16 +1057,33 @@ impl<'a> Resolver<'a> {
             let (core, options) = split_options(&e.text);
             let core_sql = ast::Sql {
                 text: core.to_string(),
-                span: Span::new(e.span.file, e.span.start as usize, e.span.start as usize + core.len()),
+                span: Span::new(
+                    e.span.file,
+                    e.span.start as usize,
+                    e.span.start as usize + core.len(),
+                ),
             };
             if let Some(name) = plain_name(core) {
-                let ident = ast::Ident { name: name.clone(), quoted: core.starts_with('"'), span: core_sql.span };
-                if self.column_refs(std::slice::from_ref(&ident), columns).is_empty() {
+                let ident = ast::Ident {
+                    name: name.clone(),
+                    quoted: core.starts_with('"'),
+                    span: core_sql.span,
+                };
+                if self
+                    .column_refs(std::slice::from_ref(&ident), columns)
+                    .is_empty()
+                {
                     continue;
                 }
                 out.push(IndexElement::Column { name, options });
-            } else if self.expr(&core_sql, Names::Columns(columns), "index expression").is_some() {
-                out.push(IndexElement::Expr { sql: core.to_string(), options });
+            } else if self
+                .expr(&core_sql, Names::Columns(columns), "index expression")
+                .is_some()
+            {
+                out.push(IndexElement::Expr {
+                    sql: core.to_string(),
+                    options,
+                });
             }
         }
         out
@@ -820,40 +1107,74 @@ impl<'a> Resolver<'a> {
         if cols.len() != columns.len() {
             return;
         }
-        let Some(td) = self.lookup(module, target, &[DeclKind::Entity], "entity") else { return };
-        let Some(tt) = self.decls[td].model_index else { return };
+        let Some(td) = self.lookup(module, target, &[DeclKind::Entity], "entity") else {
+            return;
+        };
+        let Some(tt) = self.decls[td].model_index else {
+            return;
+        };
         let tcols: Vec<String> = if target_columns.is_empty() {
-            self.model.tables[tt].primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
+            self.declared_pks.get(&tt).cloned().unwrap_or_default()
         } else {
             target_columns.iter().map(|c| c.name.clone()).collect()
         };
         if tcols.len() != cols.len() {
             self.push(
-                Diagnostic::error("schemac::fk_arity", format!("{} column(s) reference {} column(s)", cols.len(), tcols.len()))
-                    .label(span, "counts differ")
-                    .help("name the target columns: `-> Target(x, y)`"),
+                Diagnostic::error(
+                    "schemac::fk_arity",
+                    format!(
+                        "{} column(s) reference {} column(s)",
+                        cols.len(),
+                        tcols.len()
+                    ),
+                )
+                .label(span, "counts differ")
+                .help("name the target columns: `-> Target(x, y)`"),
             );
             return;
         }
-        let col_refs: Vec<Column> = cols.iter().filter_map(|c| self.model.tables[ti].column(c).cloned()).collect();
+        let col_refs: Vec<Column> = cols
+            .iter()
+            .filter_map(|c| self.model.tables[ti].column(c).cloned())
+            .collect();
         let col_refs: Vec<&Column> = col_refs.iter().collect();
-        let Some((on_delete, on_update, d, i)) = self.actions(actions, deferrable, span, &col_refs) else { return };
+        let Some((on_delete, on_update, d, i)) = self.actions(actions, deferrable, span, &col_refs)
+        else {
+            return;
+        };
         for (c, tc) in cols.iter().zip(&tcols) {
             let a = self.model.tables[ti].column(c).map(|c| c.ty.clone());
             let b = self.model.tables[tt].column(tc).map(|c| c.ty.clone());
             match (a, b) {
                 (Some(a), Some(b)) => {
-                    let b_store = b.builtin_name().and_then(types::serial_storage).map(SqlType::builtin).unwrap_or(b);
+                    let b_store = b
+                        .builtin_name()
+                        .and_then(types::serial_storage)
+                        .map(SqlType::builtin)
+                        .unwrap_or(b);
                     if a != b_store {
                         self.push(
-                            Diagnostic::error("schemac::fk_type_mismatch", format!("`{c}` is {} but `{tc}` is {}", type_text(&a), type_text(&b_store)))
-                                .label(span, "types differ"),
+                            Diagnostic::error(
+                                "schemac::fk_type_mismatch",
+                                format!(
+                                    "`{c}` is {} but `{tc}` is {}",
+                                    type_text(&a),
+                                    type_text(&b_store)
+                                ),
+                            )
+                            .label(span, "types differ"),
                         );
                     }
                 }
                 (_, None) => {
                     let tname = self.model.tables[tt].name.clone();
-                    self.push(Diagnostic::error("schemac::unknown_column", format!("`{tname}` has no column `{tc}`")).label(target.span, "target"));
+                    self.push(
+                        Diagnostic::error(
+                            "schemac::unknown_column",
+                            format!("`{tname}` has no column `{tc}`"),
+                        )
+                        .label(target.span, "target"),
+                    );
                 }
                 _ => {}
             }
@@ -863,7 +1184,9 @@ impl<'a> Resolver<'a> {
         let name = match name {
             Some(n) => n.name.clone(),
             None => {
-                let parts: Vec<&str> = std::iter::once(tname.as_str()).chain(cols.iter().map(String::as_str)).collect();
+                let parts: Vec<&str> = std::iter::once(tname.as_str())
+                    .chain(cols.iter().map(String::as_str))
+                    .collect();
                 self.names.generate(&schema, "fk", &parts)
             }
         };
@@ -891,24 +1214,48 @@ impl<'a> Resolver<'a> {
         let mut problems = Vec::new();
         for t in &self.model.tables {
             for fk in &t.foreign_keys {
-                let Some(target) = self.model.tables.iter().find(|x| x.sql == fk.target_table) else { continue };
+                let Some(target) = self.model.tables.iter().find(|x| x.sql == fk.target_table)
+                else {
+                    continue;
+                };
                 let want: HashSet<&str> = fk.target_columns.iter().map(String::as_str).collect();
-                let by_pk = target.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().map(String::as_str).collect::<HashSet<_>>() == want);
+                let by_pk = target.primary_key.as_ref().is_some_and(|pk| {
+                    pk.columns
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<HashSet<_>>()
+                        == want
+                });
                 let by_unique = target.uniques.iter().any(|u| {
                     u.predicate.is_none()
                         && u.elements.iter().all(|e| e.column_name().is_some())
-                        && u.elements.iter().filter_map(IndexElement::column_name).collect::<HashSet<_>>() == want
+                        && u.elements
+                            .iter()
+                            .filter_map(IndexElement::column_name)
+                            .collect::<HashSet<_>>()
+                            == want
                 });
-                if !by_pk && !by_unique && target.columns.iter().any(|c| want.contains(c.name.as_str())) {
+                if !by_pk
+                    && !by_unique
+                    && target
+                        .columns
+                        .iter()
+                        .any(|c| want.contains(c.name.as_str()))
+                {
                     problems.push((fk.span, target.name.clone(), fk.target_columns.join(", ")));
                 }
             }
         }
         for (span, target, cols) in problems {
             self.push(
-                Diagnostic::error("schemac::reference_not_unique", format!("`{target}({cols})` is neither its primary key nor unique"))
-                    .label(span, "PostgreSQL needs a unique key to reference")
-                    .help(format!("add `@unique` to the column, or `unique ({cols})` to `{target}`")),
+                Diagnostic::error(
+                    "schemac::reference_not_unique",
+                    format!("`{target}({cols})` is neither its primary key nor unique"),
+                )
+                .label(span, "PostgreSQL needs a unique key to reference")
+                .help(format!(
+                    "add `@unique` to the column, or `unique ({cols})` to `{target}`"
+                )),
             );
         }
     }
@@ -931,10 +1278,20 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let leads = |els: Vec<Option<&str>>| -> bool {
-                els.len() >= fk.columns.len() && els.iter().zip(&fk.columns).all(|(e, c)| *e == Some(c.as_str()))
+                els.len() >= fk.columns.len()
+                    && els
+                        .iter()
+                        .zip(&fk.columns)
+                        .all(|(e, c)| *e == Some(c.as_str()))
             };
-            let covered = table.primary_key.as_ref().is_some_and(|pk| leads(pk.columns.iter().map(|c| Some(c.as_str())).collect()))
-                || table.uniques.iter().any(|u| u.predicate.is_none() && leads(u.elements.iter().map(IndexElement::column_name).collect()))
+            let covered = table
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| leads(pk.columns.iter().map(|c| Some(c.as_str())).collect()))
+                || table.uniques.iter().any(|u| {
+                    u.predicate.is_none()
+                        && leads(u.elements.iter().map(IndexElement::column_name).collect())
+                })
                 || table.indexes.iter().any(|i| {
                     i.predicate.is_none()
                         && i.method.as_deref().is_none_or(|m| m == "btree")
@@ -946,13 +1303,21 @@ impl<'a> Resolver<'a> {
         }
         let (schema, tname) = (table.sql.schema.clone(), table.sql.name.clone());
         for (cols, span) in add {
-            let parts: Vec<&str> = std::iter::once(tname.as_str()).chain(cols.iter().map(String::as_str)).collect();
+            let parts: Vec<&str> = std::iter::once(tname.as_str())
+                .chain(cols.iter().map(String::as_str))
+                .collect();
             let name = self.names.generate(&schema, "idx", &parts);
             self.model.tables[ti].indexes.push(Index {
                 name,
                 method: None,
                 unique: false,
-                elements: cols.into_iter().map(|name| IndexElement::Column { name, options: String::new() }).collect(),
+                elements: cols
+                    .into_iter()
+                    .map(|name| IndexElement::Column {
+                        name,
+                        options: String::new(),
+                    })
+                    .collect(),
                 include: Vec::new(),
                 predicate: None,
                 origin: IndexOrigin::ForeignKey,
@@ -964,13 +1329,24 @@ impl<'a> Resolver<'a> {
 
     /// `@search(title: A, body: B, language: english)` on a tsvector column:
     /// a stored generated column over the weighted sources, and its GIN index.
-    fn search_column(&mut self, a: &ast::Attribute, ti: usize, ci: usize, columns: &[String], schema: &str, tname: &str) -> Option<crate::model::Expr> {
+    fn search_column(
+        &mut self,
+        a: &ast::Attribute,
+        ti: usize,
+        ci: usize,
+        columns: &[String],
+        schema: &str,
+        tname: &str,
+    ) -> Option<crate::model::Expr> {
         let col = self.model.tables[ti].columns[ci].clone();
         if col.ty.builtin_name() != Some("tsvector") {
             self.push(
                 Diagnostic::error("schemac::bad_search", "`@search` makes a tsvector column")
                     .label(a.span, format!("this column is `{}`", type_text(&col.ty)))
-                    .help(format!("declare it as `{} tsvector @search(...)`", col.field)),
+                    .help(format!(
+                        "declare it as `{} tsvector @search(...)`",
+                        col.field
+                    )),
             );
             return None;
         }
@@ -978,7 +1354,13 @@ impl<'a> Resolver<'a> {
         let mut parts = Vec::new();
         for arg in &a.args {
             let ast::ArgValue::Sql(value) = &arg.value else {
-                self.push(Diagnostic::error("schemac::bad_argument", "`@search` takes columns and weights").label(arg.span, "unexpected list"));
+                self.push(
+                    Diagnostic::error(
+                        "schemac::bad_argument",
+                        "`@search` takes columns and weights",
+                    )
+                    .label(arg.span, "unexpected list"),
+                );
                 continue;
             };
             let key = arg.name.as_ref().map(|n| n.name.clone());
@@ -986,7 +1368,13 @@ impl<'a> Resolver<'a> {
                 Some(k) if k == "language" => {
                     match attrs::name_of(value) {
                         Some(l) => language = l,
-                        None => self.push(Diagnostic::error("schemac::bad_argument", "a language is a text search configuration name").label(value.span, "like english or simple")),
+                        None => self.push(
+                            Diagnostic::error(
+                                "schemac::bad_argument",
+                                "a language is a text search configuration name",
+                            )
+                            .label(value.span, "like english or simple"),
+                        ),
                     }
                     continue;
                 }
@@ -994,22 +1382,48 @@ impl<'a> Resolver<'a> {
                 None => (attrs::name_of(value).unwrap_or_default(), None),
             };
             if !columns.contains(&source) {
-                self.push(Diagnostic::error("schemac::unknown_column", format!("unknown column `{source}` in `@search`")).label(arg.span, "not a column of this entity"));
+                self.push(
+                    Diagnostic::error(
+                        "schemac::unknown_column",
+                        format!("unknown column `{source}` in `@search`"),
+                    )
+                    .label(arg.span, "not a column of this entity"),
+                );
                 continue;
             }
             let src = self.model.tables[ti].column(&source).map(|c| c.ty.clone());
-            let texty = src.as_ref().and_then(|t| t.builtin_name()).and_then(types::builtin).is_some_and(|b| b.family == Family::Text);
+            let texty = src
+                .as_ref()
+                .and_then(|t| t.builtin_name())
+                .and_then(types::builtin)
+                .is_some_and(|b| b.family == Family::Text);
             if !texty {
-                self.push(Diagnostic::error("schemac::bad_search", format!("`{source}` is not a text column")).label(arg.span, "search sources are text, varchar or char"));
+                self.push(
+                    Diagnostic::error(
+                        "schemac::bad_search",
+                        format!("`{source}` is not a text column"),
+                    )
+                    .label(arg.span, "search sources are text, varchar or char"),
+                );
                 continue;
             }
             if let Some(w) = &weight {
                 if !["A", "B", "C", "D"].contains(&w.as_str()) {
-                    self.push(Diagnostic::error("schemac::bad_search", format!("weight `{w}` is not A, B, C or D")).label(arg.span, "bad weight"));
+                    self.push(
+                        Diagnostic::error(
+                            "schemac::bad_search",
+                            format!("weight `{w}` is not A, B, C or D"),
+                        )
+                        .label(arg.span, "bad weight"),
+                    );
                     continue;
                 }
             }
-            let vector = format!("to_tsvector({}::regconfig, coalesce({}, ''))", sql::literal(&language), sql::ident(&source));
+            let vector = format!(
+                "to_tsvector({}::regconfig, coalesce({}, ''))",
+                sql::literal(&language),
+                sql::ident(&source)
+            );
             parts.push(match weight {
                 Some(w) => format!("setweight({vector}, {})", sql::literal(&w)),
                 None => vector,
@@ -1017,9 +1431,12 @@ impl<'a> Resolver<'a> {
         }
         if parts.is_empty() {
             self.push(
-                Diagnostic::error("schemac::bad_search", "`@search` needs at least one source column")
-                    .label(a.span, "no columns")
-                    .help("for example `@search(title: A, body: B, language: english)`"),
+                Diagnostic::error(
+                    "schemac::bad_search",
+                    "`@search` needs at least one source column",
+                )
+                .label(a.span, "no columns")
+                .help("for example `@search(title: A, body: B, language: english)`"),
             );
             return None;
         }
@@ -1028,14 +1445,20 @@ impl<'a> Resolver<'a> {
             name,
             method: Some("gin".into()),
             unique: false,
-            elements: vec![IndexElement::Column { name: col.name.clone(), options: String::new() }],
+            elements: vec![IndexElement::Column {
+                name: col.name.clone(),
+                options: String::new(),
+            }],
             include: Vec::new(),
             predicate: None,
             origin: IndexOrigin::Search,
             doc: None,
             span: a.span,
         });
-        Some(crate::model::Expr { sql: parts.join(" || "), span: a.span })
+        Some(crate::model::Expr {
+            sql: parts.join(" || "),
+            span: a.span,
+        })
     }
 }
 
@@ -1057,7 +1480,8 @@ fn map_action(a: ast::Action) -> Action {
 }
 
 /// Name parts for a generated index/unique name: the table, then each
-/// column (an expression contributes the first name it mentions).
+/// column (an expression contributes the last name it mentions: the
+/// column in `lower(email)`).
 fn name_parts<'s>(table: &'s str, els: &'s [IndexElement]) -> Vec<&'s str> {
     let mut parts = vec![table];
     for e in els {
@@ -1066,8 +1490,9 @@ fn name_parts<'s>(table: &'s str, els: &'s [IndexElement]) -> Vec<&'s str> {
             IndexElement::Expr { sql, .. } => {
                 let word = sql
                     .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .filter(|w| !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-                    .last();
+                    .rfind(|w| {
+                        !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    });
                 if let Some(w) = word {
                     parts.push(w);
                 }
@@ -1083,7 +1508,13 @@ fn plain_name(text: &str) -> Option<String> {
         let unescaped = inner.replace("\"\"", "\"");
         return (!inner.replace("\"\"", "").contains('"')).then_some(unescaped);
     }
-    let ok = text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    let ok = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
     ok.then(|| text.to_string())
 }
 
@@ -1093,11 +1524,18 @@ fn plain_name(text: &str) -> Option<String> {
 fn split_options(text: &str) -> (&str, String) {
     let mut core = text.trim();
     let mut options: Vec<&str> = Vec::new();
-    loop {
-        let Some((head, last)) = core.rsplit_once(char::is_whitespace) else { break };
+    while let Some((head, last)) = core.rsplit_once(char::is_whitespace) {
         let lower = last.to_ascii_lowercase();
-        let is_option = matches!(lower.as_str(), "asc" | "desc" | "first" | "last" | "nulls") || (lower.ends_with("_ops") && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'));
-        if !is_option || head.trim().is_empty() || head.matches('"').count() % 2 == 1 || head.matches('\'').count() % 2 == 1 {
+        let is_option = matches!(lower.as_str(), "asc" | "desc" | "first" | "last" | "nulls")
+            || (lower.ends_with("_ops")
+                && last
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'));
+        if !is_option
+            || head.trim().is_empty()
+            || head.matches('"').count() % 2 == 1
+            || head.matches('\'').count() % 2 == 1
+        {
             break;
         }
         options.insert(0, last);
@@ -1112,9 +1550,18 @@ mod tests {
 
     #[test]
     fn options_split() {
-        assert_eq!(split_options("lower(name) desc nulls last"), ("lower(name)", "desc nulls last".to_string()));
-        assert_eq!(split_options("name gin_trgm_ops"), ("name", "gin_trgm_ops".to_string()));
-        assert_eq!(split_options("\"first name\""), ("\"first name\"", String::new()));
+        assert_eq!(
+            split_options("lower(name) desc nulls last"),
+            ("lower(name)", "desc nulls last".to_string())
+        );
+        assert_eq!(
+            split_options("name gin_trgm_ops"),
+            ("name", "gin_trgm_ops".to_string())
+        );
+        assert_eq!(
+            split_options("\"first name\""),
+            ("\"first name\"", String::new())
+        );
         assert_eq!(split_options("created_at"), ("created_at", String::new()));
     }
 }

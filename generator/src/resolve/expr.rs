@@ -21,15 +21,28 @@ pub enum Names<'t> {
 
 impl Resolver<'_> {
     /// Parses and checks an expression. `None` after reporting an error.
-    pub(super) fn expr(&mut self, sql: &Sql, names: Names<'_>, what: &str) -> Option<(Expr, SqlExpr)> {
+    pub(super) fn expr(
+        &mut self,
+        sql: &Sql,
+        names: Names<'_>,
+        what: &str,
+    ) -> Option<(Expr, SqlExpr)> {
         let parsed = match sqlcheck::parse_expr(&sql.text) {
             Ok(e) => e,
             Err(e) => {
                 let span = at(sql, e.offset);
+                let help = if sql.text.trim_end().ends_with(';') {
+                    "remove the trailing `;`: a line ends a member"
+                } else {
+                    "the text is PostgreSQL expression syntax; quote identifiers with \"...\" and strings with '...'"
+                };
                 self.push(
-                    Diagnostic::error("schemac::sql_syntax", format!("this {what} is not valid SQL"))
-                        .label(span, e.message)
-                        .help("the text is PostgreSQL expression syntax; quote identifiers with \"...\" and strings with '...'"),
+                    Diagnostic::error(
+                        "schemac::sql_syntax",
+                        format!("this {what} is not valid SQL"),
+                    )
+                    .label(span, e.message)
+                    .help(help),
                 );
                 return None;
             }
@@ -52,7 +65,11 @@ impl Resolver<'_> {
     }
 
     fn name_ok(&mut self, r: &NameRef, names: &Names<'_>, sql: &Sql, what: &str) -> bool {
-        let span = Span::new(sql.span.file, sql.span.start as usize + r.offset, sql.span.start as usize + r.offset + r.name.len());
+        let span = Span::new(
+            sql.span.file,
+            sql.span.start as usize + r.offset,
+            sql.span.start as usize + r.offset + r.name.len(),
+        );
         let columns: &[String] = match names {
             Names::Columns(c) => c,
             Names::DomainValue => {
@@ -60,8 +77,11 @@ impl Resolver<'_> {
                     return true;
                 }
                 self.push(
-                    Diagnostic::error("schemac::unknown_column", format!("a domain check can only read `value`, not `{}`", r.name))
-                        .label(span, "unknown here"),
+                    Diagnostic::error(
+                        "schemac::unknown_column",
+                        format!("a domain check can only read `value`, not `{}`", r.name),
+                    )
+                    .label(span, "unknown here"),
                 );
                 return false;
             }
@@ -77,10 +97,16 @@ impl Resolver<'_> {
                 return false;
             }
         };
-        if columns.iter().any(|c| *c == r.name) || (!r.quoted && sqlcheck::is_sql_value_word(&r.name)) {
+        if columns.contains(&r.name)
+            || (!r.quoted && sqlcheck::is_sql_value_word(&r.name))
+        {
             return true;
         }
-        let mut d = Diagnostic::error("schemac::unknown_column", format!("unknown column `{}` in {what}", r.name)).label(span, "no such column");
+        let mut d = Diagnostic::error(
+            "schemac::unknown_column",
+            format!("unknown column `{}` in {what}", r.name),
+        )
+        .label(span, "no such column");
         if let Some(c) = columns.iter().find(|c| c.eq_ignore_ascii_case(&r.name)) {
             d = d.help(format!(
                 "the column is `{c}`; unquoted SQL names are folded to lower case, so write it quoted: {}",
@@ -94,7 +120,13 @@ impl Resolver<'_> {
     }
 
     /// Checks that a literal default fits the column's type.
-    pub(super) fn check_default(&mut self, sql: &Sql, parsed: &SqlExpr, ty: &SqlType, nullable: bool) {
+    pub(super) fn check_default(
+        &mut self,
+        sql: &Sql,
+        parsed: &SqlExpr,
+        ty: &SqlType,
+        nullable: bool,
+    ) {
         let SqlExpr::Value(v) = parsed else { return };
         let problem = match (&v.value, &ty.base) {
             (Value::Null, _) if !nullable => Some("the column is not nullable, so a `null` default would fail every insert that relies on it".to_string()),
@@ -118,8 +150,14 @@ impl Resolver<'_> {
         };
         if let Some(p) = problem {
             self.push(
-                Diagnostic::error("schemac::bad_default", format!("this default does not fit the column's type `{}`", type_text(ty)))
-                    .label(sql.span, p),
+                Diagnostic::error(
+                    "schemac::bad_default",
+                    format!(
+                        "this default does not fit the column's type `{}`",
+                        type_text(ty)
+                    ),
+                )
+                .label(sql.span, p),
             );
         }
     }
@@ -155,7 +193,9 @@ fn literal_problem(value: &Value, family: Family, name: &str, args: &[u32]) -> O
 fn is_uuid(s: &str) -> bool {
     let hex: String = s.chars().filter(|c| *c != '-').collect();
     let groups: Vec<usize> = s.split('-').map(str::len).collect();
-    hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) && (groups == [8, 4, 4, 4, 12] || groups == [32])
+    hex.len() == 32
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+        && (groups == [8, 4, 4, 4, 12] || groups == [32])
 }
 
 /// The span of a position inside a fragment, or the whole fragment.
@@ -163,7 +203,10 @@ fn at(sql: &Sql, offset: Option<usize>) -> Span {
     match offset {
         Some(o) if o < sql.text.len() => {
             let start = sql.span.start as usize + o;
-            let len = sql.text[o..].split(char::is_whitespace).next().map_or(1, |w| w.len().max(1));
+            let len = sql.text[o..]
+                .split(char::is_whitespace)
+                .next()
+                .map_or(1, |w| w.len().max(1));
             Span::new(sql.span.file, start, start + len)
         }
         _ => sql.span,

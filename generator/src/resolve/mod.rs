@@ -96,6 +96,8 @@ struct Resolver<'a> {
     /// `@depends(...)` attributes, resolved after every declaration has
     /// its model index.
     pending_depends: Vec<(Owner, usize, Vec<&'a ast::Attribute>)>,
+    /// Primary key columns by table, as declared.
+    declared_pks: HashMap<usize, Vec<String>>,
 }
 
 /// The model object an `@depends` belongs to.
@@ -121,11 +123,19 @@ impl<'a> Resolver<'a> {
             by_name: HashMap::new(),
             scopes: Vec::new(),
             pending_depends: Vec::new(),
+            declared_pks: HashMap::new(),
         }
     }
 
-    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, message).label(span, label));
+    fn error(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, message).label(span, label));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -144,9 +154,12 @@ impl<'a> Resolver<'a> {
             if let Some((v, span)) = m.ast.version {
                 if v != 1 {
                     self.push(
-                        Diagnostic::error("schemac::version", format!("this file asks for language version {v}"))
-                            .label(span, "unknown version")
-                            .help("this schemac understands `schemac 1`"),
+                        Diagnostic::error(
+                            "schemac::version",
+                            format!("this file asks for language version {v}"),
+                        )
+                        .label(span, "unknown version")
+                        .help("this schemac understands `schemac 1`"),
                     );
                 }
             }
@@ -155,9 +168,12 @@ impl<'a> Resolver<'a> {
                     Item::Schema(name) => {
                         if let Some(prev) = schema {
                             self.push(
-                                Diagnostic::error("schemac::duplicate_schema", "a file can name one schema")
-                                    .label(name.span, "second `schema`")
-                                    .label(prev.span, "first `schema` here"),
+                                Diagnostic::error(
+                                    "schemac::duplicate_schema",
+                                    "a file can name one schema",
+                                )
+                                .label(name.span, "second `schema`")
+                                .label(prev.span, "first `schema` here"),
                             );
                         } else {
                             schema = Some(name);
@@ -167,28 +183,40 @@ impl<'a> Resolver<'a> {
                         let target = imp.path.dotted();
                         match self.module_index.get(target.as_str()) {
                             Some(&t) if t == i => {
-                                self.error("schemac::self_import", "a module cannot import itself", imp.path.span, "this module");
+                                self.error(
+                                    "schemac::self_import",
+                                    "a module cannot import itself",
+                                    imp.path.span,
+                                    "this module",
+                                );
                             }
                             Some(&t) => list.push((t, imp)),
                             None => {
                                 let help = if target.starts_with("std.") {
-                                    "the standard library (`schemas/`) has no such module yet".to_string()
+                                    "the standard library (`schemas/`) has no such module yet"
+                                        .to_string()
                                 } else {
                                     format!(
                                         "a module is a file: `import {target}` reads `{}` relative to the project root",
                                         crate::project::module_path(&target).display()
                                     )
                                 };
-                                self.error("schemac::unknown_module", format!("no module `{target}`"), imp.path.span, "not found")
-                                    .help = Some(help);
+                                self.error(
+                                    "schemac::unknown_module",
+                                    format!("no module `{target}`"),
+                                    imp.path.span,
+                                    "not found",
+                                )
+                                .help = Some(help);
                             }
                         }
                     }
                     _ => {}
                 }
             }
-            self.module_schema
-                .push(schema.map_or_else(|| self.options.default_schema.clone(), |s| s.name.clone()));
+            self.module_schema.push(
+                schema.map_or_else(|| self.options.default_schema.clone(), |s| s.name.clone()),
+            );
             self.imports.push(list);
         }
         self.import_cycles();
@@ -222,8 +250,10 @@ impl<'a> Resolver<'a> {
                         }
                         Mark::Active => {
                             let from = stack.iter().position(|(x, _)| *x == t).unwrap_or(0);
-                            let mut path: Vec<&str> =
-                                stack[from..].iter().map(|(x, _)| self.modules[*x].name.as_str()).collect();
+                            let mut path: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|(x, _)| self.modules[*x].name.as_str())
+                                .collect();
                             path.push(self.modules[t].name.as_str());
                             found.push((imp.span, path.join(" → ")));
                         }
@@ -237,9 +267,12 @@ impl<'a> Resolver<'a> {
         }
         for (span, path) in found {
             self.push(
-                Diagnostic::error("schemac::cyclic_import", format!("modules import each other: {path}"))
-                    .label(span, "this import closes the cycle")
-                    .help("move the shared declarations into a module both can import"),
+                Diagnostic::error(
+                    "schemac::cyclic_import",
+                    format!("modules import each other: {path}"),
+                )
+                .label(span, "this import closes the cycle")
+                .help("move the shared declarations into a module both can import"),
             );
         }
     }
@@ -258,10 +291,20 @@ impl<'a> Resolver<'a> {
                 };
                 if let Some(&prev) = self.by_name.get(name.name.as_str()) {
                     let p = &self.decls[prev];
-                    let d = Diagnostic::error("schemac::duplicate_name", format!("`{}` is declared twice", name.name))
-                        .label(name.span, format!("this {}", kind.word()))
-                        .label(p.name.span, format!("first declared here, as {} {}", article(p.kind.word()), p.kind.word()))
-                        .help("names are unique across the project: they name generated types too");
+                    let d = Diagnostic::error(
+                        "schemac::duplicate_name",
+                        format!("`{}` is declared twice", name.name),
+                    )
+                    .label(name.span, format!("this {}", kind.word()))
+                    .label(
+                        p.name.span,
+                        format!(
+                            "first declared here, as {} {}",
+                            article(p.kind.word()),
+                            p.kind.word()
+                        ),
+                    )
+                    .help("names are unique across the project: they name generated types too");
                     self.diags.push(d);
                     continue;
                 }
@@ -295,12 +338,19 @@ impl<'a> Resolver<'a> {
                     }
                     Some(names) => {
                         for n in names {
-                            match self.decls.iter().position(|d| d.module == t && d.name.name == n.name) {
+                            match self
+                                .decls
+                                .iter()
+                                .position(|d| d.module == t && d.name.name == n.name)
+                            {
                                 Some(i) => extra.push((mi, n.name.as_str(), i)),
                                 None => self.diags.push(
                                     Diagnostic::error(
                                         "schemac::unknown_import",
-                                        format!("module `{}` declares no `{}`", self.modules[t].name, n.name),
+                                        format!(
+                                            "module `{}` declares no `{}`",
+                                            self.modules[t].name, n.name
+                                        ),
                                     )
                                     .label(n.span, "not in that module"),
                                 ),
@@ -318,15 +368,30 @@ impl<'a> Resolver<'a> {
 
     /// Finds a declaration visible from `module`; reports and returns None
     /// when there is none. `want` filters the kinds that fit here.
-    fn lookup(&mut self, module: usize, path: &ast::Path, want: &[DeclKind], what: &str) -> Option<usize> {
+    fn lookup(
+        &mut self,
+        module: usize,
+        path: &ast::Path,
+        want: &[DeclKind],
+        what: &str,
+    ) -> Option<usize> {
         let name = path.last();
         let found = if path.parts.len() > 1 {
-            let prefix: Vec<&str> = path.parts[..path.parts.len() - 1].iter().map(|p| p.name.as_str()).collect();
+            let prefix: Vec<&str> = path.parts[..path.parts.len() - 1]
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
             let prefix = prefix.join(".");
-            let visible = self.module_index.get(prefix.as_str()).copied().filter(|&m| {
-                m == module || self.imports[module].iter().any(|(t, _)| *t == m)
-            });
-            visible.and_then(|m| self.decls.iter().position(|d| d.module == m && d.name.name == name.name))
+            let visible = self
+                .module_index
+                .get(prefix.as_str())
+                .copied()
+                .filter(|&m| m == module || self.imports[module].iter().any(|(t, _)| *t == m));
+            visible.and_then(|m| {
+                self.decls
+                    .iter()
+                    .position(|d| d.module == m && d.name.name == name.name)
+            })
         } else {
             self.scopes[module].get(name.name.as_str()).copied()
         };
@@ -336,15 +401,21 @@ impl<'a> Resolver<'a> {
                 let kind = self.decls[i].kind.word();
                 let span = self.decls[i].name.span;
                 self.push(
-                    Diagnostic::error("schemac::wrong_kind", format!("`{}` is {} {kind}, not {what}", name.name, article(kind)))
-                        .label(path.span, format!("expected {what}"))
-                        .label(span, "declared here"),
+                    Diagnostic::error(
+                        "schemac::wrong_kind",
+                        format!("`{}` is {} {kind}, not {what}", name.name, article(kind)),
+                    )
+                    .label(path.span, format!("expected {what}"))
+                    .label(span, "declared here"),
                 );
                 None
             }
             None => {
-                let mut d = Diagnostic::error("schemac::unknown_name", format!("unknown {what} `{}`", path.dotted()))
-                    .label(path.span, "not declared or imported");
+                let mut d = Diagnostic::error(
+                    "schemac::unknown_name",
+                    format!("unknown {what} `{}`", path.dotted()),
+                )
+                .label(path.span, "not declared or imported");
                 if let Some(&g) = self.by_name.get(name.name.as_str()) {
                     let m = &self.modules[self.decls[g].module].name;
                     d = d.help(format!("`{}` is declared in module `{m}`: add `import {m}` at the top of this file", name.name));
@@ -368,16 +439,19 @@ impl<'a> Resolver<'a> {
         attrs
             .iter()
             .find(|a| a.name.name == "schema")
-            .and_then(|a| attrs::single_name(a))
+            .and_then(attrs::single_name)
             .unwrap_or_else(|| self.module_schema[module].clone())
     }
 
     fn qname_taken(&mut self, q: &QName, span: Span, what: &str) {
         if !self.names.claim(&q.schema, &q.name) {
             self.push(
-                Diagnostic::error("schemac::duplicate_sql_name", format!("two objects are named `{q}` in SQL"))
-                    .label(span, format!("this {what}"))
-                    .help("give one of them another name with `@table(...)` or `@type(...)`"),
+                Diagnostic::error(
+                    "schemac::duplicate_sql_name",
+                    format!("two objects are named `{q}` in SQL"),
+                )
+                .label(span, format!("this {what}"))
+                .help("give one of them another name with `@table(...)` or `@type(...)`"),
             );
         }
     }
@@ -428,7 +502,12 @@ fn article(word: &str) -> &'static str {
 fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min()
         .map(|(_, c)| c)

@@ -10,10 +10,14 @@ use dsl::Diagnostic;
 impl<'a> Resolver<'a> {
     pub(super) fn enums(&mut self) {
         for di in 0..self.decls.len() {
-            let (module, Item::Enum(e)) = (self.decls[di].module, self.decls[di].item) else { continue };
+            let (module, Item::Enum(e)) = (self.decls[di].module, self.decls[di].item) else {
+                continue;
+            };
             let mut sql_name = names::type_name(&e.name.name);
             for a in &e.attrs {
-                if attrs::check_known(a, &["type", "schema"], "enum", &mut self.diags) && a.name.name == "type" {
+                if attrs::check_known(a, &["type", "schema"], "enum", &mut self.diags)
+                    && a.name.name == "type"
+                {
                     if let Some(n) = attrs::require_name(a, &mut self.diags) {
                         sql_name = n;
                     }
@@ -23,23 +27,32 @@ impl<'a> Resolver<'a> {
             self.qname_taken(&sql, e.name.span, "enum");
             if e.values.is_empty() {
                 self.push(
-                    Diagnostic::error("schemac::empty_enum", format!("enum `{}` has no values", e.name.name))
-                        .label(e.name.span, "add at least one value"),
+                    Diagnostic::error(
+                        "schemac::empty_enum",
+                        format!("enum `{}` has no values", e.name.name),
+                    )
+                    .label(e.name.span, "add at least one value"),
                 );
             }
             let mut values: Vec<EnumValue> = Vec::new();
             for v in &e.values {
                 if values.iter().any(|x| x.name == v.name) {
                     self.push(
-                        Diagnostic::error("schemac::duplicate_value", format!("`{}` appears twice in enum `{}`", v.name, e.name.name))
-                            .label(v.span, "duplicate"),
+                        Diagnostic::error(
+                            "schemac::duplicate_value",
+                            format!("`{}` appears twice in enum `{}`", v.name, e.name.name),
+                        )
+                        .label(v.span, "duplicate"),
                     );
                     continue;
                 }
                 if v.name.len() > names::MAX_IDENT {
                     self.push(
-                        Diagnostic::error("schemac::name_too_long", "enum values are at most 63 bytes in PostgreSQL")
-                            .label(v.span, format!("{} bytes", v.name.len())),
+                        Diagnostic::error(
+                            "schemac::name_too_long",
+                            "enum values are at most 63 bytes in PostgreSQL",
+                        )
+                        .label(v.span, format!("{} bytes", v.name.len())),
                     );
                 }
                 values.push(EnumValue {
@@ -62,7 +75,9 @@ impl<'a> Resolver<'a> {
         // Domains may be built on other domains: resolve in dependency
         // order by retrying until no progress (the graph rejects cycles).
         for di in 0..self.decls.len() {
-            let (module, Item::Domain(d)) = (self.decls[di].module, self.decls[di].item) else { continue };
+            let (module, Item::Domain(d)) = (self.decls[di].module, self.decls[di].item) else {
+                continue;
+            };
             let mut sql_name = names::type_name(&d.name.name);
             let mut check_attrs = Vec::new();
             for a in &d.attrs {
@@ -88,12 +103,20 @@ impl<'a> Resolver<'a> {
                         .help("nullability belongs to each column: write `email Email?` where a column may be empty"),
                 );
             }
-            let ty = self.resolve_type(module, &d.ty).unwrap_or_else(|| SqlType::builtin("text"));
+            let ty = self
+                .resolve_type(module, &d.ty)
+                .unwrap_or_else(|| SqlType::builtin("text"));
             let mut checks = Vec::new();
             for (n, a) in check_attrs.into_iter().enumerate() {
-                let Some(sql_text) = attrs::require_sql(a, &mut self.diags) else { continue };
+                let Some(sql_text) = attrs::require_sql(a, &mut self.diags) else {
+                    continue;
+                };
                 if let Some((expr, _)) = self.expr(sql_text, Names::DomainValue, "check") {
-                    let suffix = if n == 0 { String::new() } else { format!("_{}", n + 1) };
+                    let suffix = if n == 0 {
+                        String::new()
+                    } else {
+                        format!("_{}", n + 1)
+                    };
                     checks.push(Check {
                         name: names::fit(format!("chk_{}{suffix}", sql.name)),
                         expr,
@@ -138,13 +161,26 @@ impl<'a> Resolver<'a> {
             Some(self.lookup(module, &path, &[DeclKind::Enum, DeclKind::Domain], "type")?)
         } else {
             match self.scopes[module].get(t.name.trim_matches('"')).copied() {
-                Some(i) if matches!(self.decls[i].kind, DeclKind::Enum | DeclKind::Domain) => Some(i),
+                Some(i) if matches!(self.decls[i].kind, DeclKind::Enum | DeclKind::Domain) => {
+                    Some(i)
+                }
                 Some(i) => {
                     let kind = self.decls[i].kind;
-                    let mut d = Diagnostic::error("schemac::wrong_kind", format!("`{}` is {} {}, not a type", t.name, super::article(kind.word()), kind.word()))
-                        .label(t.name_span, "used as a type");
+                    let mut d = Diagnostic::error(
+                        "schemac::wrong_kind",
+                        format!(
+                            "`{}` is {} {}, not a type",
+                            t.name,
+                            super::article(kind.word()),
+                            kind.word()
+                        ),
+                    )
+                    .label(t.name_span, "used as a type");
                     if kind == DeclKind::Entity {
-                        d = d.help(format!("to reference the entity, write a relation: `{} -> {} on delete ...`", "column_id", t.name));
+                        d = d.help(format!(
+                            "to reference the entity, write a relation: `{} -> {} on delete ...`",
+                            "column_id", t.name
+                        ));
                     }
                     self.push(d);
                     return None;
@@ -159,16 +195,22 @@ impl<'a> Resolver<'a> {
                     None => {
                         // A domain declared later than the one using it.
                         self.push(
-                            Diagnostic::error("schemac::domain_order", format!("domain `{}` is used before it is resolved", t.name))
-                                .label(t.name_span, "declare this domain first"),
+                            Diagnostic::error(
+                                "schemac::domain_order",
+                                format!("domain `{}` is used before it is resolved", t.name),
+                            )
+                            .label(t.name_span, "declare this domain first"),
                         );
                         return None;
                     }
                 };
                 if !t.args.is_empty() {
                     self.push(
-                        Diagnostic::error("schemac::bad_type_args", format!("`{}` takes no modifiers", t.name))
-                            .label(t.span, "remove the parentheses"),
+                        Diagnostic::error(
+                            "schemac::bad_type_args",
+                            format!("`{}` takes no modifiers", t.name),
+                        )
+                        .label(t.span, "remove the parentheses"),
                     );
                 }
                 match self.decls[i].kind {
@@ -186,14 +228,25 @@ impl<'a> Resolver<'a> {
                 let Some(b) = types::builtin(&t.name) else {
                     let visible: Vec<String> = self.scopes[module]
                         .iter()
-                        .filter(|(_, &i)| matches!(self.decls[i].kind, DeclKind::Enum | DeclKind::Domain))
+                        .filter(|(_, &i)| {
+                            matches!(self.decls[i].kind, DeclKind::Enum | DeclKind::Domain)
+                        })
                         .map(|(n, _)| n.to_string())
                         .collect();
-                    let mut d = Diagnostic::error("schemac::unknown_type", format!("unknown type `{}`", t.name))
-                        .label(t.name_span, "not a PostgreSQL type, enum or domain in scope");
+                    let mut d = Diagnostic::error(
+                        "schemac::unknown_type",
+                        format!("unknown type `{}`", t.name),
+                    )
+                    .label(
+                        t.name_span,
+                        "not a PostgreSQL type, enum or domain in scope",
+                    );
                     if let Some(&g) = self.by_name.get(t.name.as_str()) {
                         let m = &self.modules[self.decls[g].module].name;
-                        d = d.help(format!("`{}` is declared in module `{m}`: add `import {m}`", t.name));
+                        d = d.help(format!(
+                            "`{}` is declared in module `{m}`: add `import {m}`",
+                            t.name
+                        ));
                     } else if let Some(s) = super::suggest(&t.name, candidates(&visible)) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
@@ -202,16 +255,27 @@ impl<'a> Resolver<'a> {
                 };
                 if t.args.len() > b.max_args {
                     self.push(
-                        Diagnostic::error("schemac::bad_type_args", format!("`{}` takes at most {} modifier(s)", b.name, b.max_args))
-                            .label(t.span, format!("{} given", t.args.len())),
+                        Diagnostic::error(
+                            "schemac::bad_type_args",
+                            format!("`{}` takes at most {} modifier(s)", b.name, b.max_args),
+                        )
+                        .label(t.span, format!("{} given", t.args.len())),
                     );
                 } else if let Some(problem) = arg_problem(b.name, &t.args) {
-                    self.push(Diagnostic::error("schemac::bad_type_args", format!("bad modifiers for `{}`", b.name)).label(t.span, problem));
+                    self.push(
+                        Diagnostic::error(
+                            "schemac::bad_type_args",
+                            format!("bad modifiers for `{}`", b.name),
+                        )
+                        .label(t.span, problem),
+                    );
                 }
                 if let Some(ext) = types::extension_for(b.name) {
                     self.model.extensions.push(ext.to_string());
                 }
-                TypeBase::Builtin { name: b.name.to_string() }
+                TypeBase::Builtin {
+                    name: b.name.to_string(),
+                }
             }
         };
         Some(SqlType {
@@ -224,10 +288,16 @@ impl<'a> Resolver<'a> {
 
 fn arg_problem(name: &str, args: &[u32]) -> Option<String> {
     match (name, args) {
-        ("numeric", [p, ..]) if *p == 0 || *p > 1000 => Some("precision must be between 1 and 1000".into()),
+        ("numeric", [p, ..]) if *p == 0 || *p > 1000 => {
+            Some("precision must be between 1 and 1000".into())
+        }
         ("numeric", [p, s]) if s > p => Some(format!("scale {s} is larger than precision {p}")),
-        ("varchar" | "char" | "bit" | "varbit", [n]) if *n == 0 || *n > 10_485_760 => Some("length must be between 1 and 10485760".into()),
-        ("time" | "timetz" | "timestamp" | "timestamptz" | "interval", [p]) if *p > 6 => Some("precision must be between 0 and 6".into()),
+        ("varchar" | "char" | "bit" | "varbit", [n]) if *n == 0 || *n > 10_485_760 => {
+            Some("length must be between 1 and 10485760".into())
+        }
+        ("time" | "timetz" | "timestamp" | "timestamptz" | "interval", [p]) if *p > 6 => {
+            Some("precision must be between 0 and 6".into())
+        }
         _ => None,
     }
 }

@@ -18,7 +18,12 @@ impl<'a> Resolver<'a> {
                     let mut name = names::type_name(&v.name.name);
                     let mut depends = Vec::new();
                     for a in &v.attrs {
-                        if !attrs::check_known(a, &["table", "schema", "depends"], "view", &mut self.diags) {
+                        if !attrs::check_known(
+                            a,
+                            &["table", "schema", "depends"],
+                            "view",
+                            &mut self.diags,
+                        ) {
                             continue;
                         }
                         match a.name.name.as_str() {
@@ -48,7 +53,8 @@ impl<'a> Resolver<'a> {
                         doc: v.doc.clone(),
                         span: v.name.span,
                     });
-                    self.pending_depends.push((Owner::View(index), module, depends));
+                    self.pending_depends
+                        .push((Owner::View(index), module, depends));
                     bodies.push((index, module, v));
                 }
                 Item::Sql(s) => {
@@ -59,7 +65,10 @@ impl<'a> Resolver<'a> {
                         }
                     }
                     if s.body.text.trim().is_empty() {
-                        self.push(Diagnostic::error("schemac::empty_sql", "this sql block is empty").label(s.name.span, "no SQL in the braces"));
+                        self.push(
+                            Diagnostic::error("schemac::empty_sql", "this sql block is empty")
+                                .label(s.name.span, "no SQL in the braces"),
+                        );
                     }
                     let index = self.model.raw.len();
                     self.decls[di].model_index = Some(index);
@@ -73,7 +82,8 @@ impl<'a> Resolver<'a> {
                         doc: s.doc.clone(),
                         span: s.name.span,
                     });
-                    self.pending_depends.push((Owner::Raw(index), module, depends));
+                    self.pending_depends
+                        .push((Owner::Raw(index), module, depends));
                 }
                 _ => {}
             }
@@ -97,9 +107,12 @@ impl<'a> Resolver<'a> {
                     _ => v.body.span,
                 };
                 self.push(
-                    Diagnostic::error("schemac::sql_syntax", format!("the body of view `{}` is not valid SQL", v.name.name))
-                        .label(span, e.message)
-                        .help("a view body is one PostgreSQL query: `select ... from ...`"),
+                    Diagnostic::error(
+                        "schemac::sql_syntax",
+                        format!("the body of view `{}` is not valid SQL", v.name.name),
+                    )
+                    .label(span, e.message)
+                    .help("a view body is one PostgreSQL query: `select ... from ...`"),
                 );
                 return;
             }
@@ -110,7 +123,13 @@ impl<'a> Resolver<'a> {
             let found = self.find_relation(&rel, &schema);
             match found {
                 Some(dep) if dep == Dependency::View(index) => {
-                    self.push(Diagnostic::error("schemac::cyclic_view", format!("view `{}` reads itself", v.name.name)).label(v.name.span, "here"));
+                    self.push(
+                        Diagnostic::error(
+                            "schemac::cyclic_view",
+                            format!("view `{}` reads itself", v.name.name),
+                        )
+                        .label(v.name.span, "here"),
+                    );
                 }
                 Some(dep) => {
                     let deps = &mut self.model.views[index].depends_on;
@@ -120,15 +139,27 @@ impl<'a> Resolver<'a> {
                 }
                 // A name qualified with a schema this project does not
                 // manage (pg_catalog, an extension's) is outside our graph.
-                None if rel.schema.as_ref().is_some_and(|s| !known_schemas.contains(s)) => {}
+                None if rel
+                    .schema
+                    .as_ref()
+                    .is_some_and(|s| !known_schemas.contains(s)) => {}
                 None => {
                     let shown = match &rel.schema {
                         Some(s) => format!("{s}.{}", rel.name),
                         None => rel.name.clone(),
                     };
-                    let mut d = Diagnostic::error("schemac::unknown_relation", format!("view `{}` reads `{shown}`, which no entity or view creates", v.name.name))
-                        .label(v.body.span, format!("reads `{shown}`"));
-                    let by_entity = self.scopes[module].get(rel.name.as_str()).copied().filter(|&i| self.decls[i].kind == DeclKind::Entity);
+                    let mut d = Diagnostic::error(
+                        "schemac::unknown_relation",
+                        format!(
+                            "view `{}` reads `{shown}`, which no entity or view creates",
+                            v.name.name
+                        ),
+                    )
+                    .label(v.body.span, format!("reads `{shown}`"));
+                    let by_entity = self.scopes[module]
+                        .get(rel.name.as_str())
+                        .copied()
+                        .filter(|&i| self.decls[i].kind == DeclKind::Entity);
                     d = match by_entity {
                         Some(i) => {
                             let t = self.decls[i].model_index.map(|t| self.model.tables[t].sql.name.clone()).unwrap_or_default();
@@ -150,10 +181,20 @@ impl<'a> Resolver<'a> {
             None => vec![schema, "public"],
         };
         for s in candidates {
-            if let Some(i) = self.model.tables.iter().position(|t| t.sql.schema == s && t.sql.name == rel.name) {
+            if let Some(i) = self
+                .model
+                .tables
+                .iter()
+                .position(|t| t.sql.schema == s && t.sql.name == rel.name)
+            {
                 return Some(Dependency::Table(i));
             }
-            if let Some(i) = self.model.views.iter().position(|v| v.sql.schema == s && v.sql.name == rel.name) {
+            if let Some(i) = self
+                .model
+                .views
+                .iter()
+                .position(|v| v.sql.schema == s && v.sql.name == rel.name)
+            {
                 return Some(Dependency::View(i));
             }
         }
@@ -167,11 +208,20 @@ impl<'a> Resolver<'a> {
             let mut deps = Vec::new();
             for a in attrs {
                 if a.args.is_empty() {
-                    self.push(Diagnostic::error("schemac::bad_argument", "`@depends` names declarations").label(a.span, "for example `@depends(User, touch_updated_at)`"));
+                    self.push(
+                        Diagnostic::error("schemac::bad_argument", "`@depends` names declarations")
+                            .label(a.span, "for example `@depends(User, touch_updated_at)`"),
+                    );
                 }
                 for arg in attrs::positional(a) {
                     let Some(name) = attrs::name_of(arg) else {
-                        self.push(Diagnostic::error("schemac::bad_argument", "expected a declaration name").label(arg.span, "not a name"));
+                        self.push(
+                            Diagnostic::error(
+                                "schemac::bad_argument",
+                                "expected a declaration name",
+                            )
+                            .label(arg.span, "not a name"),
+                        );
                         continue;
                     };
                     let path = ast::Path {
@@ -182,7 +232,13 @@ impl<'a> Resolver<'a> {
                         }],
                         span: arg.span,
                     };
-                    let want = [DeclKind::Entity, DeclKind::View, DeclKind::Sql, DeclKind::Enum, DeclKind::Domain];
+                    let want = [
+                        DeclKind::Entity,
+                        DeclKind::View,
+                        DeclKind::Sql,
+                        DeclKind::Enum,
+                        DeclKind::Domain,
+                    ];
                     if let Some(d) = self.lookup(module, &path, &want, "declaration") {
                         if let Some(dep) = self.dependency(d) {
                             if !deps.contains(&dep) {

@@ -1,0 +1,145 @@
+//! The command line as a user meets it: help, exit codes, outputs.
+
+use crate::support::root;
+use assert_cmd::Command;
+
+fn schemac() -> Command {
+    Command::cargo_bin("schemac").expect("binary")
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8_lossy(&cmd.output().expect("run").stdout).into_owned()
+}
+
+#[test]
+fn every_command_has_help() {
+    let top = stdout(schemac().arg("--help"));
+    assert!(top.contains("build") && top.contains("check"), "{top}");
+    for command in ["build", "check"] {
+        let help = stdout(schemac().args([command, "--help"]));
+        assert!(
+            help.contains("Usage: schemac") && help.contains("[PATH]"),
+            "{command}: {help}"
+        );
+    }
+    assert!(stdout(schemac().args(["build", "--help"])).contains("--emit"));
+}
+
+#[test]
+fn check_accepts_a_valid_project() {
+    schemac()
+        .args(["check", "--color", "never"])
+        .arg(root().join("examples/seed-template"))
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn check_reports_every_error_and_exits_1() {
+    let out = schemac()
+        .args(["check", "--color", "never"])
+        .arg(root().join("tests/fixtures/errors/many_mistakes/input.schema"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for code in [
+        "schemac::unknown_type",
+        "schemac::bad_default",
+        "schemac::unknown_name",
+        "schemac::missing_on_delete",
+        "schemac::unknown_column",
+        "schemac::duplicate_name",
+        "schemac::duplicate_column",
+        "schemac::set_null_not_nullable",
+        "schemac::unknown_attribute",
+        "schemac::unsupported",
+    ] {
+        assert!(err.contains(code), "{code} missing from:\n{err}");
+    }
+    // Spans: file, line and column of the first error.
+    assert!(err.contains("input.schema:7:12"), "{err}");
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    schemac()
+        .args(["check", "/no/such/path.schema"])
+        .assert()
+        .code(2);
+    schemac().args(["build", "--no-such-flag"]).assert().code(2);
+    let empty = tempfile::tempdir().expect("tempdir");
+    schemac().arg("check").arg(empty.path()).assert().code(2);
+    schemac()
+        .args(["--color", "sometimes", "check"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn build_writes_sql_and_model() {
+    let out = tempfile::tempdir().expect("tempdir");
+    schemac()
+        .args(["build", "--emit", "sql,model", "--out"])
+        .arg(out.path())
+        .arg(root().join("examples/seed-template"))
+        .assert()
+        .code(0);
+    let sql = std::fs::read_to_string(out.path().join("schema.sql")).expect("schema.sql");
+    assert!(sql.contains("CREATE TABLE \"public\".\"users\""));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("model.json")).expect("model.json"),
+    )
+    .expect("json");
+    let tables = json["model"]["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 12);
+    assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
+}
+
+#[test]
+fn build_never_overwrites_a_file_it_did_not_write() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let mine = out.path().join("schema.sql");
+    std::fs::write(&mine, "-- my hand-written notes\n").expect("write");
+    let example = root().join("examples/seed-template");
+    schemac()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .arg(&example)
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_to_string(&mine).expect("read"),
+        "-- my hand-written notes\n"
+    );
+    schemac()
+        .args(["build", "--force", "--out"])
+        .arg(out.path())
+        .arg(&example)
+        .assert()
+        .code(0);
+    // Its own output is replaced without --force.
+    schemac()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .arg(&example)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn color_is_controllable() {
+    let bad = root().join("tests/fixtures/errors/many_mistakes/input.schema");
+    let colored = schemac()
+        .args(["check", "--color", "always"])
+        .arg(&bad)
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&colored.stderr).contains('\u{1b}'));
+    let plain = schemac()
+        .args(["check", "--color", "never"])
+        .arg(&bad)
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains('\u{1b}'));
+}

@@ -1,0 +1,189 @@
+//! No input makes schemac panic: malformed files on disk, and generated
+//! inputs (random text, and valid schemas cut and spliced) through the
+//! parser, the resolver, the graph and the emitter.
+
+use crate::support::root;
+use generator::{Options, Project};
+use proptest::prelude::*;
+
+/// The whole pipeline on one text; must return, never panic.
+fn pipeline(text: &str) {
+    let project = Project::from_sources(&[("fuzz.schema", text)]);
+    if let Ok(c) = generator::compile(&project, &Options::default()) {
+        let _ = generator::emit::postgres::emit(&c.model, &c.plan);
+    }
+}
+
+#[test]
+fn malformed_files_get_diagnostics_not_panics() {
+    let dir = root().join("tests/fixtures/malformed");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("malformed/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "schema"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    for f in files {
+        let out = assert_cmd::Command::cargo_bin("schemac")
+            .expect("binary")
+            .args(["check", "--color", "never"])
+            .arg(&f)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: expected schema errors, got:\n{err}",
+            f.display()
+        );
+        assert!(
+            err.contains("schemac::"),
+            "{}: no diagnostic code in:\n{err}",
+            f.display()
+        );
+        assert!(!err.contains("panicked"), "{}", f.display());
+    }
+    // The directory as one project, too.
+    assert_cmd::Command::cargo_bin("schemac")
+        .expect("binary")
+        .args(["check", "--color", "never"])
+        .arg(&dir)
+        .assert()
+        .code(1);
+}
+
+fn seeds() -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["tests/fixtures/ok", "examples/seed-template"] {
+        for entry in walk(&root().join(dir)) {
+            if let Ok(text) = std::fs::read_to_string(&entry) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|e| e == "schema") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Characters the grammar cares about, so random text hits real paths.
+fn token_soup() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "entity ",
+        "mixin ",
+        "enum ",
+        "domain ",
+        "view ",
+        "materialized ",
+        "sql ",
+        "import ",
+        "schema ",
+        "with ",
+        "A",
+        "b_c",
+        "\"q\"",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\n",
+        " ",
+        "@pk",
+        "@unique",
+        "@check(",
+        "@search(",
+        "->",
+        "?",
+        "=",
+        "'s'",
+        "$$",
+        "$t$",
+        "--",
+        "/*",
+        "*/",
+        "///",
+        "//",
+        ",",
+        ".",
+        ":",
+        "on delete cascade",
+        "set null",
+        "primary key",
+        "unique",
+        "index",
+        "check",
+        "foreign key",
+        "exclude",
+        "using",
+        "where",
+        "nulls not distinct",
+        "uuid",
+        "text",
+        "int",
+        "numeric(12,2)",
+        "[]",
+        "ß",
+        "\u{0}",
+        "\t",
+        ";",
+    ]);
+    prop::collection::vec(pieces, 0..120).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_never_panics(text in "\\PC{0,400}") {
+        pipeline(&text);
+    }
+
+    #[test]
+    fn token_soup_never_panics(text in token_soup()) {
+        pipeline(&text);
+    }
+
+    #[test]
+    fn cut_and_spliced_schemas_never_panic(
+        pick in any::<prop::sample::Index>(),
+        other in any::<prop::sample::Index>(),
+        cut in any::<prop::sample::Index>(),
+        splice in any::<prop::sample::Index>(),
+        len in 0usize..200,
+    ) {
+        let seeds = seeds();
+        let a = &seeds[pick.index(seeds.len())];
+        let b = &seeds[other.index(seeds.len())];
+        let at = floor(a, cut.index(a.len() + 1));
+        let from = floor(b, splice.index(b.len() + 1));
+        let to = floor(b, (from + len).min(b.len()));
+        let text = format!("{}{}{}", &a[..at], &b[from..to], &a[at..]);
+        pipeline(&text);
+        pipeline(&a[..at]);
+    }
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
