@@ -6,7 +6,7 @@
 //! Foreign keys inside a cycle of tables (a → b → a) become their own
 //! nodes, created by `ALTER TABLE` once both tables exist.
 
-use crate::model::{Dependency, Model, TypeBase};
+use crate::model::{Dependency, Model, QName, TypeBase};
 use dsl::Diagnostic;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -69,6 +69,29 @@ impl Graph {
     /// Builds the graph: an edge `a → b` means b needs a.
     pub fn build(model: &Model) -> Graph {
         let deferred = cyclic_foreign_keys(model);
+        let tables: HashMap<&QName, usize> = model
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&t.sql, i))
+            .collect();
+        let types: HashMap<&QName, Node> = model
+            .enums
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (&e.sql, Node::Enum(i)))
+            .chain(
+                model
+                    .domains
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (&d.sql, Node::Domain(i))),
+            )
+            .collect();
+        let type_dependency = |base: &TypeBase| match base {
+            TypeBase::Builtin { .. } => None,
+            TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => types.get(sql).copied(),
+        };
         let mut g = Graph {
             graph: DiGraph::new(),
             index: HashMap::new(),
@@ -80,7 +103,7 @@ impl Graph {
         for (i, d) in model.domains.iter().enumerate() {
             let n = Node::Domain(i);
             g.node(n);
-            if let Some(dep) = type_dependency(model, &d.ty.base) {
+            if let Some(dep) = type_dependency(&d.ty.base) {
                 g.edge(dep, n);
             }
         }
@@ -95,7 +118,7 @@ impl Graph {
             let n = Node::Table(i);
             g.node(n);
             for c in &t.columns {
-                if let Some(dep) = type_dependency(model, &c.ty.base) {
+                if let Some(dep) = type_dependency(&c.ty.base) {
                     g.edge(dep, n);
                 }
             }
@@ -105,8 +128,7 @@ impl Graph {
         }
         for (i, t) in model.tables.iter().enumerate() {
             for (f, fk) in t.foreign_keys.iter().enumerate() {
-                let Some(target) = model.tables.iter().position(|x| x.sql == fk.target_table)
-                else {
+                let Some(target) = tables.get(&fk.target_table).copied() else {
                     continue;
                 };
                 if g.deferred.contains(&(i, f)) {
@@ -242,22 +264,6 @@ fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
             (ca != usize::MAX && ca == cb).then(|| g[e])
         })
         .collect()
-}
-
-fn type_dependency(model: &Model, base: &TypeBase) -> Option<Node> {
-    match base {
-        TypeBase::Builtin { .. } => None,
-        TypeBase::Enum { sql, .. } => model
-            .enums
-            .iter()
-            .position(|e| &e.sql == sql)
-            .map(Node::Enum),
-        TypeBase::Domain { sql, .. } => model
-            .domains
-            .iter()
-            .position(|d| &d.sql == sql)
-            .map(Node::Domain),
-    }
 }
 
 fn sort_name(model: &Model, n: Node) -> String {

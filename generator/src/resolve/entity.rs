@@ -12,7 +12,7 @@ use crate::sql;
 use crate::types::{self, Family};
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
 use dsl::{Diagnostic, Span};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A relation column waiting for its type: (table, column, relation,
 /// module, target table, target columns).
@@ -60,18 +60,18 @@ impl<'a> Resolver<'a> {
         for w in &mut work {
             self.columns(w);
         }
-        self.relations(&work);
-        // Keys are known before any clause, so a foreign key clause can
-        // reference a table whose clauses come later.
+        // Keys are known before relations and clauses, so either can
+        // reference a table declared later.
         for w in &work {
             if let Some(pk) = self.declared_pk(w) {
                 self.declared_pks.insert(self.table_index(w), pk);
             }
         }
+        self.relations(&work);
         for w in &work {
             self.clauses(w);
         }
-        self.check_references(&work);
+        self.check_references();
         for w in &work {
             self.foreign_key_indexes(w);
         }
@@ -376,9 +376,7 @@ impl<'a> Resolver<'a> {
                     continue;
                 };
                 let target_columns: Vec<String> = if r.target_columns.is_empty() {
-                    match self.declared_pk(
-                        &work[work.iter().position(|x| x.decl == target_decl).unwrap_or(0)],
-                    ) {
+                    match self.declared_pks.get(&tt).cloned() {
                         Some(pk) if pk.len() == 1 => pk,
                         Some(pk) if !pk.is_empty() => {
                             self.push(
@@ -419,6 +417,15 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut resolved = vec![false; pending.len()];
+        let by_column: HashMap<(usize, &str), usize> = pending
+            .iter()
+            .enumerate()
+            .map(|(k, (ti, ci, ..))| ((*ti, self.model.tables[*ti].columns[*ci].name.as_str()), k))
+            .collect();
+        let by_column: HashMap<(usize, String), usize> = by_column
+            .into_iter()
+            .map(|((t, c), k)| ((t, c.to_string()), k))
+            .collect();
         loop {
             let mut progress = false;
             for (k, (ti, ci, r, _, tt, tcols)) in pending.iter().enumerate() {
@@ -427,16 +434,10 @@ impl<'a> Resolver<'a> {
                 }
                 // The target column's type is known unless it is itself a
                 // relation column still pending.
-                let waiting = pending.iter().enumerate().any(|(j, (t2, c2, ..))| {
-                    !resolved[j]
-                        && *t2 == *tt
-                        && self.model.tables[*t2]
-                            .columns
-                            .get(*c2)
-                            .is_some_and(|c| c.name == tcols[0])
-                });
-                if waiting && !(*tt == *ti && self.model.tables[*ti].columns[*ci].name == tcols[0])
-                {
+                let waiting = by_column
+                    .get(&(*tt, tcols[0].clone()))
+                    .is_some_and(|&j| !resolved[j] && j != k);
+                if waiting {
                     continue;
                 }
                 resolved[k] = true;
@@ -1209,12 +1210,20 @@ impl<'a> Resolver<'a> {
 
     /// A foreign key must reference the target's primary key or a unique
     /// constraint over exactly those columns.
-    fn check_references(&mut self, work: &[Work<'a>]) {
-        let _ = work;
+    fn check_references(&mut self) {
+        let by_name: HashMap<&QName, usize> = self
+            .model
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&t.sql, i))
+            .collect();
         let mut problems = Vec::new();
         for t in &self.model.tables {
             for fk in &t.foreign_keys {
-                let Some(target) = self.model.tables.iter().find(|x| x.sql == fk.target_table)
+                let Some(target) = by_name
+                    .get(&fk.target_table)
+                    .map(|&i| &self.model.tables[i])
                 else {
                     continue;
                 };

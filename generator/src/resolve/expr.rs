@@ -97,9 +97,7 @@ impl Resolver<'_> {
                 return false;
             }
         };
-        if columns.contains(&r.name)
-            || (!r.quoted && sqlcheck::is_sql_value_word(&r.name))
-        {
+        if columns.contains(&r.name) || (!r.quoted && sqlcheck::is_sql_value_word(&r.name)) {
             return true;
         }
         let mut d = Diagnostic::error(
@@ -134,10 +132,10 @@ impl Resolver<'_> {
             (_, _) if ty.array_dims > 0 => None,
             (Value::SingleQuotedString(s), TypeBase::Enum { name, .. }) => {
                 let values = self
-                    .model
-                    .enums
-                    .iter()
-                    .find(|e| &e.name == name)
+                    .by_name
+                    .get(name.as_str())
+                    .and_then(|&d| self.decls[d].model_index)
+                    .and_then(|i| self.model.enums.get(i))
                     .map(|e| e.values.iter().map(|v| v.name.clone()).collect::<Vec<_>>())
                     .unwrap_or_default();
                 (!values.is_empty() && !values.contains(s)).then(|| {
