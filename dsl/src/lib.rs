@@ -2,6 +2,10 @@
 //! parse diagnostics. This crate knows syntax only; names, types and meaning
 //! belong to `generator::resolve`.
 
+// pest_derive without its `std` feature (which would add a stack probe to
+// every rule call, see docs/performance.md) expects `alloc` at the root.
+extern crate alloc;
+
 pub mod ast;
 pub mod diagnostic;
 mod parser;

@@ -2,7 +2,9 @@
 //! reported at build time with its span, not by PostgreSQL at deploy time,
 //! and the names a fragment mentions become resolvable references.
 
-use sqlparser::ast::{visit_expressions, visit_relations, Expr, Query, Statement, Visit, Visitor};
+use sqlparser::ast::{
+    visit_expressions, visit_relations, Expr, Query, Statement, Value, Visit, Visitor,
+};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
@@ -62,8 +64,103 @@ fn location_offset(text: &str, loc: sqlparser::tokenizer::Location) -> usize {
     offset_of(text, loc.line as usize, loc.column as usize).unwrap_or(0)
 }
 
+/// What the resolver needs from an expression: the names it mentions and,
+/// when it is a plain literal, its value.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub names: Vec<NameRef>,
+    pub literal: Option<Value>,
+}
+
+/// Checks one expression. The common simple forms (numbers, strings,
+/// `true`/`false`/`null`, a name, a call without arguments like `now()`)
+/// are recognised directly; everything else goes through sqlparser.
+pub fn check_expr(text: &str) -> Result<Checked, SqlError> {
+    if let Some(fast) = simple(text) {
+        return Ok(fast);
+    }
+    let expr = parse_expr(text)?;
+    let literal = match &expr {
+        Expr::Value(v) => Some(v.value.clone()),
+        _ => None,
+    };
+    Ok(Checked {
+        names: names_in(&expr, text),
+        literal,
+    })
+}
+
+fn is_name(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn simple(text: &str) -> Option<Checked> {
+    let literal = |v| {
+        Some(Checked {
+            names: Vec::new(),
+            literal: Some(v),
+        })
+    };
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let mut parts = digits.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    if !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        // sqlparser reads `-1` as a unary minus, not a literal; keep that.
+        return if text.starts_with('-') {
+            None
+        } else {
+            literal(Value::Number(text.to_string(), false))
+        };
+    }
+    if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        if !inner.replace("''", "").contains('\'') && !inner.contains('\\') {
+            return literal(Value::SingleQuotedString(inner.replace("''", "'")));
+        }
+        return None;
+    }
+    match text.to_ascii_lowercase().as_str() {
+        "true" => return literal(Value::Boolean(true)),
+        "false" => return literal(Value::Boolean(false)),
+        "null" => return literal(Value::Null),
+        _ => {}
+    }
+    if let Some(function) = text.strip_suffix("()") {
+        return is_name(function).then(|| Checked {
+            names: Vec::new(),
+            literal: None,
+        });
+    }
+    if is_name(text) && !is_keyword(text) {
+        return Some(Checked {
+            names: vec![NameRef {
+                name: text.to_ascii_lowercase(),
+                quoted: false,
+                offset: 0,
+            }],
+            literal: None,
+        });
+    }
+    None
+}
+
+/// Words that are not names on their own (left to sqlparser).
+fn is_keyword(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    matches!(
+        w.as_str(),
+        "select" | "case" | "exists" | "not" | "interval" | "array" | "row" | "cast" | "and" | "or"
+    )
+}
+
 /// Parses one expression; the whole fragment must be consumed.
-pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
+fn parse_expr(text: &str) -> Result<Expr, SqlError> {
     let dialect = PostgreSqlDialect {};
     let mut parser = Parser::new(&dialect)
         .try_with_sql(text)
@@ -80,7 +177,7 @@ pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
 }
 
 /// The names an expression mentions: columns, in order of appearance.
-pub fn names_in(expr: &Expr, text: &str) -> Vec<NameRef> {
+fn names_in(expr: &Expr, text: &str) -> Vec<NameRef> {
     let mut out = Vec::new();
     let _ = visit_expressions(expr, |e| {
         let ident = match e {
@@ -226,9 +323,25 @@ mod tests {
                 ("Created".into(), 36)
             ]
         );
-        let err = parse_expr("a >").unwrap_err();
+        let err = check_expr("a >").unwrap_err();
         assert!(!err.message.is_empty());
-        assert!(parse_expr("a b").is_err());
+        assert!(check_expr("a b").is_err());
+        // The fast path agrees with sqlparser.
+        for text in [
+            "0", "12.5", "'it''s'", "true", "NULL", "now()", "amount", "-1", "'a\\b'",
+        ] {
+            let fast = simple(text).map(|c| (c.names, c.literal));
+            let slow = parse_expr(text).ok().map(|e| {
+                let lit = match &e {
+                    Expr::Value(v) => Some(v.value.clone()),
+                    _ => None,
+                };
+                (names_in(&e, text), lit)
+            });
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), slow, "{text}");
+            }
+        }
     }
 
     #[test]

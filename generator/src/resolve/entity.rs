@@ -863,7 +863,7 @@ impl<'a> Resolver<'a> {
                             Some(n) => n.name.clone(),
                             None => {
                                 let mut cols: Vec<String> = Vec::new();
-                                for r in crate::sqlcheck::names_in(&parsed, &expr.text) {
+                                for r in parsed.names {
                                     if !cols.contains(&r.name) && column_names.contains(&r.name) {
                                         cols.push(r.name);
                                     }

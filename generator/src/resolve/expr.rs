@@ -7,7 +7,7 @@ use crate::sqlcheck::{self, NameRef};
 use crate::types::{self, Family};
 use dsl::ast::Sql;
 use dsl::{Diagnostic, Span};
-use sqlparser::ast::{Expr as SqlExpr, Value};
+use sqlparser::ast::Value;
 
 /// What names an expression may mention.
 pub enum Names<'t> {
@@ -26,8 +26,8 @@ impl Resolver<'_> {
         sql: &Sql,
         names: Names<'_>,
         what: &str,
-    ) -> Option<(Expr, SqlExpr)> {
-        let parsed = match sqlcheck::parse_expr(&sql.text) {
+    ) -> Option<(Expr, sqlcheck::Checked)> {
+        let parsed = match sqlcheck::check_expr(&sql.text) {
             Ok(e) => e,
             Err(e) => {
                 let span = at(sql, e.offset);
@@ -48,8 +48,8 @@ impl Resolver<'_> {
             }
         };
         let mut ok = true;
-        for r in sqlcheck::names_in(&parsed, &sql.text) {
-            if !self.name_ok(&r, &names, sql, what) {
+        for r in &parsed.names {
+            if !self.name_ok(r, &names, sql, what) {
                 ok = false;
             }
         }
@@ -121,12 +121,12 @@ impl Resolver<'_> {
     pub(super) fn check_default(
         &mut self,
         sql: &Sql,
-        parsed: &SqlExpr,
+        parsed: &sqlcheck::Checked,
         ty: &SqlType,
         nullable: bool,
     ) {
-        let SqlExpr::Value(v) = parsed else { return };
-        let problem = match (&v.value, &ty.base) {
+        let Some(value) = &parsed.literal else { return };
+        let problem = match (value, &ty.base) {
             (Value::Null, _) if !nullable => Some("the column is not nullable, so a `null` default would fail every insert that relies on it".to_string()),
             (Value::Null, _) => None,
             (_, _) if ty.array_dims > 0 => None,
