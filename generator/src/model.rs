@@ -246,9 +246,16 @@ pub struct ForeignKey {
 pub struct Exclude {
     pub name: String,
     pub method: String,
-    pub elements: Vec<String>,
+    pub elements: Vec<ExcludeElement>,
     pub predicate: Option<Expr>,
     pub span: Span,
+}
+
+/// `element with operator`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcludeElement {
+    pub element: IndexElement,
+    pub operator: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,6 +297,9 @@ pub struct View {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RawSql {
     pub name: String,
+    /// The schema of its module: unqualified names in the body resolve
+    /// there first, then in `public`.
+    pub schema: String,
     pub body: Expr,
     pub depends_on: Vec<Dependency>,
     pub doc: Option<String>,

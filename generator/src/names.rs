@@ -72,6 +72,15 @@ fn plural(word: &str) -> String {
     if let Some((_, p)) = IRREGULAR.iter().find(|(s, _)| *s == word) {
         return (*p).to_string();
     }
+    // Already plural (`stats`, `details`), unlike `status`, `address`, `analysis`.
+    if word.len() > 3
+        && word.ends_with('s')
+        && !["ss", "us", "is", "os", "as"]
+            .iter()
+            .any(|e| word.ends_with(e))
+    {
+        return word.to_string();
+    }
     let consonant_y = word.ends_with('y')
         && !word
             .chars()
@@ -171,6 +180,9 @@ mod tests {
             ("FileProcessingJob", "file_processing_jobs"),
             ("Status", "statuses"),
             ("UserSettings", "user_settings"),
+            ("UserStats", "user_stats"),
+            ("OrderDetails", "order_details"),
+            ("Bus", "buses"),
         ] {
             assert_eq!(table_name(e), t, "{e}");
         }

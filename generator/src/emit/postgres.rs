@@ -25,7 +25,24 @@ pub fn emit(model: &Model, plan: &Plan) -> String {
     if !model.schemas.is_empty() || !model.extensions.is_empty() {
         out.push('\n');
     }
+    // Bodies of views and sql blocks may use unqualified names: they
+    // resolve in the object's schema, then `public`, as schemac checked.
+    let mut search_path = "public";
     for node in &plan.order {
+        let schema = match *node {
+            Node::View(i) => Some(model.views[i].sql.schema.as_str()),
+            Node::Raw(i) => Some(model.raw[i].schema.as_str()),
+            _ => None,
+        };
+        if let Some(schema) = schema.filter(|s| *s != search_path) {
+            let path = if schema == "public" {
+                ident("public")
+            } else {
+                format!("{}, {}", ident(schema), ident("public"))
+            };
+            let _ = writeln!(out, "SET LOCAL search_path TO {path};\n");
+            search_path = schema;
+        }
         match *node {
             Node::Enum(i) => enum_type(&mut out, &model.enums[i]),
             Node::Domain(i) => domain(&mut out, &model.domains[i]),
@@ -216,7 +233,11 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
             "CONSTRAINT {} EXCLUDE USING {} ({})",
             ident(&x.name),
             x.method,
-            x.elements.join(", ")
+            x.elements
+                .iter()
+                .map(|e| format!("{} WITH {}", element(&e.element), e.operator))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         if let Some(p) = &x.predicate {
             let _ = write!(s, " WHERE ({})", p.sql);

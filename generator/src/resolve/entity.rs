@@ -4,8 +4,8 @@
 use super::expr::{type_text, Names};
 use super::{attrs, DeclKind, Resolver};
 use crate::model::{
-    Action, Check, Column, Exclude, ForeignKey, Identity, Index, IndexElement, IndexOrigin,
-    PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
+    Action, Check, Column, Exclude, ExcludeElement, ForeignKey, Identity, Index, IndexElement,
+    IndexOrigin, PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
 };
 use crate::names;
 use crate::sql;
@@ -15,8 +15,16 @@ use dsl::{Diagnostic, Span};
 use std::collections::{HashMap, HashSet};
 
 /// A relation column waiting for its type: (table, column, relation,
-/// module, target table, target columns).
-type PendingRelation<'a> = (usize, usize, &'a ast::Relation, usize, usize, Vec<String>);
+/// module, target table, target columns, has a default).
+type PendingRelation<'a> = (
+    usize,
+    usize,
+    &'a ast::Relation,
+    usize,
+    usize,
+    Vec<String>,
+    bool,
+);
 
 /// A member with the module whose scope it is read in (a mixin's members
 /// resolve where the mixin was written).
@@ -31,6 +39,8 @@ struct Work<'a> {
     decl: usize,
     module: usize,
     entity: &'a ast::Entity,
+    /// Header attributes of the entity and of its mixins.
+    attrs: Vec<&'a ast::Attribute>,
     members: Vec<Placed<'a>>,
     /// `ast::Column` behind each model column, with its module.
     columns: Vec<(&'a ast::Column, usize)>,
@@ -43,10 +53,12 @@ impl<'a> Resolver<'a> {
             let d = &self.decls[decl];
             if let (DeclKind::Entity, Item::Entity(e)) = (d.kind, d.item) {
                 let module = d.module;
-                let members = self.flatten(e, module, &mut vec![decl]);
+                let mut attrs = Vec::new();
+                let members = self.flatten(e, module, &mut vec![decl], &mut attrs);
                 work.push(Work {
                     decl,
                     module,
+                    attrs,
                     entity: e,
                     members,
                     columns: Vec::new(),
@@ -84,7 +96,9 @@ impl<'a> Resolver<'a> {
         e: &'a ast::Entity,
         module: usize,
         stack: &mut Vec<usize>,
+        attrs: &mut Vec<&'a ast::Attribute>,
     ) -> Vec<Placed<'a>> {
+        attrs.extend(e.attrs.iter());
         let own: Vec<Placed<'a>> = e
             .members
             .iter()
@@ -109,7 +123,7 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             stack.push(mi);
-            let members = self.flatten(m, m_module, stack);
+            let members = self.flatten(m, m_module, stack, attrs);
             stack.pop();
             for p in members {
                 if let Some((name, span)) = column_name(p.member) {
@@ -183,9 +197,9 @@ impl<'a> Resolver<'a> {
     }
 
     fn entity_attrs<'w>(w: &'w Work<'a>) -> impl Iterator<Item = &'a ast::Attribute> + 'w {
-        w.entity
-            .attrs
+        w.attrs
             .iter()
+            .copied()
             .chain(w.members.iter().flat_map(|p| match &p.member.kind {
                 MemberKind::Attributes(a) => a.iter(),
                 _ => [].iter(),
@@ -413,7 +427,7 @@ impl<'a> Resolver<'a> {
                     );
                     continue;
                 };
-                pending.push((ti, ci, r, *module, tt, target_columns));
+                pending.push((ti, ci, r, *module, tt, target_columns, c.default.is_some()));
             }
         }
         let mut resolved = vec![false; pending.len()];
@@ -428,7 +442,7 @@ impl<'a> Resolver<'a> {
             .collect();
         loop {
             let mut progress = false;
-            for (k, (ti, ci, r, _, tt, tcols)) in pending.iter().enumerate() {
+            for (k, (ti, ci, r, _, tt, tcols, _)) in pending.iter().enumerate() {
                 if resolved[k] {
                     continue;
                 }
@@ -479,8 +493,16 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
-        for (ti, ci, r, _module, tt, tcols) in pending {
-            let column = self.model.tables[ti].columns[ci].clone();
+        for (ti, ci, r, _module, tt, tcols, has_default) in pending {
+            let mut column = self.model.tables[ti].columns[ci].clone();
+            // Defaults are checked later; `set default` only needs to know
+            // that one was written.
+            if has_default {
+                column.default = Some(crate::model::Expr {
+                    sql: String::new(),
+                    span: column.span,
+                });
+            }
             let Some((on_delete, on_update, deferrable, initially_deferred)) =
                 self.actions(&r.actions, r.deferrable.as_ref(), r.span, &[&column])
             else {
@@ -650,9 +672,12 @@ impl<'a> Resolver<'a> {
                     }
                     "index" => {
                         let method = match attrs::positional(a).next() {
-                            Some(s) => attrs::name_of(s),
+                            Some(s) => attrs::name_of(s).map(|m| m.to_ascii_lowercase()),
                             None => None,
                         };
+                        if let Some(m) = &method {
+                            self.check_method(m, a.span);
+                        }
                         let name = self.names.generate(&schema, "idx", &[&tname, &col_name]);
                         self.model.tables[ti].indexes.push(Index {
                             name,
@@ -827,20 +852,8 @@ impl<'a> Resolver<'a> {
                             .generate(&schema, "idx", &name_parts(&tname, &els)),
                     };
                     let method = using.as_ref().map(|u| u.name.to_ascii_lowercase());
-                    if let Some(m) = &method {
-                        if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&m.as_str())
-                        {
-                            if let Some(u) = using {
-                                self.push(
-                                    Diagnostic::error(
-                                        "schemac::unknown_index_method",
-                                        format!("unknown index method `{m}`"),
-                                    )
-                                    .label(u.span, "not a PostgreSQL index method")
-                                    .help("methods: btree, hash, gin, gist, spgist, brin"),
-                                );
-                            }
-                        }
+                    if let (Some(m), Some(u)) = (&method, using) {
+                        self.check_method(m, u.span);
                     }
                     self.note_extensions(&els);
                     self.model.tables[ti].indexes.push(Index {
@@ -911,17 +924,8 @@ impl<'a> Resolver<'a> {
                     let method = using
                         .as_ref()
                         .map_or("gist".to_string(), |u| u.name.to_ascii_lowercase());
-                    if !["btree", "hash", "gin", "gist", "spgist", "brin"]
-                        .contains(&method.as_str())
-                    {
-                        self.push(
-                            Diagnostic::error(
-                                "schemac::unknown_index_method",
-                                format!("unknown index method `{method}`"),
-                            )
-                            .label(span, "not a PostgreSQL index method"),
-                        );
-                    }
+                    self.check_method(&method, using.as_ref().map_or(span, |u| u.span));
+                    let elements = self.exclude_elements(elements, &column_names, span);
                     let predicate = predicate.as_ref().and_then(|s| {
                         self.expr(s, Names::Columns(&column_names), "where clause")
                             .map(|(e, _)| e)
@@ -930,18 +934,14 @@ impl<'a> Resolver<'a> {
                         Some(n) => n.name.clone(),
                         None => self.names.generate(&schema, "excl", &[&tname]),
                     };
-                    if method == "gist"
-                        && elements
-                            .iter()
-                            .any(|e| e.text.trim_end().ends_with("with ="))
-                    {
+                    if method == "gist" && elements.iter().any(|e| e.operator == "=") {
                         // Equality on scalar columns in a GiST index needs btree_gist.
                         self.model.extensions.push("btree_gist".into());
                     }
                     self.model.tables[ti].excludes.push(Exclude {
                         name,
                         method,
-                        elements: elements.iter().map(|e| e.text.clone()).collect(),
+                        elements,
                         predicate,
                         span,
                     });
@@ -1016,6 +1016,77 @@ impl<'a> Resolver<'a> {
             }
         }
         self.model.tables[ti].primary_key = pk;
+    }
+
+    fn check_method(&mut self, method: &str, span: Span) {
+        if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&method) {
+            self.push(
+                Diagnostic::error(
+                    "schemac::unknown_index_method",
+                    format!("unknown index method `{method}`"),
+                )
+                .label(span, "not a PostgreSQL index method")
+                .help("methods: btree, hash, gin, gist, spgist, brin"),
+            );
+        }
+    }
+
+    /// `column with operator` elements of an exclusion constraint.
+    fn exclude_elements(
+        &mut self,
+        elements: &[ast::Sql],
+        columns: &[String],
+        span: Span,
+    ) -> Vec<ExcludeElement> {
+        let mut out = Vec::new();
+        for e in elements {
+            let lower = e.text.to_ascii_lowercase();
+            let Some(at) = lower.rfind(" with ") else {
+                self.push(
+                    Diagnostic::error(
+                        "schemac::bad_exclude",
+                        "an exclusion element is `column with operator`",
+                    )
+                    .label(e.span, "no `with`")
+                    .help("for example `exclude using gist (room_id with =, during with &&)`"),
+                );
+                continue;
+            };
+            let operator = e.text[at + 6..].trim().to_string();
+            let operator_ok =
+                !operator.is_empty() && operator.chars().all(|c| "=<>&|!~@#%^*+-/?".contains(c));
+            if !operator_ok {
+                self.push(
+                    Diagnostic::error(
+                        "schemac::bad_exclude",
+                        format!("`{operator}` is not an operator"),
+                    )
+                    .label(e.span, "expected an operator such as `=` or `&&`"),
+                );
+                continue;
+            }
+            let core = ast::Sql {
+                text: e.text[..at].trim_end().to_string(),
+                span: Span::new(
+                    e.span.file,
+                    e.span.start as usize,
+                    e.span.start as usize + at,
+                ),
+            };
+            if let Some(element) = self.elements(std::slice::from_ref(&core), columns).pop() {
+                out.push(ExcludeElement { element, operator });
+            }
+        }
+        if out.is_empty() && elements.is_empty() {
+            self.push(
+                Diagnostic::error(
+                    "schemac::bad_exclude",
+                    "an exclusion constraint needs elements",
+                )
+                .label(span, "empty"),
+            );
+        }
+        out
     }
 
     fn note_extensions(&mut self, elements: &[IndexElement]) {
@@ -1360,7 +1431,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let mut language = "english".to_string();
-        let mut parts = Vec::new();
+        let mut sources: Vec<(String, Option<String>)> = Vec::new();
         for arg in &a.args {
             let ast::ArgValue::Sql(value) = &arg.value else {
                 self.push(
@@ -1428,16 +1499,23 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             }
-            let vector = format!(
-                "to_tsvector({}::regconfig, coalesce({}, ''))",
-                sql::literal(&language),
-                sql::ident(&source)
-            );
-            parts.push(match weight {
-                Some(w) => format!("setweight({vector}, {})", sql::literal(&w)),
-                None => vector,
-            });
+            sources.push((source, weight));
         }
+        // The language applies to every source, wherever it is written.
+        let parts: Vec<String> = sources
+            .iter()
+            .map(|(source, weight)| {
+                let vector = format!(
+                    "to_tsvector({}::regconfig, coalesce({}, ''))",
+                    sql::literal(&language),
+                    sql::ident(source)
+                );
+                match weight {
+                    Some(w) => format!("setweight({vector}, {})", sql::literal(w)),
+                    None => vector,
+                }
+            })
+            .collect();
         if parts.is_empty() {
             self.push(
                 Diagnostic::error(

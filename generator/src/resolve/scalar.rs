@@ -72,9 +72,8 @@ impl<'a> Resolver<'a> {
     }
 
     pub(super) fn domains(&mut self) {
-        // Domains may be built on other domains: resolve in dependency
-        // order by retrying until no progress (the graph rejects cycles).
-        for di in 0..self.decls.len() {
+        // Domains may be built on other domains: resolve each base first.
+        for di in self.domain_order() {
             let (module, Item::Domain(d)) = (self.decls[di].module, self.decls[di].item) else {
                 continue;
             };
@@ -142,6 +141,33 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Domain declarations, each after the domain it is built on.
+    fn domain_order(&self) -> Vec<usize> {
+        fn visit(r: &Resolver<'_>, d: usize, seen: &mut Vec<bool>, out: &mut Vec<usize>) {
+            if seen[d] {
+                return;
+            }
+            seen[d] = true;
+            if let Item::Domain(dom) = r.decls[d].item {
+                let base = dom.ty.name.rsplit('.').next().unwrap_or_default();
+                if let Some(&b) = r.by_name.get(base) {
+                    if r.decls[b].kind == DeclKind::Domain {
+                        visit(r, b, seen, out);
+                    }
+                }
+                out.push(d);
+            }
+        }
+        let mut seen = vec![false; self.decls.len()];
+        let mut out = Vec::new();
+        for d in 0..self.decls.len() {
+            if self.decls[d].kind == DeclKind::Domain {
+                visit(self, d, &mut seen, &mut out);
+            }
+        }
+        out
+    }
+
     /// Resolves a written type to a built-in, an enum or a domain.
     pub(super) fn resolve_type(&mut self, module: usize, t: &ast::TypeRef) -> Option<SqlType> {
         let user = if t.name.contains('.') {
@@ -193,13 +219,14 @@ impl<'a> Resolver<'a> {
                 let idx = match self.decls[i].model_index {
                     Some(x) => x,
                     None => {
-                        // A domain declared later than the one using it.
+                        // Domains resolve base first, so only a cycle gets here.
                         self.push(
                             Diagnostic::error(
-                                "schemac::domain_order",
-                                format!("domain `{}` is used before it is resolved", t.name),
+                                "schemac::cyclic_domain",
+                                format!("domain `{}` is built on itself", t.name),
                             )
-                            .label(t.name_span, "declare this domain first"),
+                            .label(t.name_span, "this base type leads back to the domain")
+                            .help("build each domain on a PostgreSQL type or on a domain that does not come back here"),
                         );
                         return None;
                     }

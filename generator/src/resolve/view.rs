@@ -72,8 +72,10 @@ impl<'a> Resolver<'a> {
                     }
                     let index = self.model.raw.len();
                     self.decls[di].model_index = Some(index);
+                    let schema = self.module_schema[module].clone();
                     self.model.raw.push(RawSql {
                         name: s.name.name.clone(),
+                        schema,
                         body: Expr {
                             sql: s.body.text.clone(),
                             span: s.body.span,
@@ -157,13 +159,16 @@ impl<'a> Resolver<'a> {
                     )
                     .label(v.body.span, format!("reads `{shown}`"));
                     let by_entity = self.scopes[module]
-                        .get(rel.name.as_str())
-                        .copied()
-                        .filter(|&i| self.decls[i].kind == DeclKind::Entity);
+                        .iter()
+                        .find(|(n, &i)| {
+                            n.eq_ignore_ascii_case(&rel.name)
+                                && self.decls[i].kind == DeclKind::Entity
+                        })
+                        .map(|(_, &i)| i);
                     d = match by_entity {
                         Some(i) => {
                             let t = self.decls[i].model_index.map(|t| self.model.tables[t].sql.name.clone()).unwrap_or_default();
-                            d.help(format!("SQL uses table names: write `{t}` for entity `{}`", rel.name))
+                            d.help(format!("SQL uses table names: write `{t}` for entity `{}`", self.decls[i].name.name))
                         }
                         None => d.help("declare it, or qualify it with its schema if it lives outside this project"),
                     };
