@@ -11,37 +11,54 @@ use std::fmt::Write;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// A schema of `n` entities in one module: an enum per 10 entities; every
-/// entity has a uuid key, eight columns, a relation to an earlier entity
-/// (two for every third), a unique key, an index and a check.
-fn synthetic(n: usize) -> String {
-    let mut s = String::with_capacity(n * 700);
-    s.push_str("schemac 1\n\n");
-    for e in 0..n.div_ceil(10) {
-        let _ = writeln!(s, "enum State{e} {{ draft active archived 'on hold' }}\n");
-    }
-    for i in 0..n {
-        let _ = writeln!(s, "/// Entity number {i}.");
-        let _ = writeln!(s, "entity Thing{i} {{");
-        let _ = writeln!(s, "  id         uuid @pk = gen_random_uuid()");
-        let _ = writeln!(s, "  name       varchar(200)");
-        let _ = writeln!(s, "  /// The code, unique per thing.");
-        let _ = writeln!(s, "  code       text @unique");
-        let _ = writeln!(s, "  state      State{} = 'active'", i / 10);
-        let _ = writeln!(s, "  amount     numeric(12,2) = 0 @check(amount >= 0)");
-        let _ = writeln!(s, "  tags       text[] = '{{}}'");
-        let _ = writeln!(s, "  meta       jsonb?");
-        let _ = writeln!(s, "  created_at timestamptz = now()");
-        if i > 0 {
-            let _ = writeln!(s, "  parent_id  -> Thing{}? on delete set null", i / 2);
+/// A schema of `n` entities: an enum per 10 entities; every entity has a
+/// uuid key, eight columns, a relation to an earlier entity (two for every
+/// third), a unique key, an index and checks. Split into modules of
+/// `per_file` entities, each importing the earlier modules it references.
+fn synthetic(n: usize, per_file: usize) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for start in (0..n).step_by(per_file) {
+        let module = start / per_file;
+        let end = (start + per_file).min(n);
+        let mut s = String::with_capacity(per_file * 700);
+        s.push_str("schemac 1\n\n");
+        let mut imports: Vec<usize> = (start..end)
+            .flat_map(|i| [i / 2, i.saturating_sub(3)])
+            .map(|i| i / per_file)
+            .filter(|m| *m != module)
+            .collect();
+        imports.sort_unstable();
+        imports.dedup();
+        for m in imports {
+            let _ = writeln!(s, "import m{m}");
         }
-        if i > 2 && i % 3 == 0 {
-            let _ = writeln!(s, "  owner_id   -> Thing{} on delete cascade", i - 3);
+        for e in (start / 10)..end.div_ceil(10) {
+            let _ = writeln!(s, "\nenum State{e} {{ draft active archived 'on hold' }}");
         }
-        let _ = writeln!(s, "  index (state, created_at desc) where meta is not null");
-        let _ = writeln!(s, "}}\n");
+        for i in start..end {
+            let _ = writeln!(s, "\n/// Entity number {i}.");
+            let _ = writeln!(s, "entity Thing{i} {{");
+            let _ = writeln!(s, "  id         uuid @pk = gen_random_uuid()");
+            let _ = writeln!(s, "  name       varchar(200)");
+            let _ = writeln!(s, "  /// The code, unique per thing.");
+            let _ = writeln!(s, "  code       text @unique");
+            let _ = writeln!(s, "  state      State{} = 'active'", i / 10);
+            let _ = writeln!(s, "  amount     numeric(12,2) = 0 @check(amount >= 0)");
+            let _ = writeln!(s, "  tags       text[] = '{{}}'");
+            let _ = writeln!(s, "  meta       jsonb?");
+            let _ = writeln!(s, "  created_at timestamptz = now()");
+            if i > 0 {
+                let _ = writeln!(s, "  parent_id  -> Thing{}? on delete set null", i / 2);
+            }
+            if i > 2 && i % 3 == 0 {
+                let _ = writeln!(s, "  owner_id   -> Thing{} on delete cascade", i - 3);
+            }
+            let _ = writeln!(s, "  index (state, created_at desc) where meta is not null");
+            let _ = writeln!(s, "}}");
+        }
+        files.push((format!("m{module}.schema"), s));
     }
-    s
+    files
 }
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
@@ -68,53 +85,68 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    // `cargo test --benches` runs bench targets with `--bench`-less args;
-    // keep that quick by only doing the small size.
+    // `cargo test --benches` runs this without `--bench`: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
     let sizes: &[usize] = if quick { &[100] } else { &[100, 1_000, 10_000] };
-    println!("| entities | input KiB | parse ms | resolve ms | graph ms | emit ms | end to end ms | SQL KiB | peak RSS MiB |");
+    println!("| entities | files | input KiB | parse ms | resolve ms | graph ms | emit ms | end to end ms | SQL KiB |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for &n in sizes {
-        let text = synthetic(n);
-        let runs = if n >= 10_000 { 5 } else { 10 };
-        let files = [("synthetic.schema", text.as_str())];
-        let (parse, project) = best(runs, || generator::Project::from_sources(black_box(&files)));
-        assert!(
-            project.diagnostics.is_empty(),
-            "synthetic schema must parse"
-        );
-        let options = generator::Options::default();
-        let (resolve, (model, diags)) =
-            best(runs, || generator::resolve(black_box(&project), &options));
-        assert!(
-            diags.is_empty(),
-            "synthetic schema must resolve: {:?}",
-            diags.first()
-        );
-        let (graph, plan) = best(runs, || {
-            generator::graph::Graph::build(black_box(&model))
-                .plan(&model)
-                .expect("acyclic")
-        });
-        let (emit, sql) = best(runs, || {
-            generator::emit::postgres::emit(black_box(&model), &plan)
-        });
-        let (total, sql2) = best(runs, || {
-            let project = generator::Project::from_sources(black_box(&files));
-            let compiled = generator::compile(&project, &options).expect("compiles");
-            generator::emit::postgres::emit(&compiled.model, &compiled.plan)
-        });
-        assert_eq!(sql, sql2);
-        println!(
-            "| {n} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            text.len() / 1024,
-            ms(parse),
-            ms(resolve),
-            ms(graph),
-            ms(emit),
-            ms(total),
-            sql.len() / 1024,
-            peak_rss_mb().map_or("?".into(), |m| format!("{m:.0}")),
-        );
+    for &per_file in &[usize::MAX, 100] {
+        for &n in sizes {
+            run(n, per_file.min(n));
+        }
     }
+    // Peak memory is the process's high-water mark: everything above,
+    // with up to two copies of the largest case alive at once.
+    if let Some(mb) = peak_rss_mb() {
+        println!("\npeak RSS of this benchmark process: {mb:.0} MiB");
+    }
+}
+
+fn run(n: usize, per_file: usize) {
+    let files = synthetic(n, per_file);
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let runs = if n >= 10_000 { 5 } else { 10 };
+    let (parse, project) = best(runs, || generator::Project::from_sources(black_box(&refs)));
+    assert!(
+        project.diagnostics.is_empty(),
+        "synthetic schema must parse"
+    );
+    let options = generator::Options::default();
+    let (resolve, (model, diags)) =
+        best(runs, || generator::resolve(black_box(&project), &options));
+    assert!(
+        diags.is_empty(),
+        "synthetic schema must resolve: {:?}",
+        diags.first()
+    );
+    let (graph, plan) = best(runs, || {
+        generator::graph::Graph::build(black_box(&model))
+            .plan(&model)
+            .expect("acyclic")
+    });
+    let (emit, sql) = best(runs, || {
+        generator::emit::postgres::emit(black_box(&model), &plan)
+    });
+    drop((project, model, plan));
+    let (total, sql2) = best(runs, || {
+        let project = generator::Project::from_sources(black_box(&refs));
+        let compiled = generator::compile(&project, &options).expect("compiles");
+        generator::emit::postgres::emit(&compiled.model, &compiled.plan)
+    });
+    assert_eq!(sql, sql2);
+    println!(
+        "| {n} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        files.len(),
+        bytes / 1024,
+        ms(parse),
+        ms(resolve),
+        ms(graph),
+        ms(emit),
+        ms(total),
+        sql.len() / 1024,
+    );
 }

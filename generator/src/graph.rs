@@ -10,8 +10,9 @@ use crate::model::{Dependency, Model, QName, TypeBase};
 use dsl::Diagnostic;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 
 /// A thing created by one statement (or one group of statements).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,7 +95,7 @@ impl Graph {
         };
         let mut g = Graph {
             graph: DiGraph::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             deferred,
         };
         for i in 0..model.enums.len() {
@@ -171,7 +172,7 @@ impl Graph {
     /// that foreign keys cannot explain is reported.
     pub fn plan(&self, model: &Model) -> Result<Plan, Diagnostic> {
         let key = |n: Node| (n.rank(), sort_name(model, n), n);
-        let mut indegree: HashMap<NodeIndex, usize> = HashMap::new();
+        let mut indegree: HashMap<NodeIndex, usize> = HashMap::default();
         for i in self.graph.node_indices() {
             indegree.insert(
                 i,
@@ -236,7 +237,7 @@ impl Graph {
 fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
     let mut g: DiGraph<usize, (usize, usize)> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..model.tables.len()).map(|i| g.add_node(i)).collect();
-    let mut by_name = HashMap::new();
+    let mut by_name = HashMap::default();
     for (i, t) in model.tables.iter().enumerate() {
         by_name.insert(&t.sql, i);
     }

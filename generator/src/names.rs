@@ -4,8 +4,8 @@
 //! generated name is shortened with a hash suffix so it stays unique.
 
 use heck::ToSnakeCase;
+use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 
 /// PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes.
 pub const MAX_IDENT: usize = 63;
@@ -118,13 +118,17 @@ pub fn fit(name: String) -> String {
 /// and constraints that own indexes share the relation namespace).
 #[derive(Default)]
 pub struct NameSet {
-    used: HashSet<(String, String)>,
+    used: FxHashMap<String, FxHashSet<String>>,
 }
 
 impl NameSet {
     /// Records a name the user chose. Returns false if it was taken.
     pub fn claim(&mut self, schema: &str, name: &str) -> bool {
-        self.used.insert((schema.to_string(), name.to_string()))
+        let names = match self.used.get_mut(schema) {
+            Some(n) => n,
+            None => self.used.entry(schema.to_string()).or_default(),
+        };
+        !names.contains(name) && names.insert(name.to_string())
     }
 
     /// A fresh name from `prefix_parts`, with `_2`, `_3`, ... on collision.

@@ -6,7 +6,6 @@
 
 use dsl::ast::{File, Item};
 use dsl::{Diagnostic, SourceMap};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One parsed file.
@@ -44,81 +43,129 @@ pub const EXTENSION: &str = "schema";
 pub const CONFIG_FILE: &str = "schemac.toml";
 
 impl Project {
-    /// Parses in-memory files: `(module path like "auth/users.schema", text)`.
-    pub fn from_sources<S: AsRef<str>>(files: &[(S, S)]) -> Project {
-        let mut project = Project {
+    fn empty() -> Project {
+        Project {
             root: PathBuf::new(),
             sources: SourceMap::new(),
             modules: Vec::new(),
             diagnostics: Vec::new(),
-        };
-        for (path, text) in files {
-            project.add(
-                path.as_ref(),
-                module_name(Path::new(path.as_ref())),
-                text.as_ref(),
-            );
         }
-        project
     }
 
-    fn add(&mut self, display: &str, name: String, text: &str) {
-        let file = self.sources.add(display, text);
-        let parsed = dsl::parse(text, file);
-        self.diagnostics.extend(parsed.diagnostics);
-        self.modules.push(Module {
-            name,
-            file,
-            ast: parsed.file,
-        });
+    /// Parses in-memory files: `(module path like "auth/users.schema", text)`.
+    pub fn from_sources<S: AsRef<str>>(files: &[(S, S)]) -> Project {
+        let mut project = Project::empty();
+        let batch = files
+            .iter()
+            .map(|(path, text)| Pending {
+                display: path.as_ref().to_string(),
+                name: module_name(Path::new(path.as_ref())),
+                text: text.as_ref().to_string(),
+            })
+            .collect();
+        project.parse_batch(batch);
+        project
     }
 
     /// Loads a `.schema` file with its imports, or a project directory.
     pub fn load(path: &Path) -> Result<Project, LoadError> {
         let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
-        let mut project = Project {
-            root: PathBuf::new(),
-            sources: SourceMap::new(),
-            modules: Vec::new(),
-            diagnostics: Vec::new(),
-        };
+        let mut project = Project::empty();
         if meta.is_dir() {
             project.root = path.to_path_buf();
             let mut files = Vec::new();
             collect(path, &mut files)?;
             files.sort();
+            let mut batch = Vec::new();
             for f in files {
-                project.read(&f)?;
+                batch.extend(project.read(&f)?);
             }
+            project.parse_batch(batch);
         } else {
             project.root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            project.read(path)?;
-            // Follow imports, breadth first; a missing module is reported by
-            // the resolver at the import that names it.
+            let batch = project.read(path)?.into_iter().collect();
+            project.parse_batch(batch);
+            // Follow imports a level at a time; a missing module is reported
+            // by the resolver at the import that names it.
             let mut next = 0;
             while next < project.modules.len() {
-                let wanted: Vec<String> = imports(&project.modules[next].ast).collect();
-                next += 1;
-                for name in wanted {
-                    if project.modules.iter().any(|m| m.name == name) {
-                        continue;
-                    }
-                    let file = project.root.join(module_path(&name));
-                    if file.is_file() {
-                        project.read(&file)?;
+                let mut wanted: Vec<String> = Vec::new();
+                for m in &project.modules[next..] {
+                    for name in imports(&m.ast) {
+                        if !wanted.contains(&name)
+                            && !project.modules.iter().any(|m| m.name == name)
+                        {
+                            wanted.push(name);
+                        }
                     }
                 }
+                next = project.modules.len();
+                let mut batch = Vec::new();
+                for name in wanted {
+                    let file = project.root.join(module_path(&name));
+                    if file.is_file() {
+                        batch.extend(project.read(&file)?);
+                    }
+                }
+                project.parse_batch(batch);
             }
         }
         Ok(project)
     }
 
-    fn read(&mut self, path: &Path) -> Result<(), LoadError> {
+    /// Parses files on all cores (files are independent until resolution)
+    /// and adds them in the given order, so results never depend on timing.
+    fn parse_batch(&mut self, batch: Vec<Pending>) {
+        if batch.is_empty() {
+            return;
+        }
+        let first = self.sources.files().count();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(batch.len());
+        let chunk = batch.len().div_ceil(threads);
+        let parsed: Vec<dsl::Parsed> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(chunk)
+                .enumerate()
+                .map(|(c, files)| {
+                    scope.spawn(move || {
+                        files
+                            .iter()
+                            .enumerate()
+                            .map(|(i, f)| dsl::parse(&f.text, (first + c * chunk + i) as u32))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for (f, parsed) in batch.into_iter().zip(parsed) {
+            let file = self.sources.add(f.display, f.text);
+            self.diagnostics.extend(parsed.diagnostics);
+            self.modules.push(Module {
+                name: f.name,
+                file,
+                ast: parsed.file,
+            });
+        }
+    }
+
+    /// Reads a file to parse. A file that is not UTF-8 becomes a
+    /// diagnostic instead, with its text kept for the report.
+    fn read(&mut self, path: &Path) -> Result<Option<Pending>, LoadError> {
         let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         let display = path.display().to_string();
         match String::from_utf8(bytes) {
-            Ok(text) => self.add(&display, module_name(rel), &text),
+            Ok(text) => Ok(Some(Pending {
+                display,
+                name: module_name(rel),
+                text,
+            })),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -128,10 +175,17 @@ impl Project {
                         .label(dsl::Span::new(file, valid, valid + 1), "invalid byte here")
                         .help("save the file as UTF-8"),
                 );
+                Ok(None)
             }
         }
-        Ok(())
     }
+}
+
+/// A file read and waiting to be parsed.
+struct Pending {
+    display: String,
+    name: String,
+    text: String,
 }
 
 fn io(path: &Path, e: std::io::Error) -> LoadError {
@@ -187,13 +241,4 @@ pub fn module_path(name: &str) -> PathBuf {
     let mut p: PathBuf = name.split('.').collect();
     p.set_extension(EXTENSION);
     p
-}
-
-/// Module names in a stable order, for messages.
-pub fn names(modules: &[Module]) -> BTreeMap<&str, usize> {
-    modules
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.name.as_str(), i))
-        .collect()
 }

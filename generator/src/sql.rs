@@ -8,21 +8,39 @@ use crate::model::QName;
 /// keeps reserved words (`"user"`, `"order"`), capitals, spaces and unicode
 /// exactly as declared.
 pub fn ident(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push('"');
-    for c in name.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
+    Ident(name).to_string()
 }
 
 /// `"schema"."name"`.
 pub fn qname(name: &QName) -> String {
-    format!("{}.{}", ident(&name.schema), ident(&name.name))
+    Qualified(name).to_string()
+}
+
+/// [`ident`] as a `Display`, to write into a buffer without allocating.
+pub struct Ident<'a>(pub &'a str);
+
+impl std::fmt::Display for Ident<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        f.write_char('"')?;
+        let mut rest = self.0;
+        while let Some(i) = rest.find('"') {
+            f.write_str(&rest[..=i])?;
+            f.write_char('"')?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)?;
+        f.write_char('"')
+    }
+}
+
+/// [`qname`] as a `Display`.
+pub struct Qualified<'a>(pub &'a QName);
+
+impl std::fmt::Display for Qualified<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", Ident(&self.0.schema), Ident(&self.0.name))
+    }
 }
 
 /// A string literal, `'...'`, with inner quotes doubled. Backslashes are
@@ -36,15 +54,6 @@ pub fn literal(value: &str) -> String {
     } else {
         format!("'{escaped}'")
     }
-}
-
-/// A comma-separated list of quoted identifiers.
-pub fn ident_list<S: AsRef<str>>(names: &[S]) -> String {
-    names
-        .iter()
-        .map(|n| ident(n.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -137,6 +137,9 @@ fn simple(text: &str) -> Option<Checked> {
             literal: None,
         });
     }
+    if let Some(c) = comparison(text) {
+        return Some(c);
+    }
     if is_name(text) && !is_keyword(text) {
         return Some(Checked {
             names: vec![NameRef {
@@ -148,6 +151,46 @@ fn simple(text: &str) -> Option<Checked> {
         });
     }
     None
+}
+
+/// `name <op> literal-or-name` and `name is [not] null`, the usual shape of
+/// checks and partial-index predicates.
+fn comparison(text: &str) -> Option<Checked> {
+    let mut words = text.split(' ');
+    let left = words.next()?;
+    let op = words.next()?;
+    let right: Vec<&str> = words.collect();
+    if !is_name(left) || is_keyword(left) {
+        return None;
+    }
+    let mut names = vec![NameRef {
+        name: left.to_ascii_lowercase(),
+        quoted: false,
+        offset: 0,
+    }];
+    let right_ok = match (op.to_ascii_lowercase().as_str(), right.as_slice()) {
+        ("is", [null]) => null.eq_ignore_ascii_case("null"),
+        ("is", [not, null]) => not.eq_ignore_ascii_case("not") && null.eq_ignore_ascii_case("null"),
+        ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=", [value]) => {
+            let offset = text.len() - value.len();
+            match simple(value) {
+                Some(c) if c.literal.is_some() => true,
+                Some(c) if c.names.len() == 1 && !is_keyword(value) => {
+                    names.push(NameRef {
+                        offset,
+                        ..c.names[0].clone()
+                    });
+                    true
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    right_ok.then_some(Checked {
+        names,
+        literal: None,
+    })
 }
 
 /// Words that are not names on their own (left to sqlparser).
@@ -338,6 +381,7 @@ mod tests {
                 };
                 (names_in(&e, text), lit)
             });
+            let fast = fast.or_else(|| comparison(text).map(|c| (c.names, c.literal)));
             if let Some(fast) = fast {
                 assert_eq!(Some(fast), slow, "{text}");
             }

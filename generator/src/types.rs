@@ -105,14 +105,28 @@ pub fn extension_for(name: &str) -> Option<&'static str> {
     (name == "citext").then_some("citext")
 }
 
-/// Looks a type name up, case-insensitively, through the aliases.
+/// Looks a type name up, case-insensitively, through the aliases. Called
+/// for every column, so it is a hash lookup.
 pub fn builtin(name: &str) -> Option<&'static Builtin> {
-    let lower = name.to_ascii_lowercase();
-    let canonical = ALIASES
-        .iter()
-        .find(|(a, _)| *a == lower)
-        .map_or(lower.as_str(), |(_, c)| c);
-    BUILTINS.iter().find(|b| b.name == canonical)
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static Builtin>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut map: rustc_hash::FxHashMap<&'static str, &'static Builtin> =
+            BUILTINS.iter().map(|b| (b.name, b)).collect();
+        for (alias, canonical) in ALIASES {
+            if let Some(b) = BUILTINS.iter().find(|b| b.name == *canonical) {
+                map.insert(alias, b);
+            }
+        }
+        map
+    });
+    match index.get(name) {
+        Some(b) => Some(b),
+        None if name.bytes().any(|c| c.is_ascii_uppercase()) => {
+            index.get(name.to_ascii_lowercase().as_str()).copied()
+        }
+        None => None,
+    }
 }
 
 /// The serial pseudo-types: what a column referencing one must be.

@@ -48,6 +48,8 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
         return Err(USAGE_OR_IO);
     }
     let config = config.unwrap_or_default();
+    let timings = std::env::var_os("SCHEMAC_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let project = match Project::load(path) {
         Ok(p) => p,
         Err(e) => {
@@ -75,7 +77,16 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
             .clone()
             .unwrap_or_else(|| PathBuf::from("build")),
     );
-    match generator::compile(&project, &options) {
+    let loaded = started.elapsed();
+    let compiled = generator::compile(&project, &options);
+    if timings {
+        eprintln!(
+            "schemac: timings: read and parse {:.1} ms, resolve and order {:.1} ms",
+            loaded.as_secs_f64() * 1e3,
+            (started.elapsed() - loaded).as_secs_f64() * 1e3
+        );
+    }
+    match compiled {
         Ok(compiled) => {
             report::print(&compiled.warnings, &project.sources);
             Ok(Loaded {

@@ -12,7 +12,7 @@ use crate::sql;
 use crate::types::{self, Family};
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
 use dsl::{Diagnostic, Span};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A relation column waiting for its type: (table, column, relation,
 /// module, target table, target columns, has a default).
@@ -147,7 +147,7 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut out = Vec::new();
-        let mut overridden = HashSet::new();
+        let mut overridden = HashSet::default();
         for p in &own {
             let MemberKind::Column(c) = &p.member.kind else {
                 continue;

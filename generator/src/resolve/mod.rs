@@ -16,7 +16,7 @@ use crate::names::NameSet;
 use crate::project::{Module, Project};
 use dsl::ast::{self, Item};
 use dsl::{Diagnostic, Span};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Settings that come from `schemac.toml`.
 #[derive(Clone, Debug)]
@@ -116,14 +116,14 @@ impl<'a> Resolver<'a> {
             diags: Vec::new(),
             model: Model::default(),
             names: NameSet::default(),
-            module_index: HashMap::new(),
+            module_index: HashMap::default(),
             imports: Vec::new(),
             module_schema: Vec::new(),
             decls: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             scopes: Vec::new(),
             pending_depends: Vec::new(),
-            declared_pks: HashMap::new(),
+            declared_pks: HashMap::default(),
         }
     }
 
@@ -321,7 +321,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn scopes(&mut self) {
-        let mut scopes = vec![HashMap::new(); self.modules.len()];
+        let mut scopes = vec![HashMap::default(); self.modules.len()];
         for (i, d) in self.decls.iter().enumerate() {
             scopes[d.module].insert(d.name.name.as_str(), i);
         }
