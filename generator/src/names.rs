@@ -133,10 +133,11 @@ impl NameSet {
 
     /// A fresh name from `prefix_parts`, with `_2`, `_3`, ... on collision.
     pub fn generate(&mut self, schema: &str, prefix: &str, parts: &[&str]) -> String {
-        let mut base = prefix.to_string();
+        let mut base = String::with_capacity(64);
+        base.push_str(prefix);
         for p in parts {
             base.push('_');
-            base.push_str(&plain(p));
+            push_plain(&mut base, p);
         }
         let base = fit(base);
         let mut name = base.clone();
@@ -149,22 +150,25 @@ impl NameSet {
     }
 }
 
-/// A name part as lower-case letters, digits and underscores, so that
-/// generated names never need quoting even when the columns do.
-fn plain(part: &str) -> String {
-    let mut out = String::with_capacity(part.len());
+/// Appends a name part as lower-case letters, digits and single
+/// underscores, so that generated names never need quoting even when the
+/// columns do (`"first name"` → `first_name`). An empty result is `x`.
+fn push_plain(out: &mut String, part: &str) {
+    let start = out.len();
     for c in part.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if !out.ends_with('_') {
+        } else if out.len() > start && !out.ends_with('_') {
             out.push('_');
         }
     }
-    let trimmed = out.trim_matches('_');
-    if trimmed.is_empty() {
-        "x".to_string()
-    } else {
-        trimmed.to_string()
+    while out.len() > start && out.ends_with('_') {
+        out.pop();
+    }
+    if out.len() == start {
+        out.push('x');
     }
 }
 

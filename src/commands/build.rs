@@ -9,7 +9,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 
         Ok(l) => l,
         Err(code) => return code,
     };
-    let out = out.unwrap_or(loaded.default_out);
+    let out = out.unwrap_or_else(|| loaded.default_out.clone());
     let compiled = &loaded.compiled;
     let mut written = Vec::new();
     for kind in emit {
@@ -27,6 +27,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 
         written.push(out.join(name).display().to_string());
     }
     eprintln!("schemac: wrote {}", written.join(", "));
+    super::exit_without_freeing(loaded);
     OK
 }
 

@@ -22,6 +22,7 @@ pub fn run(path: &Path) -> u8 {
                 m.raw.len(),
                 loaded.project.modules.len()
             );
+            super::exit_without_freeing(loaded);
             OK
         }
         Err(code) => code,
