@@ -4,6 +4,7 @@
 mod apply;
 mod catalog;
 mod cli;
+mod docs;
 mod fixtures;
 mod pg;
 mod robustness;
