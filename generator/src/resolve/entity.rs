@@ -813,16 +813,9 @@ impl<'a> Resolver<'a> {
                     predicate,
                 } => {
                     let els = self.elements(elements, &column_names);
-                    let predicate = predicate.as_ref().and_then(|s| {
-                        self.expr(s, Names::Columns(&column_names), "where clause")
-                            .map(|(e, _)| e)
-                    });
-                    let name = match name {
-                        Some(n) => n.name.clone(),
-                        None => self
-                            .names
-                            .generate(&schema, "uq", &name_parts(&tname, &els)),
-                    };
+                    let predicate = self.predicate(predicate.as_ref(), &column_names);
+                    let name =
+                        self.clause_name(name.as_ref(), &schema, "uq", &name_parts(&tname, &els));
                     self.model.tables[ti].uniques.push(Unique {
                         name,
                         elements: els,
@@ -841,16 +834,9 @@ impl<'a> Resolver<'a> {
                 } => {
                     let els = self.elements(elements, &column_names);
                     let include = self.column_refs(include, &column_names);
-                    let predicate = predicate.as_ref().and_then(|s| {
-                        self.expr(s, Names::Columns(&column_names), "where clause")
-                            .map(|(e, _)| e)
-                    });
-                    let name = match name {
-                        Some(n) => n.name.clone(),
-                        None => self
-                            .names
-                            .generate(&schema, "idx", &name_parts(&tname, &els)),
-                    };
+                    let predicate = self.predicate(predicate.as_ref(), &column_names);
+                    let name =
+                        self.clause_name(name.as_ref(), &schema, "idx", &name_parts(&tname, &els));
                     let method = using.as_ref().map(|u| u.name.to_ascii_lowercase());
                     if let (Some(m), Some(u)) = (&method, using) {
                         self.check_method(m, u.span);
@@ -872,21 +858,16 @@ impl<'a> Resolver<'a> {
                     if let Some((e, parsed)) =
                         self.expr(expr, Names::Columns(&column_names), "check")
                     {
-                        let name = match name {
-                            Some(n) => n.name.clone(),
-                            None => {
-                                let mut cols: Vec<String> = Vec::new();
-                                for r in parsed.names {
-                                    if !cols.contains(&r.name) && column_names.contains(&r.name) {
-                                        cols.push(r.name);
-                                    }
-                                }
-                                let parts: Vec<&str> = std::iter::once(tname.as_str())
-                                    .chain(cols.iter().map(String::as_str))
-                                    .collect();
-                                self.names.generate(&schema, "chk", &parts)
+                        let mut cols: Vec<String> = Vec::new();
+                        for r in parsed.names {
+                            if !cols.contains(&r.name) && column_names.contains(&r.name) {
+                                cols.push(r.name);
                             }
-                        };
+                        }
+                        let parts: Vec<&str> = std::iter::once(tname.as_str())
+                            .chain(cols.iter().map(String::as_str))
+                            .collect();
+                        let name = self.clause_name(name.as_ref(), &schema, "chk", &parts);
                         self.model.tables[ti].checks.push(Check {
                             name,
                             expr: e,
@@ -926,14 +907,8 @@ impl<'a> Resolver<'a> {
                         .map_or("gist".to_string(), |u| u.name.to_ascii_lowercase());
                     self.check_method(&method, using.as_ref().map_or(span, |u| u.span));
                     let elements = self.exclude_elements(elements, &column_names, span);
-                    let predicate = predicate.as_ref().and_then(|s| {
-                        self.expr(s, Names::Columns(&column_names), "where clause")
-                            .map(|(e, _)| e)
-                    });
-                    let name = match name {
-                        Some(n) => n.name.clone(),
-                        None => self.names.generate(&schema, "excl", &[&tname]),
-                    };
+                    let predicate = self.predicate(predicate.as_ref(), &column_names);
+                    let name = self.clause_name(name.as_ref(), &schema, "excl", &[&tname]);
                     if method == "gist" && elements.iter().any(|e| e.operator == "=") {
                         // Equality on scalar columns in a GiST index needs btree_gist.
                         self.model.extensions.push("btree_gist".into());
@@ -965,10 +940,7 @@ impl<'a> Resolver<'a> {
             }
             (Some((name, cols, span)), true) => {
                 let columns = self.column_refs(cols, &column_names);
-                let name = match name {
-                    Some(n) => n.name.clone(),
-                    None => self.names.generate(&schema, "pk", &[&tname]),
-                };
+                let name = self.clause_name(name, &schema, "pk", &[&tname]);
                 Some(PrimaryKey {
                     name,
                     columns,
@@ -1016,6 +988,31 @@ impl<'a> Resolver<'a> {
             }
         }
         self.model.tables[ti].primary_key = pk;
+    }
+
+    /// A `where` predicate over the table's columns.
+    fn predicate(
+        &mut self,
+        sql: Option<&ast::Sql>,
+        columns: &[String],
+    ) -> Option<crate::model::Expr> {
+        let sql = sql?;
+        self.expr(sql, Names::Columns(columns), "where clause")
+            .map(|(e, _)| e)
+    }
+
+    /// The name the user gave a clause (claimed already), or a generated one.
+    fn clause_name(
+        &mut self,
+        given: Option<&ast::Ident>,
+        schema: &str,
+        prefix: &str,
+        parts: &[&str],
+    ) -> String {
+        match given {
+            Some(n) => n.name.clone(),
+            None => self.names.generate(schema, prefix, parts),
+        }
     }
 
     fn check_method(&mut self, method: &str, span: Span) {
@@ -1253,15 +1250,10 @@ impl<'a> Resolver<'a> {
         }
         let table = &self.model.tables[ti];
         let (schema, tname) = (table.sql.schema.clone(), table.sql.name.clone());
-        let name = match name {
-            Some(n) => n.name.clone(),
-            None => {
-                let parts: Vec<&str> = std::iter::once(tname.as_str())
-                    .chain(cols.iter().map(String::as_str))
-                    .collect();
-                self.names.generate(&schema, "fk", &parts)
-            }
-        };
+        let parts: Vec<&str> = std::iter::once(tname.as_str())
+            .chain(cols.iter().map(String::as_str))
+            .collect();
+        let name = self.clause_name(name, &schema, "fk", &parts);
         let target_table = &self.model.tables[tt];
         let fk = ForeignKey {
             name,
