@@ -85,6 +85,26 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
+    // `-- --write DIR`: write the 10,000-entity project for timing the CLI.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(dir) = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1))
+    {
+        let dir = std::path::Path::new(dir);
+        std::fs::create_dir_all(dir).expect("create the directory");
+        std::fs::write(
+            dir.join("schemac.toml"),
+            "[project]\nname = \"synthetic\"\n",
+        )
+        .expect("write");
+        for (name, text) in synthetic(10_000, 100) {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        println!("wrote {}", dir.display());
+        return;
+    }
     // `cargo test --benches` runs this without `--bench`: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
     let sizes: &[usize] = if quick { &[100] } else { &[100, 1_000, 10_000] };
