@@ -165,6 +165,7 @@ pub struct Expr {
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<String>,
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -212,6 +213,7 @@ impl Unique {
 pub struct Check {
     pub name: String,
     pub expr: Expr,
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -239,6 +241,9 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// The name of the relation seen from the target (`as ...`).
     pub back_name: Option<String>,
+    /// From a `foreign key` clause's doc comment (a relation column's
+    /// doc documents the column).
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -248,6 +253,7 @@ pub struct Exclude {
     pub method: String,
     pub elements: Vec<ExcludeElement>,
     pub predicate: Option<Expr>,
+    pub doc: Option<String>,
     pub span: Span,
 }
 

@@ -177,27 +177,29 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
 
         let constraints = client
             .query(
-                "select conname::text, contype::text from pg_constraint where conrelid = $1",
+                "select conname::text, contype::text, obj_description(oid, 'pg_constraint') from pg_constraint where conrelid = $1",
                 &[&oid],
             )
             .expect("constraints");
-        let got: BTreeSet<(String, String)> =
-            constraints.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let got: BTreeSet<(String, String, Option<String>)> = constraints
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
         let mut want = BTreeSet::new();
         if let Some(pk) = &t.primary_key {
-            want.insert((pk.name.clone(), "p".to_string()));
+            want.insert((pk.name.clone(), "p".to_string(), pk.doc.clone()));
         }
         for u in t.uniques.iter().filter(|u| u.is_constraint()) {
-            want.insert((u.name.clone(), "u".into()));
+            want.insert((u.name.clone(), "u".into(), u.doc.clone()));
         }
         for c in &t.checks {
-            want.insert((c.name.clone(), "c".into()));
+            want.insert((c.name.clone(), "c".into(), c.doc.clone()));
         }
         for f in &t.foreign_keys {
-            want.insert((f.name.clone(), "f".into()));
+            want.insert((f.name.clone(), "f".into(), f.doc.clone()));
         }
         for x in &t.excludes {
-            want.insert((x.name.clone(), "x".into()));
+            want.insert((x.name.clone(), "x".into(), x.doc.clone()));
         }
         assert_eq!(got, want, "constraints of {qualified}");
 

@@ -51,9 +51,13 @@ pub fn emit(model: &Model, plan: &Plan) -> String {
             Node::Table(i) => table(&mut out, &model.tables[i], i, plan),
             Node::ForeignKey(t, f) => {
                 let table = &model.tables[t];
+                let fk = &table.foreign_keys[f];
                 let _ = write!(out, "ALTER TABLE {} ADD ", Qualified(&table.sql));
-                foreign_key(&mut out, &table.foreign_keys[f]);
-                out.push_str(";\n\n");
+                foreign_key(&mut out, fk);
+                out.push_str(";\n");
+                let target = format_args!("{} ON {}", Ident(&fk.name), Qualified(&table.sql));
+                comment(&mut out, "CONSTRAINT", target, &fk.doc);
+                out.push('\n');
             }
             Node::View(i) => view(&mut out, &model.views[i]),
         }
@@ -293,6 +297,27 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
                 &c.doc,
             );
         }
+    }
+    let constraints = t
+        .primary_key
+        .iter()
+        .map(|pk| (&pk.name, &pk.doc))
+        .chain(t.checks.iter().map(|c| (&c.name, &c.doc)))
+        .chain(t.excludes.iter().map(|x| (&x.name, &x.doc)))
+        .chain(
+            t.foreign_keys
+                .iter()
+                .enumerate()
+                .filter(|(f, _)| !plan.deferred.contains(&(ti, *f)))
+                .map(|(_, f)| (&f.name, &f.doc)),
+        );
+    for (constraint, doc) in constraints.filter(|(_, d)| d.is_some()) {
+        comment(
+            out,
+            "CONSTRAINT",
+            format_args!("{} ON {name}", Ident(constraint)),
+            doc,
+        );
     }
     for u in t.uniques.iter().filter(|u| u.doc.is_some()) {
         if u.is_constraint() {

@@ -526,6 +526,7 @@ impl<'a> Resolver<'a> {
                 deferrable,
                 initially_deferred,
                 back_name: r.back_name.as_ref().map(|b| b.name.clone()),
+                doc: None,
                 span: r.span,
             };
             self.model.tables[ti].foreign_keys.push(fk);
@@ -704,6 +705,7 @@ impl<'a> Resolver<'a> {
                                 self.model.tables[ti].checks.push(Check {
                                     name,
                                     expr,
+                                    doc: None,
                                     span: a.span,
                                 });
                             }
@@ -790,7 +792,8 @@ impl<'a> Resolver<'a> {
             col.generated = generated;
         }
 
-        let mut pk_clause: Option<(Option<&ast::Ident>, &Vec<ast::Ident>, Span)> = None;
+        let mut pk_clause: Option<(Option<&ast::Ident>, &Vec<ast::Ident>, Span, &Option<String>)> =
+            None;
         for p in &w.members {
             let span = p.member.span;
             match &p.member.kind {
@@ -804,7 +807,7 @@ impl<'a> Resolver<'a> {
                             .label(span, "second primary key"),
                         );
                     }
-                    pk_clause = Some((name.as_ref(), columns, span));
+                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc));
                 }
                 MemberKind::Unique {
                     name,
@@ -871,6 +874,7 @@ impl<'a> Resolver<'a> {
                         self.model.tables[ti].checks.push(Check {
                             name,
                             expr: e,
+                            doc: p.member.doc.clone(),
                             span,
                         });
                     }
@@ -892,7 +896,7 @@ impl<'a> Resolver<'a> {
                         target_columns,
                         actions,
                         deferrable.as_ref(),
-                        span,
+                        (span, p.member.doc.as_ref()),
                         &column_names,
                     );
                 }
@@ -918,6 +922,7 @@ impl<'a> Resolver<'a> {
                         method,
                         elements,
                         predicate,
+                        doc: p.member.doc.clone(),
                         span,
                     });
                 }
@@ -926,7 +931,7 @@ impl<'a> Resolver<'a> {
         }
 
         let pk = match (pk_clause, pk_columns.is_empty()) {
-            (Some((_, _, span)), false) => {
+            (Some((_, _, span, _)), false) => {
                 self.push(
                     Diagnostic::error(
                         "schemac::duplicate_primary_key",
@@ -938,12 +943,13 @@ impl<'a> Resolver<'a> {
                 );
                 None
             }
-            (Some((name, cols, span)), true) => {
+            (Some((name, cols, span, doc)), true) => {
                 let columns = self.column_refs(cols, &column_names);
                 let name = self.clause_name(name, &schema, "pk", &[&tname]);
                 Some(PrimaryKey {
                     name,
                     columns,
+                    doc: doc.clone(),
                     span,
                 })
             }
@@ -966,6 +972,7 @@ impl<'a> Resolver<'a> {
                 Some(PrimaryKey {
                     name,
                     columns: vec![pk_columns[0].0.clone()],
+                    doc: None,
                     span: pk_columns[0].1,
                 })
             }
@@ -1169,7 +1176,7 @@ impl<'a> Resolver<'a> {
         target_columns: &[ast::Ident],
         actions: &[ast::RefAction],
         deferrable: Option<&ast::Deferrable>,
-        span: Span,
+        (span, doc): (Span, Option<&String>),
         column_names: &[String],
     ) {
         let cols = self.column_refs(columns, column_names);
@@ -1266,6 +1273,7 @@ impl<'a> Resolver<'a> {
             deferrable: d,
             initially_deferred: i,
             back_name: None,
+            doc: doc.cloned(),
             span,
         };
         self.model.tables[ti].foreign_keys.push(fk);

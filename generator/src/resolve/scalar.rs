@@ -119,6 +119,7 @@ impl<'a> Resolver<'a> {
                     checks.push(Check {
                         name: names::fit(format!("chk_{}{suffix}", sql.name)),
                         expr,
+                        doc: None,
                         span: a.span,
                     });
                 }
