@@ -26,6 +26,14 @@ type PendingRelation<'a> = (
     bool,
 );
 
+/// A `primary key (...)` clause: its name, columns, span and doc.
+type PkClause<'m> = (
+    Option<&'m ast::Ident>,
+    &'m Vec<ast::Ident>,
+    Span,
+    &'m Option<String>,
+);
+
 /// A member with the module whose scope it is read in (a mixin's members
 /// resolve where the mixin was written).
 #[derive(Clone, Copy)]
@@ -792,8 +800,7 @@ impl<'a> Resolver<'a> {
             col.generated = generated;
         }
 
-        let mut pk_clause: Option<(Option<&ast::Ident>, &Vec<ast::Ident>, Span, &Option<String>)> =
-            None;
+        let mut pk_clause: Option<PkClause<'_>> = None;
         for p in &w.members {
             let span = p.member.span;
             match &p.member.kind {
