@@ -903,3 +903,89 @@ fn is_ident_rule(rule: Rule) -> bool {
 fn is_ident(pair: &Pair<'_, Rule>) -> bool {
     is_ident_rule(pair.as_rule())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(text: &str) -> Vec<(String, String)> {
+        let parsed = parse(text, 0);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let Some(Item::Entity(e)) = parsed.file.items.first() else {
+            panic!("no entity")
+        };
+        e.members
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MemberKind::Column(c) => Some((
+                    c.name.name.clone(),
+                    match &c.ty {
+                        ColumnType::Type(t) => t.name.clone(),
+                        ColumnType::Relation(r) => format!("-> {}", r.target.dotted()),
+                    },
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keywords_are_contextual() {
+        let cols = columns("entity A {\n  index int\n  check boolean\n  \"order\" text\n  key -> B on delete cascade\n  index (check)\n}\n");
+        let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["index", "check", "order", "key"]);
+    }
+
+    #[test]
+    fn multi_word_types() {
+        let cols = columns("entity A {\n  a double precision\n  b timestamp(3) with time zone\n  c time without time zone?\n}\n");
+        let types: Vec<&str> = cols.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "double precision",
+                "timestamp with time zone",
+                "time without time zone"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_line_does_not_hide_the_rest() {
+        let parsed = parse(
+            "entity A {\n  id uuid;\n  ok text\n}\n\nnonsense here\n\nenum E { a b }\n",
+            0,
+        );
+        assert_eq!(parsed.diagnostics.len(), 2, "{:?}", parsed.diagnostics);
+        assert_eq!(
+            parsed.file.items.len(),
+            2,
+            "the entity and the enum survive"
+        );
+        assert!(parsed
+            .diagnostics
+            .iter()
+            .all(|d| d.primary_span().is_some()));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_pest() {
+        let text = format!(
+            "entity A {{\n  a int @check({}a{})\n}}\n",
+            "(".repeat(500),
+            ")".repeat(500)
+        );
+        let parsed = parse(&text, 0);
+        assert_eq!(parsed.diagnostics[0].code, "schemac::too_deep");
+    }
+
+    #[test]
+    fn sql_bodies_keep_strings_and_dollar_quotes_whole() {
+        let parsed = parse("sql f {\n  select '}' , $x$ } $x$, \"}\" -- }\n}\n", 0);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let Some(Item::Sql(s)) = parsed.file.items.first() else {
+            panic!("no sql block")
+        };
+        assert!(s.body.text.contains("$x$ } $x$"));
+    }
+}
