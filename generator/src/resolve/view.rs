@@ -219,7 +219,18 @@ impl<'a> Resolver<'a> {
                     );
                 }
                 for arg in attrs::positional(a) {
-                    let Some(name) = attrs::name_of(arg) else {
+                    // `Name` or `module.Name`.
+                    let parts: Option<Vec<String>> = arg
+                        .text
+                        .split('.')
+                        .map(|p| {
+                            attrs::name_of(&ast::Sql {
+                                text: p.trim().to_string(),
+                                span: arg.span,
+                            })
+                        })
+                        .collect();
+                    let Some(parts) = parts else {
                         self.push(
                             Diagnostic::error(
                                 "schemac::bad_argument",
@@ -230,11 +241,14 @@ impl<'a> Resolver<'a> {
                         continue;
                     };
                     let path = ast::Path {
-                        parts: vec![ast::Ident {
-                            name,
-                            quoted: false,
-                            span: arg.span,
-                        }],
+                        parts: parts
+                            .into_iter()
+                            .map(|name| ast::Ident {
+                                name,
+                                quoted: false,
+                                span: arg.span,
+                            })
+                            .collect(),
                         span: arg.span,
                     };
                     let want = [
