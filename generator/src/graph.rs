@@ -3,8 +3,9 @@
 //! ties break by kind and SQL name, so the order is deterministic and does
 //! not change when declarations move between lines or files.
 //!
-//! Foreign keys inside a cycle of tables (a → b → a) become their own
-//! nodes, created by `ALTER TABLE` once both tables exist.
+//! Inside a cycle of tables (a → b → a) the tables are created in name
+//! order, and a foreign key pointing at a later one becomes its own node,
+//! created by `ALTER TABLE` once both tables exist.
 
 use crate::model::{Dependency, Model, QName, TypeBase};
 use dsl::Diagnostic;
@@ -232,8 +233,10 @@ impl Graph {
     }
 }
 
-/// Foreign keys between tables of one strongly connected component (self
-/// references excluded: a table can reference itself inline).
+/// The foreign keys that must wait until both tables exist: within a
+/// strongly connected set of tables, those pointing at a table that comes
+/// later by name (self references excluded: a table can reference itself
+/// inline).
 fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
     let mut g: DiGraph<usize, (usize, usize)> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..model.tables.len()).map(|i| g.add_node(i)).collect();
@@ -258,11 +261,14 @@ fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
             }
         }
     }
+    // Inside a cycle, tables are created in name order; only a key that
+    // points at a table created later waits for an ALTER TABLE.
     g.edge_indices()
         .filter_map(|e| {
-            let (a, b) = g.edge_endpoints(e)?;
-            let (ca, cb) = (component[g[a]], component[g[b]]);
-            (ca != usize::MAX && ca == cb).then(|| g[e])
+            let (target, referencing) = g.edge_endpoints(e)?;
+            let (ca, cb) = (component[g[target]], component[g[referencing]]);
+            let later = model.tables[g[target]].sql > model.tables[g[referencing]].sql;
+            (ca != usize::MAX && ca == cb && later).then(|| g[e])
         })
         .collect()
 }
