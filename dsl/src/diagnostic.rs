@@ -40,13 +40,6 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Self::error(code, message)
-        }
-    }
-
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
@@ -166,7 +159,7 @@ impl miette::Diagnostic for Rendered {
                 .enumerate()
                 .map(|(i, l)| {
                     let text = (!l.message.is_empty()).then(|| l.message.clone());
-                    let span = (l.span.start as usize, l.span.len());
+                    let span = (l.span.start as usize, l.span.byte_len());
                     if i == 0 {
                         miette::LabeledSpan::new_primary_with_span(text, span)
                     } else {

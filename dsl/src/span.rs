@@ -24,12 +24,9 @@ impl Span {
         Span::new(file, span.start(), span.end())
     }
 
-    pub fn len(&self) -> usize {
+    /// Length in bytes.
+    pub fn byte_len(&self) -> usize {
         (self.end - self.start) as usize
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.end == self.start
     }
 }
 
@@ -66,22 +63,5 @@ impl SourceMap {
 
     pub fn files(&self) -> impl Iterator<Item = (u32, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (i as u32, f))
-    }
-
-    /// The text a span covers.
-    pub fn text(&self, span: Span) -> &str {
-        let text = &self.get(span.file).text;
-        text.get(span.start as usize..span.end as usize)
-            .unwrap_or("")
-    }
-
-    /// 1-based line and column of a span's start.
-    pub fn line_col(&self, span: Span) -> (usize, usize) {
-        let text = &self.get(span.file).text;
-        let start = (span.start as usize).min(text.len());
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
     }
 }

@@ -230,16 +230,6 @@ impl Cluster {
         &self.admin
     }
 
-    /// True when the server was given by `SCHEMAC_TEST_DATABASE_URL` rather than started by us.
-    pub fn is_external(&self) -> bool {
-        !matches!(self.target, Target::Local { .. })
-    }
-
-    /// The `psql` that [`TestDb::psql_apply`] runs, if one was found.
-    pub fn psql_path(&self) -> Option<&Path> {
-        self.psql.as_deref()
-    }
-
     /// Creates an empty database for one caller, so parallel tests never share tables.
     ///
     /// The name is `prefix` (lower-cased, anything but `[a-z0-9_]` replaced by `_`, shortened
