@@ -101,13 +101,17 @@ pub fn name_of(sql: &Sql) -> Option<String> {
     if let Some(inner) = t.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
         return Some(inner.replace("''", "'"));
     }
-    let ok = !t.is_empty()
+    is_bare_name(t).then(|| t.to_string())
+}
+
+/// A name written without quotes: a letter or `_`, then letters, digits,
+/// `_` or `$`.
+pub fn is_bare_name(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
         && t.chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && t.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
-    ok.then(|| t.to_string())
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 /// The one name argument of `@table(...)`, `@schema(...)` and the like.

@@ -1602,14 +1602,7 @@ fn plain_name(text: &str) -> Option<String> {
         let unescaped = inner.replace("\"\"", "\"");
         return (!inner.replace("\"\"", "").contains('"')).then_some(unescaped);
     }
-    let ok = text
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
-    ok.then(|| text.to_string())
+    attrs::is_bare_name(text).then(|| text.to_string())
 }
 
 /// Splits trailing index options off an element: `lower(name) desc nulls
