@@ -3,6 +3,7 @@
 
 pub mod emit;
 pub mod graph;
+pub mod key;
 pub mod model;
 pub(crate) mod names;
 pub mod pgcluster;
