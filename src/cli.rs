@@ -43,6 +43,23 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Format `.schema` files in place, canonically.
+    ///
+    /// A file that does not parse is reported and left as it is. Exit code 1
+    /// when a file has syntax errors or, with --check or --diff, when a file
+    /// is not formatted.
+    Fmt {
+        /// Files, or directories to search for `.schema` files; `-` reads
+        /// standard input and writes the formatted text to standard output.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files that are not formatted.
+        #[arg(long)]
+        check: bool,
+        /// Write nothing; print what formatting would change, as a unified diff.
+        #[arg(long)]
+        diff: bool,
+    },
     /// Parse, resolve and order a schema without writing anything.
     Check {
         /// A `.schema` file, or a project directory with `schemac.toml`.

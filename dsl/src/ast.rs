@@ -43,6 +43,35 @@ pub struct File {
     pub file: u32,
     pub version: Option<(u32, Span)>,
     pub items: Vec<Item>,
+    /// Every `//` comment, in source order. Comments are kept beside the
+    /// tree, not in it: the printer attaches each to the node it leads or
+    /// trails (see `printer`), and lint reads suppressions from them.
+    pub comments: Vec<Comment>,
+    /// `// schemac: allow(rule) reason: ...` comments, parsed.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A `//` comment. `text` is the whole comment from `//`, trailing blanks
+/// removed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+    /// Alone on its line (else it trails code on the same line).
+    pub own_line: bool,
+}
+
+/// An inline lint suppression: `// schemac: allow(naming/plural-table)
+/// reason: the table name is fixed by a vendor`. On a line of its own it
+/// applies to the next line with code; trailing, to its own line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Rule ids or groups, as written, with their spans.
+    pub rules: Vec<(String, Span)>,
+    pub reason: Option<String>,
+    pub span: Span,
+    /// The 0-based line the suppression applies to.
+    pub line: u32,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -69,6 +98,8 @@ pub struct Import {
 #[derive(Clone, Debug, Serialize)]
 pub struct Entity {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub name: Ident,
     pub attrs: Vec<Attribute>,
     pub with: Vec<Path>,
@@ -79,6 +110,8 @@ pub struct Entity {
 #[derive(Clone, Debug, Serialize)]
 pub struct Member {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub kind: MemberKind,
     pub span: Span,
 }
@@ -216,6 +249,8 @@ pub enum ArgValue {
 #[derive(Clone, Debug, Serialize)]
 pub struct EnumDecl {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub name: Ident,
     pub attrs: Vec<Attribute>,
     pub values: Vec<EnumValue>,
@@ -225,6 +260,8 @@ pub struct EnumDecl {
 #[derive(Clone, Debug, Serialize)]
 pub struct EnumValue {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub name: String,
     pub span: Span,
 }
@@ -232,6 +269,8 @@ pub struct EnumValue {
 #[derive(Clone, Debug, Serialize)]
 pub struct Domain {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub name: Ident,
     pub ty: TypeRef,
     pub default: Option<Sql>,
@@ -242,6 +281,8 @@ pub struct Domain {
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub materialized: bool,
     pub name: Ident,
     pub attrs: Vec<Attribute>,
@@ -252,6 +293,8 @@ pub struct View {
 #[derive(Clone, Debug, Serialize)]
 pub struct RawSql {
     pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
     pub name: Ident,
     pub attrs: Vec<Attribute>,
     pub body: Sql,

@@ -7,10 +7,13 @@
 extern crate alloc;
 
 pub mod ast;
+mod comments;
 pub mod diagnostic;
 mod parser;
+pub mod printer;
 pub mod span;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use parser::{parse, Parsed, MAX_NESTING};
-pub use span::{SourceFile, SourceMap, Span};
+pub use printer::format;
+pub use span::{LineCol, LineIndex, SourceFile, SourceMap, Span};

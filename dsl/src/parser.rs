@@ -2,6 +2,7 @@
 //! diagnostics; parsing never stops at the first mistake.
 
 use crate::ast::*;
+use crate::comments;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use pest::iterators::Pair;
@@ -48,7 +49,15 @@ pub fn parse(text: &str, file: u32) -> Parsed {
     match Grammar::parse(Rule::file, text) {
         Ok(mut pairs) => {
             if let Some(root) = pairs.next() {
+                ast.comments = root
+                    .clone()
+                    .into_inner()
+                    .flatten()
+                    .filter(|c| c.as_rule() == Rule::COMMENT)
+                    .map(|c| comments::comment(text, p.span(&c)))
+                    .collect();
                 p.file_items(root, &mut ast);
+                ast.suppressions = comments::suppressions(text, &ast.comments, &mut p.diagnostics);
             }
         }
         Err(e) => p.diagnostics.push(pest_error(&e, file, 0)),
@@ -328,22 +337,30 @@ impl Walker {
         }
     }
 
-    fn docs(&self, pair: &Pair<'_, Rule>) -> Option<String> {
-        let lines: Vec<&str> = pair
+    /// The `///` lines leading a declaration or member: their text, and
+    /// the span from the first to the last.
+    fn docs(&self, pair: &Pair<'_, Rule>) -> (Option<String>, Option<Span>) {
+        let mut lines = Vec::new();
+        let mut span: Option<Span> = None;
+        for d in pair
             .clone()
             .into_inner()
             .filter(|p| p.as_rule() == Rule::doc)
-            .map(|d| {
-                let t = d.into_inner().next().map_or("", |t| t.as_str());
-                t.strip_prefix(' ').unwrap_or(t).trim_end()
-            })
-            .collect();
-        (!lines.is_empty()).then(|| lines.join("\n"))
+        {
+            let s = self.span(&d);
+            span = Some(span.map_or(s, |first| Span {
+                end: s.end,
+                ..first
+            }));
+            let t = d.into_inner().next().map_or("", |t| t.as_str());
+            lines.push(t.strip_prefix(' ').unwrap_or(t).trim_end());
+        }
+        ((!lines.is_empty()).then(|| lines.join("\n")), span)
     }
 
     fn declaration(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
         let doc = self.docs(&pair);
-        let decl = pair.into_inner().find(|p| p.as_rule() != Rule::doc)?;
+        let decl = pair.into_inner().find(is_significant)?;
         Some(match decl.as_rule() {
             Rule::entity => Item::Entity(self.entity(decl, doc)),
             Rule::mixin => Item::Mixin(self.entity(decl, doc)),
@@ -355,10 +372,11 @@ impl Walker {
         })
     }
 
-    fn entity(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> Entity {
+    fn entity(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> Entity {
         let span = self.span(&pair);
         let mut entity = Entity {
             doc,
+            doc_span,
             name: Ident {
                 name: String::new(),
                 quoted: false,
@@ -390,13 +408,17 @@ impl Walker {
     }
 
     fn member(&mut self, pair: Pair<'_, Rule>) -> Option<Member> {
-        let doc = self.docs(&pair);
+        let (doc, doc_span) = self.docs(&pair);
         let span = self.span(&pair);
-        let inner = pair.into_inner().find(|p| p.as_rule() != Rule::doc)?;
+        let inner = pair.into_inner().find(is_significant)?;
         let kind = match inner.as_rule() {
-            Rule::attr_line => {
-                MemberKind::Attributes(inner.into_inner().map(|a| self.attribute(a)).collect())
-            }
+            Rule::attr_line => MemberKind::Attributes(
+                inner
+                    .into_inner()
+                    .filter(|a| a.as_rule() == Rule::attribute)
+                    .map(|a| self.attribute(a))
+                    .collect(),
+            ),
             Rule::column => MemberKind::Column(self.column(inner)),
             Rule::primary_key => {
                 let mut name = None;
@@ -513,7 +535,12 @@ impl Walker {
             }
             _ => return None,
         };
-        Some(Member { doc, kind, span })
+        Some(Member {
+            doc,
+            doc_span,
+            kind,
+            span,
+        })
     }
 
     fn bad_member(&mut self, pair: Pair<'_, Rule>) {
@@ -642,6 +669,7 @@ impl Walker {
                 Rule::type_args => {
                     ty.args = p
                         .into_inner()
+                        .filter(|n| n.as_rule() == Rule::int)
                         .map(|n| n.as_str().parse().unwrap_or(u32::MAX))
                         .collect()
                 }
@@ -773,7 +801,12 @@ impl Walker {
                 Rule::arg_name => name = Some(self.ident(p)),
                 Rule::sql_item => value = ArgValue::Sql(self.sql(p)),
                 Rule::arg_list => {
-                    value = ArgValue::List(p.into_inner().map(|i| self.sql(i)).collect())
+                    value = ArgValue::List(
+                        p.into_inner()
+                            .filter(|i| i.as_rule() == Rule::list_item)
+                            .map(|i| self.sql(i))
+                            .collect(),
+                    )
                 }
                 _ => {}
             }
@@ -781,10 +814,11 @@ impl Walker {
         AttrArg { name, value, span }
     }
 
-    fn enum_decl(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> EnumDecl {
+    fn enum_decl(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> EnumDecl {
         let span = self.span(&pair);
         let mut decl = EnumDecl {
             doc,
+            doc_span,
             name: Ident {
                 name: String::new(),
                 quoted: false,
@@ -799,9 +833,8 @@ impl Walker {
                 r if is_ident_rule(r) => decl.name = self.ident(p),
                 Rule::attribute => decl.attrs.push(self.attribute(p)),
                 Rule::enum_value => {
-                    let doc = self.docs(&p);
-                    let vspan = self.span(&p);
-                    if let Some(v) = p.into_inner().find(|v| v.as_rule() != Rule::doc) {
+                    let (doc, doc_span) = self.docs(&p);
+                    if let Some(v) = p.into_inner().find(is_significant) {
                         let name = if v.as_rule() == Rule::string {
                             let s = v.as_str();
                             s[1..s.len() - 1].replace("''", "'")
@@ -810,11 +843,10 @@ impl Walker {
                         };
                         decl.values.push(EnumValue {
                             doc,
+                            doc_span,
                             name,
                             span: Span::from_pest(self.file, v.as_span()),
                         });
-                    } else {
-                        let _ = vspan;
                     }
                 }
                 Rule::bad_enum_value => self.diagnostics.push(
@@ -828,7 +860,7 @@ impl Walker {
         decl
     }
 
-    fn domain(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<Domain> {
+    fn domain(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> Option<Domain> {
         let span = self.span(&pair);
         let mut name = None;
         let mut ty = None;
@@ -845,6 +877,7 @@ impl Walker {
         }
         Some(Domain {
             doc,
+            doc_span,
             name: name?,
             ty: ty?,
             default,
@@ -853,7 +886,7 @@ impl Walker {
         })
     }
 
-    fn view(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<View> {
+    fn view(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> Option<View> {
         let span = self.span(&pair);
         let (mut materialized, mut name, mut attrs, mut body) = (false, None, Vec::new(), None);
         for p in pair.into_inner() {
@@ -867,6 +900,7 @@ impl Walker {
         }
         Some(View {
             doc,
+            doc_span,
             materialized,
             name: name?,
             attrs,
@@ -875,7 +909,7 @@ impl Walker {
         })
     }
 
-    fn raw_sql(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<RawSql> {
+    fn raw_sql(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> Option<RawSql> {
         let span = self.span(&pair);
         let (mut name, mut attrs, mut body) = (None, Vec::new(), None);
         for p in pair.into_inner() {
@@ -888,12 +922,21 @@ impl Walker {
         }
         Some(RawSql {
             doc,
+            doc_span,
             name: name?,
             attrs,
             body: body?,
             span,
         })
     }
+}
+
+type Docs = (Option<String>, Option<Span>);
+
+/// Neither a doc line nor a comment: the node a `declaration`, `member` or
+/// `enum_value` pair is about.
+fn is_significant(pair: &Pair<'_, Rule>) -> bool {
+    !matches!(pair.as_rule(), Rule::doc | Rule::COMMENT)
 }
 
 fn is_ident_rule(rule: Rule) -> bool {

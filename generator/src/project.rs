@@ -73,11 +73,8 @@ impl Project {
         let mut project = Project::empty();
         if meta.is_dir() {
             project.root = path.to_path_buf();
-            let mut files = Vec::new();
-            collect(path, &mut files)?;
-            files.sort();
             let mut batch = Vec::new();
-            for f in files {
+            for f in schema_files(path)? {
                 batch.extend(project.read(&f)?);
             }
             project.parse_batch(batch);
@@ -197,6 +194,15 @@ fn io(path: &Path, e: std::io::Error) -> LoadError {
 
 /// Every `.schema` file under `dir`, skipping hidden directories and
 /// build output.
+/// Every `.schema` file under `dir`, sorted; hidden directories and
+/// `build` and `target` are skipped.
+pub fn schema_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
         let entry = entry.map_err(|e| io(dir, e))?;

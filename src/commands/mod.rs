@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod fmt;
 
 use crate::cli::{Cli, Command};
 use crate::{config, report, SCHEMA_ERRORS, USAGE_OR_IO};
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> u8 {
             force,
         } => build::run(&path, out, &emit, force),
         Command::Check { path } => check::run(&path),
+        Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
     }
 }
 
