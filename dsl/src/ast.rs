@@ -61,13 +61,20 @@ pub struct Comment {
     pub own_line: bool,
 }
 
+/// A lint rule or group named in a suppression.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub id: String,
+    pub span: Span,
+}
+
 /// An inline lint suppression: `// schemac: allow(naming/plural-table)
 /// reason: the table name is fixed by a vendor`. On a line of its own it
 /// applies to the next line with code; trailing, to its own line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// Rule ids or groups, as written, with their spans.
-    pub rules: Vec<(String, Span)>,
+    /// Rule ids or groups, as written.
+    pub rules: Vec<RuleRef>,
     pub reason: Option<String>,
     pub span: Span,
     /// The 0-based line the suppression applies to.

@@ -1,7 +1,7 @@
 //! `//` comments: whether each stands on its own line, and the inline lint
 //! suppressions some of them are (`// schemac: allow(rule) reason: ...`).
 
-use crate::ast::{Comment, Suppression};
+use crate::ast::{Comment, RuleRef, Suppression};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 
@@ -38,7 +38,13 @@ pub(crate) fn suppressions(
         };
         match parse(rest) {
             Ok((rules, reason)) => out.push(Suppression {
-                rules: rules.into_iter().map(|r| (r.to_string(), at(r))).collect(),
+                rules: rules
+                    .into_iter()
+                    .map(|r| RuleRef {
+                        id: r.to_string(),
+                        span: at(r),
+                    })
+                    .collect(),
                 reason: reason.map(str::to_string),
                 span: c.span,
                 line: target_line(text, c),
@@ -169,10 +175,10 @@ mod tests {
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         let s = &parsed.file.suppressions;
         assert_eq!(s.len(), 2);
-        let rules: Vec<&str> = s[0].rules.iter().map(|(r, _)| r.as_str()).collect();
+        let rules: Vec<&str> = s[0].rules.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(rules, ["naming/plural-table", "types"]);
-        let (r, span) = &s[0].rules[0];
-        assert_eq!(&text[span.start as usize..span.end as usize], r);
+        let r = &s[0].rules[0];
+        assert_eq!(&text[r.span.start as usize..r.span.end as usize], r.id);
         assert_eq!(s[0].reason.as_deref(), Some("vendor table"));
         assert_eq!(s[0].line, 3, "skips the doc line");
         assert_eq!(s[1].line, 4);

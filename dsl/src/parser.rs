@@ -180,11 +180,25 @@ struct Walker {
 }
 
 impl Walker {
-    /// The pair's span without trailing blanks (pest counts implicit
-    /// whitespace before a failed repetition into the pair).
+    /// The pair's span without trailing blanks and comments (pest counts
+    /// the implicit whitespace and comments before a repetition that
+    /// matched nothing into the pair).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let start = pair.as_span().start();
-        Span::new(self.file, start, start + pair.as_str().trim_end().len())
+        let text = pair.as_str().trim_end();
+        let last_line = text.rfind('\n').map_or(text, |i| &text[i..]);
+        let mut len = text.len();
+        if last_line.contains("//") {
+            if let Some(c) = pair
+                .clone()
+                .into_inner()
+                .flatten()
+                .find(|c| c.as_rule() == Rule::COMMENT && c.as_span().end() >= start + len)
+            {
+                len = text[..c.as_span().start() - start].trim_end().len();
+            }
+        }
+        Span::new(self.file, start, start + len)
     }
 
     fn file_items(&mut self, root: Pair<'_, Rule>, ast: &mut File) {
@@ -287,14 +301,15 @@ impl Walker {
 
     /// The text inside a `sql_group`/`sql_body` pair (its only inner pair),
     /// from the start of its first non-blank line, so the first line keeps
-    /// its indentation like the others.
+    /// its indentation like the others; text on the opening line starts at
+    /// its first non-blank character (`check ( x )` is `x`).
     fn inner_sql(&self, pair: Pair<'_, Rule>) -> Sql {
         let span = pair.as_span();
         match pair.into_inner().next() {
             Some(inner) => {
                 let raw = inner.as_str();
                 let first = raw.len() - raw.trim_start().len();
-                let line_start = raw[..first].rfind('\n').map_or(0, |i| i + 1);
+                let line_start = raw[..first].rfind('\n').map_or(first, |i| i + 1);
                 let text = raw[line_start..].trim_end();
                 let start = inner.as_span().start() + line_start;
                 Sql {

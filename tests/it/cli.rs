@@ -15,6 +15,7 @@ fn stdout(cmd: &mut Command) -> String {
 fn every_command_has_help() {
     let top = stdout(schemac().arg("--help"));
     assert!(top.contains("build") && top.contains("check"), "{top}");
+    assert!(top.contains("fmt"), "{top}");
     for command in ["build", "check"] {
         let help = stdout(schemac().args([command, "--help"]));
         assert!(
@@ -23,6 +24,11 @@ fn every_command_has_help() {
         );
     }
     assert!(stdout(schemac().args(["build", "--help"])).contains("--emit"));
+    let fmt = stdout(schemac().args(["fmt", "--help"]));
+    assert!(
+        fmt.contains("[PATHS]...") && fmt.contains("--check") && fmt.contains("--diff"),
+        "{fmt}"
+    );
 }
 
 #[test]
@@ -142,4 +148,106 @@ fn color_is_controllable() {
         .output()
         .expect("run");
     assert!(!String::from_utf8_lossy(&plain.stderr).contains('\u{1b}'));
+}
+
+const UNFORMATTED: &str = "entity A {\nid   uuid @pk\n  name text? // kept\n}\n";
+const FORMATTED: &str = "entity A {\n  id   uuid @pk\n  name text? // kept\n}\n";
+
+#[test]
+fn fmt_check_lists_unformatted_files_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.schema"), UNFORMATTED).expect("write");
+    std::fs::write(dir.path().join("b.schema"), FORMATTED).expect("write");
+    let out = schemac()
+        .args(["fmt", "--check"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("a.schema") && !listed.contains("b.schema"),
+        "{listed}"
+    );
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).expect("read");
+    assert_eq!(read("a.schema"), UNFORMATTED);
+    // Formatted files pass.
+    schemac()
+        .args(["fmt", "--check"])
+        .arg(dir.path().join("b.schema"))
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn fmt_diff_prints_a_unified_diff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a.schema");
+    std::fs::write(&file, UNFORMATTED).expect("write");
+    let out = schemac()
+        .args(["fmt", "--diff"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("--- ") && diff.contains("+++ ") && diff.contains("@@"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-id   uuid @pk") && diff.contains("+  id   uuid @pk"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), UNFORMATTED);
+}
+
+#[test]
+fn fmt_rewrites_in_place_keeping_permissions_and_leaves_broken_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.schema");
+    let broken = dir.path().join("broken.schema");
+    std::fs::write(&good, UNFORMATTED).expect("write");
+    std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let broken_text = "entity B {\n  id uuid;\n}\n";
+    std::fs::write(&broken, broken_text).expect("write");
+    let out = schemac()
+        .args(["fmt", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a file with syntax errors fails the run"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("schemac::syntax") && err.contains("broken.schema"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&good).expect("read"), FORMATTED);
+    let mode = std::fs::metadata(&good).expect("stat").permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(std::fs::read_to_string(&broken).expect("read"), broken_text);
+    // Formatting again changes nothing.
+    schemac().arg("fmt").arg(&good).assert().code(0);
+    assert_eq!(std::fs::read_to_string(&good).expect("read"), FORMATTED);
+}
+
+#[test]
+fn fmt_reads_standard_input() {
+    let out = schemac()
+        .args(["fmt", "-"])
+        .write_stdin(UNFORMATTED)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), FORMATTED);
+    schemac()
+        .args(["fmt", "-"])
+        .write_stdin("entity {")
+        .assert()
+        .code(1);
 }

@@ -6,6 +6,7 @@ mod catalog;
 mod cli;
 mod docs;
 mod fixtures;
+mod format;
 mod pg;
 mod robustness;
 mod support;
