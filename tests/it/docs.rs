@@ -80,19 +80,34 @@ fn language_reference_examples_are_true() {
         };
         let project = generator::Project::from_sources(&files);
         let result = generator::compile(&project, &generator::Options::default());
+        // A `text` block of diagnostics after an example marks it as failing.
+        let shown_errors = next
+            .filter(|n| n.lang == "text" && n.text.trim_start().starts_with("schemac::"))
+            .map(|n| &n.text);
         match (result, next) {
-            (Err(diags), Some(n))
-                if n.lang == "text" && n.text.trim_start().starts_with("schemac::") =>
-            {
+            (Err(diags), Some(_)) if shown_errors.is_some() => {
+                let shown = shown_errors.map_or("", |s| s.as_str());
                 for d in &diags {
                     assert!(
-                        n.text.contains(d.code),
+                        shown.contains(d.code),
                         "docs/language.md:{}: {} is not shown in the example output",
                         b.line,
                         d.code
                     );
                 }
+                for line in shown.lines().filter(|l| l.starts_with("schemac::")) {
+                    let code = line.trim();
+                    assert!(
+                        diags.iter().any(|d| d.code == code),
+                        "docs/language.md:{}: the example shows {code}, which schemac does not report",
+                        b.line
+                    );
+                }
             }
+            (Ok(_), Some(_)) if shown_errors.is_some() => panic!(
+                "docs/language.md:{}: the example is shown failing, but it compiles",
+                b.line
+            ),
             (Err(diags), _) => panic!(
                 "docs/language.md:{}: example does not compile: {:?}",
                 b.line,
