@@ -404,12 +404,43 @@ mod tests {
     /// same names at the same offsets.
     #[test]
     fn the_comparison_fast_path_agrees_with_sqlparser() {
-        let lefts = ["a", "Amount", "_x", "deleted_at", "select", "not", "user", "current_date"];
+        let lefts = [
+            "a",
+            "Amount",
+            "_x",
+            "deleted_at",
+            "select",
+            "not",
+            "user",
+            "current_date",
+        ];
         let ops = ["=", "<>", "!=", "<", "<=", ">", ">=", "is", "like", "=="];
         let rights = [
-            "1", "1.5", "0.", "-1", "'s'", "'it''s'", "''", "b", "B", "true", "FALSE", "null",
-            "NULL", "not null", "NOT NULL", "not nul", "current_date", "current_timestamp",
-            "user", "select", "x.y", "\"Q\"", "now()", "1 2", "",
+            "1",
+            "1.5",
+            "0.",
+            "-1",
+            "'s'",
+            "'it''s'",
+            "''",
+            "b",
+            "B",
+            "true",
+            "FALSE",
+            "null",
+            "NULL",
+            "not null",
+            "NOT NULL",
+            "not nul",
+            "current_date",
+            "current_timestamp",
+            "user",
+            "select",
+            "x.y",
+            "\"Q\"",
+            "now()",
+            "1 2",
+            "",
         ];
         let mut accepted = 0;
         for left in lefts {
@@ -425,7 +456,10 @@ mod tests {
                 }
             }
         }
-        assert!(accepted > 100, "only {accepted} comparisons took the fast path");
+        assert!(
+            accepted > 100,
+            "only {accepted} comparisons took the fast path"
+        );
     }
 
     #[test]

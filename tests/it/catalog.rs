@@ -1,6 +1,13 @@
 //! Compares a model with what PostgreSQL's catalog says after the DDL ran:
 //! every table, column (name, type, nullability, comment), constraint,
-//! index, enum, domain and view must exist as declared.
+//! index, enum, domain and view must exist as declared, and every default,
+//! generated column, check and view body must be the model's expression.
+//!
+//! Expressions are compared as PostgreSQL prints them: the model's text is
+//! given to PostgreSQL on a scratch copy of the object (in a transaction
+//! that is rolled back) and printed back with `pg_get_expr` and friends, so
+//! the casts and parentheses PostgreSQL adds do not matter, and nothing in
+//! the test re-implements them.
 
 use generator::model::{Action, Model, SqlType, TypeBase};
 use postgres::Client;
@@ -78,6 +85,93 @@ fn fk_action(a: Action) -> i8 {
     }) as i8
 }
 
+/// What PostgreSQL prints for an expression: `setup` creates a scratch
+/// object from the model's text with the `search_path` the DDL ran with
+/// (the object's schema, then `public`), `query` prints it with an empty
+/// one; rolled back after.
+fn printed(client: &mut Client, schema: &str, setup: &str, query: &str) -> String {
+    let mut tx = client.transaction().expect("transaction");
+    let setup = format!(
+        "set local search_path = {}, public; {setup}; set local search_path = ''",
+        generator::sql::ident(schema)
+    );
+    tx.batch_execute(&setup)
+        .unwrap_or_else(|e| panic!("{setup}: {e}"));
+    let row = tx
+        .query_one(query, &[])
+        .unwrap_or_else(|e| panic!("{query}: {e}"));
+    let text: Option<String> = row.get(0);
+    tx.rollback().expect("rollback");
+    text.unwrap_or_default()
+}
+
+fn qualified(q: &generator::model::QName) -> String {
+    generator::sql::qname(q).to_string()
+}
+
+/// Defaults, generated columns and checks of one table, and its
+/// constraints' definitions, against the model's expressions.
+fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut Client) {
+    let name = qualified(&t.sql);
+    for c in &t.columns {
+        let col = generator::sql::ident(&c.name);
+        let actual: Option<String> = client
+            .query_one(
+                "select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum where d.adrelid = $1 and a.attname = $2",
+                &[&oid, &c.name],
+            )
+            .ok()
+            .and_then(|r| r.get(0));
+        let ty = expected_type(&c.ty);
+        let expected = match (&c.default, &c.generated) {
+            (Some(d), _) => Some(printed(
+                client,
+                &t.sql.schema,
+                &format!("create temp table probe (like {name}); alter table probe alter column {col} set default {}", d.sql),
+                &format!("select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d where d.adrelid = 'probe'::regclass and d.adnum = (select attnum from pg_attribute where attrelid = 'probe'::regclass and attname = {})", generator::sql::literal(&c.name)),
+            )),
+            (None, Some(g)) => Some(printed(
+                client,
+                &t.sql.schema,
+                &format!("create temp table probe (like {name}); alter table probe drop column {col}; alter table probe add column {col} {ty} generated always as ({}) stored", g.sql),
+                &format!("select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d where d.adrelid = 'probe'::regclass and d.adnum = (select attnum from pg_attribute where attrelid = 'probe'::regclass and attname = {})", generator::sql::literal(&c.name)),
+            )),
+            // Identity columns have no default expression of their own
+            // (`attidentity` is compared with the columns).
+            (None, None) if c.identity.is_some() => None,
+            // A serial column reads its own sequence.
+            (None, None) if matches!(c.ty.builtin_name(), Some("serial" | "bigserial" | "smallserial")) => {
+                let seq: Option<String> = client
+                    .query_one("select pg_get_serial_sequence($1, $2)", &[&name, &c.name])
+                    .expect("serial sequence")
+                    .get(0);
+                seq.map(|s| format!("nextval({}::regclass)", generator::sql::literal(&s)))
+            }
+            (None, None) => None,
+        };
+        assert_eq!(actual, expected, "default of {name}.{col}");
+    }
+    for check in &t.checks {
+        let actual: String = client
+            .query_one(
+                "select pg_get_constraintdef(oid) from pg_constraint where conrelid = $1 and conname = $2",
+                &[&oid, &check.name],
+            )
+            .unwrap_or_else(|e| panic!("check {}: {e}", check.name))
+            .get(0);
+        let expected = printed(
+            client,
+            &t.sql.schema,
+            &format!(
+                "create temp table probe (like {name}); alter table probe add constraint probe_check check ({})",
+                check.expr.sql
+            ),
+            "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'probe'::regclass and conname = 'probe_check'",
+        );
+        assert_eq!(actual, expected, "check {} of {name}", check.name);
+    }
+}
+
 pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     client
         .batch_execute("set search_path = ''")
@@ -116,6 +210,30 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             "domain {} checks",
             d.name
         );
+        for check in &d.checks {
+            let actual: String = client
+                .query_one(
+                    "select pg_get_constraintdef(c.oid) from pg_constraint c where c.contypid = to_regtype($1) and c.conname = $2",
+                    &[&qualified, &check.name],
+                )
+                .unwrap_or_else(|e| panic!("domain check {}: {e}", check.name))
+                .get(0);
+            let expected = printed(
+                client,
+                &d.sql.schema,
+                &format!(
+                    "create domain pg_temp.probe as {}; alter domain pg_temp.probe add constraint probe_check check ({})",
+                    expected_type(&d.ty),
+                    check.expr.sql
+                ),
+                "select pg_get_constraintdef(c.oid) from pg_constraint c where c.contypid = 'pg_temp.probe'::regtype and c.conname = 'probe_check'",
+            );
+            assert_eq!(
+                actual, expected,
+                "check {} of domain {}",
+                check.name, d.name
+            );
+        }
     }
     for t in &model.tables {
         let qualified = format!(
@@ -174,6 +292,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             })
             .collect();
         assert_eq!(got, want, "columns of {qualified}");
+        assert_expressions_match(t, oid, client);
 
         let constraints = client
             .query(
@@ -269,6 +388,32 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
         let row = client
             .query_one("select c.relkind::\"char\", obj_description(c.oid, 'pg_class') from pg_class c where c.oid = to_regclass($1)", &[&qualified])
             .unwrap_or_else(|e| panic!("view {qualified}: {e}"));
+        // The body as PostgreSQL stores it, against the model's body
+        // stored the same way, resolved with the view's search_path.
+        let actual: String = client
+            .query_one("select pg_get_viewdef(to_regclass($1))", &[&qualified])
+            .expect("view body")
+            .get(0);
+        let kind_word = if v.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        let probe = if v.materialized {
+            "public.schemac_probe"
+        } else {
+            "pg_temp.schemac_probe"
+        };
+        let expected = printed(
+            client,
+            &v.sql.schema,
+            &format!(
+                "create {kind_word} {probe} as {}",
+                v.body.sql.trim_end().trim_end_matches(';')
+            ),
+            &format!("select pg_get_viewdef('{probe}'::regclass)"),
+        );
+        assert_eq!(actual, expected, "body of {qualified}");
         let kind = if v.materialized { b'm' } else { b'v' } as i8;
         assert_eq!(row.get::<_, i8>(0), kind, "kind of {qualified}");
         assert_eq!(
