@@ -6,6 +6,7 @@ mod catalog;
 mod cli;
 mod docs;
 mod fixtures;
+mod model;
 mod pg;
 mod robustness;
 mod support;
