@@ -32,9 +32,6 @@ fn expected_type(ty: &SqlType) -> String {
                 }
             };
             match name.as_str() {
-                "serial" => "integer".into(),
-                "bigserial" => "bigint".into(),
-                "smallserial" => "smallint".into(),
                 "varchar" => with_args("character varying"),
                 "char" if ty.args.is_empty() => "character(1)".into(),
                 "char" => with_args("character"),
@@ -44,9 +41,11 @@ fn expected_type(ty: &SqlType) -> String {
                 "timestamp" => format!("{} without time zone", with_args("timestamp")),
                 "timetz" => format!("{} with time zone", with_args("time")),
                 "time" => format!("{} without time zone", with_args("time")),
-                "citext" => "public.citext".into(),
                 other => with_args(other),
             }
+        }
+        TypeBase::Extension { name, schema, .. } => {
+            format!("{}.{}", pg_quote(schema), pg_quote(name))
         }
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
             format!("{}.{}", pg_quote(&sql.schema), pg_quote(&sql.name))
@@ -308,7 +307,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
         if let Some(pk) = &t.primary_key {
             want.insert((pk.name.clone(), "p".to_string(), pk.doc.clone()));
         }
-        for u in t.uniques.iter().filter(|u| u.is_constraint()) {
+        for u in &t.uniques {
             want.insert((u.name.clone(), "u".into(), u.doc.clone()));
         }
         for c in &t.checks {
@@ -364,12 +363,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             want.insert((pk.name.clone(), true, None));
         }
         for u in &t.uniques {
-            let doc = if u.is_constraint() {
-                None
-            } else {
-                u.doc.clone()
-            };
-            want.insert((u.name.clone(), true, doc));
+            want.insert((u.name.clone(), true, None));
         }
         for x in &t.excludes {
             want.insert((x.name.clone(), false, None));

@@ -7,6 +7,7 @@ mod cli;
 mod docs;
 mod fixtures;
 mod format;
+mod model;
 mod pg;
 mod robustness;
 mod support;

@@ -3,12 +3,15 @@
 //! written straight into one buffer (identifiers through `sql::Ident` and
 //! `sql::Qualified`), which keeps large schemas fast.
 
-use crate::graph::{Node, Plan};
+use crate::graph::Plan;
+use crate::key::{Key, ObjectKind};
 use crate::model::{
-    Action, Column, Domain, Enum, ForeignKey, Identity, Index, IndexElement, Model, QName, RawSql,
-    SqlType, Table, TypeBase, Unique, View,
+    Action, Column, Domain, ElementTarget, Enum, ForeignKey, Function, Identity, Index,
+    IndexElement, IndexMethod, Model, Object, QName, RawSql, Sequence, SqlType, Table, Trigger,
+    TypeBase, View,
 };
 use crate::sql::{literal, Ident, Qualified};
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::{Display, Write};
 
 /// The DDL that creates everything in `model`, in the order of `plan`.
@@ -34,7 +37,7 @@ fn emit_in(model: &Model, plan: &Plan, threads: usize) -> String {
         let _ = writeln!(out, "CREATE SCHEMA IF NOT EXISTS {};", Ident(s));
     }
     for e in &model.extensions {
-        let _ = writeln!(out, "CREATE EXTENSION IF NOT EXISTS {};", Ident(e));
+        let _ = writeln!(out, "CREATE EXTENSION IF NOT EXISTS {};", Ident(&e.name));
     }
     if !model.schemas.is_empty() || !model.extensions.is_empty() {
         out.push('\n');
@@ -42,14 +45,15 @@ fn emit_in(model: &Model, plan: &Plan, threads: usize) -> String {
     // Bodies of views and sql blocks may use unqualified names: they
     // resolve in the object's schema, then `public`, as schemac checked.
     // Which nodes change the search path is decided in order, first.
+    let objects = model.objects();
     let mut search_path = "public";
     let switches: Vec<Option<&str>> = plan
         .order
         .iter()
-        .map(|node| {
-            let schema = match *node {
-                Node::View(i) => Some(model.views[i].sql.schema.as_str()),
-                Node::Raw(i) => Some(model.raw[i].schema.as_str()),
+        .map(|key| {
+            let schema = match objects.get(key) {
+                Some(Object::View(v)) => Some(v.sql.schema.as_str()),
+                Some(Object::Raw(r)) => Some(r.schema.as_str()),
                 _ => None,
             };
             let switch = schema.filter(|s| *s != search_path);
@@ -65,7 +69,10 @@ fn emit_in(model: &Model, plan: &Plan, threads: usize) -> String {
             .order
             .chunks(chunk)
             .zip(switches.chunks(chunk))
-            .map(|(nodes, switches)| scope.spawn(move || nodes_sql(model, plan, nodes, switches)))
+            .map(|(nodes, switches)| {
+                let objects = &objects;
+                scope.spawn(move || nodes_sql(objects, plan, nodes, switches))
+            })
             .collect();
         handles
             .into_iter()
@@ -81,9 +88,14 @@ fn emit_in(model: &Model, plan: &Plan, threads: usize) -> String {
 
 /// The statements for a run of nodes, each preceded by its search path
 /// switch if it has one.
-fn nodes_sql(model: &Model, plan: &Plan, nodes: &[Node], switches: &[Option<&str>]) -> String {
+fn nodes_sql(
+    objects: &HashMap<Key, Object<'_>>,
+    plan: &Plan,
+    nodes: &[Key],
+    switches: &[Option<&str>],
+) -> String {
     let mut out = String::with_capacity(nodes.len() * 1200);
-    for (node, switch) in nodes.iter().zip(switches) {
+    for (key, switch) in nodes.iter().zip(switches) {
         if let Some(schema) = switch {
             out.push_str("SET LOCAL search_path TO ");
             if *schema != "public" {
@@ -91,22 +103,40 @@ fn nodes_sql(model: &Model, plan: &Plan, nodes: &[Node], switches: &[Option<&str
             }
             let _ = writeln!(out, "{};\n", Ident("public"));
         }
-        match *node {
-            Node::Enum(i) => enum_type(&mut out, &model.enums[i]),
-            Node::Domain(i) => domain(&mut out, &model.domains[i]),
-            Node::Raw(i) => raw(&mut out, &model.raw[i]),
-            Node::Table(i) => table(&mut out, &model.tables[i], i, plan),
-            Node::ForeignKey(t, f) => {
-                let table = &model.tables[t];
-                let fk = &table.foreign_keys[f];
-                let _ = write!(out, "ALTER TABLE {} ADD ", Qualified(&table.sql));
-                foreign_key(&mut out, fk);
-                out.push_str(";\n");
-                let target = format_args!("{} ON {}", Ident(&fk.name), Qualified(&table.sql));
-                comment(&mut out, "CONSTRAINT", target, &fk.doc);
-                out.push('\n');
+        match objects.get(key) {
+            Some(Object::Enum(e)) => enum_type(&mut out, e),
+            Some(Object::Domain(d)) => domain(&mut out, d),
+            Some(Object::Raw(r)) => raw(&mut out, r),
+            Some(Object::Table(t)) => table(&mut out, t, plan),
+            Some(Object::View(v)) => view(&mut out, v),
+            Some(Object::Sequence(q)) => sequence(&mut out, q),
+            Some(Object::Function(f)) => function(&mut out, f),
+            Some(Object::Trigger(t)) => trigger(&mut out, t),
+            // Created before everything else, at the top.
+            Some(Object::Extension(_)) => {}
+            // A deferred foreign key: its table is a top-level object.
+            None if key.kind == ObjectKind::Constraint => {
+                let table = key.table().and_then(|t| match objects.get(&t) {
+                    Some(Object::Table(t)) => Some(*t),
+                    _ => None,
+                });
+                let fk = table.and_then(|t| {
+                    let fk = t
+                        .foreign_keys
+                        .iter()
+                        .find(|f| key.member.as_deref() == Some(f.name.as_str()))?;
+                    Some((t, fk))
+                });
+                if let Some((table, fk)) = fk {
+                    let _ = write!(out, "ALTER TABLE {} ADD ", Qualified(&table.sql));
+                    foreign_key(&mut out, fk);
+                    out.push_str(";\n");
+                    let target = format_args!("{} ON {}", Ident(&fk.name), Qualified(&table.sql));
+                    comment(&mut out, "CONSTRAINT", target, &fk.doc);
+                    out.push('\n');
+                }
             }
-            Node::View(i) => view(&mut out, &model.views[i]),
+            None => {}
         }
     }
     out
@@ -115,7 +145,8 @@ fn nodes_sql(model: &Model, plan: &Plan, nodes: &[Node], switches: &[Option<&str
 /// A column type as PostgreSQL spells it, user types schema-qualified.
 fn write_type(out: &mut String, ty: &SqlType) {
     match &ty.base {
-        TypeBase::Builtin { name } => out.push_str(name),
+        // Extension types are created in `public`, on the search path.
+        TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => out.push_str(name),
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
             let _ = write!(out, "{}", Qualified(sql));
         }
@@ -240,19 +271,30 @@ fn foreign_key(out: &mut String, fk: &ForeignKey) {
 }
 
 fn element(out: &mut String, e: &IndexElement) {
-    let options = match e {
-        IndexElement::Column { name, options } => {
+    match &e.target {
+        ElementTarget::Column { name } => {
             let _ = write!(out, "{}", Ident(name));
-            options
         }
-        IndexElement::Expr { sql, options } => {
-            let _ = write!(out, "({sql})");
-            options
+        ElementTarget::Expr { expr } => {
+            let _ = write!(out, "({})", expr.sql);
         }
-    };
-    if !options.is_empty() {
+    }
+    if let Some(c) = &e.collation {
+        let _ = write!(out, " collate {}", Ident(c));
+    }
+    if let Some(o) = &e.opclass {
         out.push(' ');
-        out.push_str(options);
+        out.push_str(o);
+    }
+    if e.descending {
+        out.push_str(" desc");
+    }
+    if e.nulls_written() {
+        out.push_str(if e.nulls_first() {
+            " nulls first"
+        } else {
+            " nulls last"
+        });
     }
 }
 
@@ -271,7 +313,9 @@ fn next_line(out: &mut String, first: &mut bool) {
     *first = false;
 }
 
-fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
+fn table(out: &mut String, t: &Table, plan: &Plan) {
+    let deferred =
+        |fk: &ForeignKey| !plan.deferred.is_empty() && plan.deferred.contains(&fk.key(&t.sql));
     let name = Qualified(&t.sql);
     let _ = write!(out, "CREATE TABLE {name} (");
     let mut first = true;
@@ -285,7 +329,7 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
         idents(out, &pk.columns);
         out.push(')');
     }
-    for u in t.uniques.iter().filter(|u| u.is_constraint()) {
+    for u in &t.uniques {
         next_line(out, &mut first);
         let nnd = if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
@@ -293,7 +337,7 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
             ""
         };
         let _ = write!(out, "CONSTRAINT {} UNIQUE{nnd} (", Ident(&u.name));
-        elements(out, &u.elements);
+        idents(out, &u.columns);
         out.push(')');
     }
     for c in &t.checks {
@@ -306,7 +350,7 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
             out,
             "CONSTRAINT {} EXCLUDE USING {} (",
             Ident(&x.name),
-            x.method
+            x.method.name()
         );
         for (i, e) in x.elements.iter().enumerate() {
             if i > 0 {
@@ -320,16 +364,13 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
             let _ = write!(out, " WHERE ({})", p.sql);
         }
     }
-    for (f, fk) in t.foreign_keys.iter().enumerate() {
-        if !plan.deferred.contains(&(ti, f)) {
+    for fk in &t.foreign_keys {
+        if !deferred(fk) {
             next_line(out, &mut first);
             foreign_key(out, fk);
         }
     }
     out.push_str("\n);\n");
-    for u in t.uniques.iter().filter(|u| !u.is_constraint()) {
-        unique_index(out, t, u);
-    }
     for i in &t.indexes {
         index(out, t, i);
     }
@@ -353,9 +394,8 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
         .chain(
             t.foreign_keys
                 .iter()
-                .enumerate()
-                .filter(|(f, _)| !plan.deferred.contains(&(ti, *f)))
-                .map(|(_, f)| (&f.name, &f.doc)),
+                .filter(|f| !deferred(f))
+                .map(|f| (&f.name, &f.doc)),
         );
     for (constraint, doc) in constraints.filter(|(_, d)| d.is_some()) {
         comment(
@@ -366,41 +406,18 @@ fn table(out: &mut String, t: &Table, ti: usize, plan: &Plan) {
         );
     }
     for u in t.uniques.iter().filter(|u| u.doc.is_some()) {
-        if u.is_constraint() {
-            comment(
-                out,
-                "CONSTRAINT",
-                format_args!("{} ON {name}", Ident(&u.name)),
-                &u.doc,
-            );
-        } else {
-            let index = QName::new(t.sql.schema.clone(), u.name.clone());
-            comment(out, "INDEX", Qualified(&index), &u.doc);
-        }
+        comment(
+            out,
+            "CONSTRAINT",
+            format_args!("{} ON {name}", Ident(&u.name)),
+            &u.doc,
+        );
     }
     for i in t.indexes.iter().filter(|i| i.doc.is_some()) {
         let index = QName::new(t.sql.schema.clone(), i.name.clone());
         comment(out, "INDEX", Qualified(&index), &i.doc);
     }
     out.push('\n');
-}
-
-fn unique_index(out: &mut String, t: &Table, u: &Unique) {
-    let _ = write!(
-        out,
-        "CREATE UNIQUE INDEX {} ON {} (",
-        Ident(&u.name),
-        Qualified(&t.sql)
-    );
-    elements(out, &u.elements);
-    out.push(')');
-    if u.nulls_not_distinct {
-        out.push_str(" NULLS NOT DISTINCT");
-    }
-    if let Some(p) = &u.predicate {
-        let _ = write!(out, " WHERE {}", p.sql);
-    }
-    out.push_str(";\n");
 }
 
 fn index(out: &mut String, t: &Table, i: &Index) {
@@ -411,8 +428,8 @@ fn index(out: &mut String, t: &Table, i: &Index) {
         Ident(&i.name),
         Qualified(&t.sql)
     );
-    if let Some(m) = &i.method {
-        let _ = write!(out, " USING {m}");
+    if i.method != IndexMethod::Btree {
+        let _ = write!(out, " USING {}", i.method.name());
     }
     out.push_str(" (");
     elements(out, &i.elements);
@@ -421,6 +438,9 @@ fn index(out: &mut String, t: &Table, i: &Index) {
         out.push_str(" INCLUDE (");
         idents(out, &i.include);
         out.push(')');
+    }
+    if i.nulls_not_distinct {
+        out.push_str(" NULLS NOT DISTINCT");
     }
     if let Some(p) = &i.predicate {
         let _ = write!(out, " WHERE {}", p.sql);
@@ -439,6 +459,51 @@ fn view(out: &mut String, v: &View) {
     let _ = writeln!(out, "CREATE {kind} {} AS\n{body};", Qualified(&v.sql));
     comment(out, kind, Qualified(&v.sql), &v.doc);
     out.push('\n');
+}
+
+fn sequence(out: &mut String, q: &Sequence) {
+    let _ = write!(out, "CREATE SEQUENCE {} AS {}", Qualified(&q.sql), q.ty);
+    if let Some(n) = q.increment {
+        let _ = write!(out, " INCREMENT BY {n}");
+    }
+    if let Some(n) = q.start {
+        let _ = write!(out, " START WITH {n}");
+    }
+    out.push_str(";\n\n");
+}
+
+fn function(out: &mut String, f: &Function) {
+    // A dollar-quote tag the body does not contain.
+    let mut tag = String::from("$body$");
+    while f.body.contains(&tag) {
+        tag.insert(tag.len() - 1, '_');
+    }
+    let _ = writeln!(
+        out,
+        "CREATE FUNCTION {}({}) RETURNS {} LANGUAGE {} AS {tag}\n{}\n{tag};\n",
+        Qualified(&f.sql),
+        f.args,
+        f.returns,
+        Ident(&f.language),
+        dedent(&f.body).trim()
+    );
+}
+
+fn trigger(out: &mut String, t: &Trigger) {
+    let _ = writeln!(
+        out,
+        "CREATE TRIGGER {} {} {} ON {} FOR EACH {} EXECUTE FUNCTION {}();\n",
+        Ident(&t.name),
+        t.timing.to_ascii_uppercase(),
+        t.events
+            .iter()
+            .map(|e| e.to_ascii_uppercase())
+            .collect::<Vec<_>>()
+            .join(" OR "),
+        Qualified(&t.table),
+        if t.for_each_row { "ROW" } else { "STATEMENT" },
+        Qualified(&t.function.name)
+    );
 }
 
 /// Removes the indentation all lines share: a body is indented inside its

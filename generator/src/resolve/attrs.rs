@@ -6,6 +6,10 @@ use dsl::Diagnostic;
 
 /// Attributes an entity (or a mixin) may carry.
 pub const ENTITY: &[&str] = &["table", "schema", "depends"];
+/// Attributes a view may carry.
+pub const VIEW: &[&str] = &["table", "schema", "depends"];
+/// Attributes a `sql` block may carry.
+pub const SQL_BLOCK: &[&str] = &["depends", "creates"];
 /// Attributes a column may carry.
 pub const COLUMN: &[&str] = &[
     "pk",

@@ -4,11 +4,13 @@
 use super::expr::{type_text, Names};
 use super::{attrs, DeclKind, Resolver};
 use crate::model::{
-    Action, Check, Column, Exclude, ExcludeElement, ForeignKey, Identity, Index, IndexElement,
-    IndexOrigin, PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
+    Action, Check, Column, ElementTarget, Exclude, ExcludeElement, Expr, ForeignKey, Identity,
+    Index, IndexElement, IndexMethod, Origin, PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
+    Why,
 };
 use crate::names;
 use crate::sql;
+use crate::sqlcheck;
 use crate::types::{self, Family};
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
 use dsl::{Diagnostic, Span};
@@ -32,6 +34,7 @@ type PkClause<'m> = (
     &'m Vec<ast::Ident>,
     Span,
     &'m Option<String>,
+    Why,
 );
 
 /// A member with the module whose scope it is read in (a mixin's members
@@ -40,6 +43,19 @@ type PkClause<'m> = (
 struct Placed<'a> {
     member: &'a Member,
     module: usize,
+    /// The mixin it comes from (the innermost, for nested mixins).
+    mixin: Option<&'a str>,
+}
+
+impl Placed<'_> {
+    fn why(&self) -> Why {
+        match self.mixin {
+            Some(m) => Why::Mixin {
+                mixin: m.to_string(),
+            },
+            None => Why::Declared,
+        }
+    }
 }
 
 /// One entity on its way to a table.
@@ -52,6 +68,8 @@ struct Work<'a> {
     members: Vec<Placed<'a>>,
     /// `ast::Column` behind each model column, with its module.
     columns: Vec<(&'a ast::Column, usize)>,
+    /// Why each model column exists (declared or from which mixin).
+    column_why: Vec<Why>,
 }
 
 impl<'a> Resolver<'a> {
@@ -70,6 +88,7 @@ impl<'a> Resolver<'a> {
                     entity: e,
                     members,
                     columns: Vec::new(),
+                    column_why: Vec::new(),
                 });
             }
         }
@@ -110,7 +129,11 @@ impl<'a> Resolver<'a> {
         let own: Vec<Placed<'a>> = e
             .members
             .iter()
-            .map(|member| Placed { member, module })
+            .map(|member| Placed {
+                member,
+                module,
+                mixin: None,
+            })
             .collect();
         let mut inherited: Vec<Placed<'a>> = Vec::new();
         for path in &e.with {
@@ -133,7 +156,8 @@ impl<'a> Resolver<'a> {
             stack.push(mi);
             let members = self.flatten(m, m_module, stack, attrs);
             stack.pop();
-            for p in members {
+            for mut p in members {
+                p.mixin.get_or_insert(m.name.name.as_str());
                 if let Some((name, span)) = column_name(p.member) {
                     if let Some(prev) = inherited
                         .iter()
@@ -256,7 +280,10 @@ impl<'a> Resolver<'a> {
             excludes: Vec::new(),
             indexes: Vec::new(),
             depends_on: Vec::new(),
-            span: e.name.span,
+            partition: None,
+            policies: Vec::new(),
+            grants: Vec::new(),
+            origin: Origin::declared(e.name.span),
         });
         // `@depends` is resolved once all declarations have model indexes.
         self.pending_depends
@@ -334,7 +361,7 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .find(|x| x.name == name)
             {
-                let prev_span = prev.span;
+                let prev_span = prev.origin.span;
                 self.push(
                     Diagnostic::error(
                         "schemac::duplicate_column",
@@ -350,16 +377,25 @@ impl<'a> Resolver<'a> {
                 // Placeholder until `relations` copies the target's type.
                 ColumnType::Relation(r) => (None, r.nullable),
             };
-            let ty = ty.unwrap_or_else(|| SqlType::builtin("text"));
-            let mut ty = ty;
-            // serial is a shorthand for integer + sequence; keep it as typed.
+            let mut ty = ty.unwrap_or_else(|| SqlType::builtin("text"));
+            // serial is a shorthand for an integer filled from a sequence:
+            // lowered to the identity column that says the same thing
+            // (`by default`, as serial lets an insert give the value).
+            let mut identity = None;
             if let TypeBase::Builtin { name: n } = &ty.base {
-                if ty.array_dims > 0 && types::serial_storage(n).is_some() {
-                    self.push(
-                        Diagnostic::error("schemac::bad_type", "arrays of serial do not exist")
-                            .label(c.name.span, "use integer[]"),
-                    );
-                    ty = SqlType::builtin("integer");
+                if let Some(storage) = types::serial_storage(n) {
+                    if ty.array_dims > 0 {
+                        self.push(
+                            Diagnostic::error("schemac::bad_type", "arrays of serial do not exist")
+                                .label(c.name.span, "use integer[]"),
+                        );
+                    } else {
+                        identity = Some(Identity::ByDefault);
+                    }
+                    ty = SqlType {
+                        array_dims: ty.array_dims,
+                        ..SqlType::builtin(storage)
+                    };
                 }
             }
             self.model.tables[ti].columns.push(Column {
@@ -369,11 +405,12 @@ impl<'a> Resolver<'a> {
                 nullable,
                 default: None,
                 generated: None,
-                identity: None,
+                identity,
                 doc: p.member.doc.clone(),
-                span: c.name.span,
+                origin: Origin::declared(c.name.span).because(p.why()),
             });
             w.columns.push((c, p.module));
+            w.column_why.push(p.why());
         }
     }
 
@@ -476,10 +513,7 @@ impl<'a> Resolver<'a> {
                     );
                     continue;
                 };
-                let mut ty = target_col.ty.clone();
-                if let Some(storage) = ty.builtin_name().and_then(types::serial_storage) {
-                    ty = SqlType::builtin(storage);
-                }
+                let ty = target_col.ty.clone();
                 self.model.tables[*ti].columns[*ci].ty = ty;
             }
             if !progress {
@@ -506,10 +540,7 @@ impl<'a> Resolver<'a> {
             // Defaults are checked later; `set default` only needs to know
             // that one was written.
             if has_default {
-                column.default = Some(crate::model::Expr {
-                    sql: String::new(),
-                    span: column.span,
-                });
+                column.default = Some(Expr::verbatim(String::new(), column.origin.span));
             }
             let Some((on_delete, on_update, deferrable, initially_deferred)) =
                 self.actions(&r.actions, r.deferrable.as_ref(), r.span, &[&column])
@@ -517,11 +548,7 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let table = &self.model.tables[ti];
-            let name = self.names.generate(
-                &table.sql.schema.clone(),
-                "fk",
-                &[&table.sql.name.clone(), &column.name],
-            );
+            let name = names::pattern("fk", &[&table.sql.name, &column.name]);
             let target = &self.model.tables[tt];
             let fk = ForeignKey {
                 name,
@@ -535,7 +562,7 @@ impl<'a> Resolver<'a> {
                 initially_deferred,
                 back_name: r.back_name.as_ref().map(|b| b.name.clone()),
                 doc: None,
-                span: r.span,
+                origin: Origin::generated(r.span).because(column.origin.why.clone()),
             };
             self.model.tables[ti].foreign_keys.push(fk);
         }
@@ -644,7 +671,6 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|c| c.name.clone())
             .collect();
-        let schema = self.model.tables[ti].sql.schema.clone();
         let tname = self.model.tables[ti].sql.name.clone();
         let mut pk_columns: Vec<(String, Span)> = Vec::new();
 
@@ -653,7 +679,9 @@ impl<'a> Resolver<'a> {
             let ty = self.model.tables[ti].columns[ci].ty.clone();
             let nullable = self.model.tables[ti].columns[ci].nullable;
             let is_relation = matches!(c.ty, ColumnType::Relation(_));
-            let mut identity = None;
+            // A serial column is an identity column already.
+            let mut identity = self.model.tables[ti].columns[ci].identity;
+            let why = w.column_why.get(ci).cloned().unwrap_or_default();
             let mut generated = None;
             for a in &c.attrs {
                 if !attrs::check_known(a, attrs::COLUMN, "column", &mut self.diags) {
@@ -666,41 +694,32 @@ impl<'a> Resolver<'a> {
                     }
                     "unique" => {
                         attrs::no_args(a, &mut self.diags);
-                        let name = self.names.generate(&schema, "uq", &[&tname, &col_name]);
+                        let name = names::pattern("uq", &[&tname, &col_name]);
                         self.model.tables[ti].uniques.push(Unique {
                             name,
-                            elements: vec![IndexElement::Column {
-                                name: col_name.clone(),
-                                options: String::new(),
-                            }],
+                            columns: vec![col_name.clone()],
                             nulls_not_distinct: false,
-                            predicate: None,
                             doc: None,
-                            span: a.span,
+                            origin: Origin::generated(a.span).because(why.clone()),
                         });
                     }
                     "index" => {
                         let method = match attrs::positional(a).next() {
-                            Some(s) => attrs::name_of(s).map(|m| m.to_ascii_lowercase()),
-                            None => None,
+                            Some(s) => attrs::name_of(s)
+                                .map_or(IndexMethod::Btree, |m| self.method(&m, a.span)),
+                            None => IndexMethod::Btree,
                         };
-                        if let Some(m) = &method {
-                            self.check_method(m, a.span);
-                        }
-                        let name = self.names.generate(&schema, "idx", &[&tname, &col_name]);
+                        let name = names::pattern("idx", &[&tname, &col_name]);
                         self.model.tables[ti].indexes.push(Index {
                             name,
                             method,
                             unique: false,
-                            elements: vec![IndexElement::Column {
-                                name: col_name.clone(),
-                                options: String::new(),
-                            }],
+                            nulls_not_distinct: false,
+                            elements: vec![IndexElement::column(col_name.clone())],
                             include: Vec::new(),
                             predicate: None,
-                            origin: IndexOrigin::Declared,
                             doc: None,
-                            span: a.span,
+                            origin: Origin::generated(a.span).because(why.clone()),
                         });
                     }
                     "check" => {
@@ -708,13 +727,12 @@ impl<'a> Resolver<'a> {
                             if let Some((expr, _)) =
                                 self.expr(s, Names::Columns(&column_names), "check")
                             {
-                                let name =
-                                    self.names.generate(&schema, "chk", &[&tname, &col_name]);
+                                let name = names::pattern("chk", &[&tname, &col_name]);
                                 self.model.tables[ti].checks.push(Check {
                                     name,
                                     expr,
                                     doc: None,
-                                    span: a.span,
+                                    origin: Origin::generated(a.span).because(why.clone()),
                                 });
                             }
                         }
@@ -751,9 +769,7 @@ impl<'a> Resolver<'a> {
                                 .map(|(e, _)| e);
                         }
                     }
-                    "search" => {
-                        generated = self.search_column(a, ti, ci, &column_names, &schema, &tname)
-                    }
+                    "search" => generated = self.search_column(a, ti, ci, &column_names, &tname),
                     "no_index" => {
                         attrs::no_args(a, &mut self.diags);
                         if !is_relation {
@@ -794,6 +810,20 @@ impl<'a> Resolver<'a> {
                 );
             }
             let _ = module;
+            if identity.is_some() && self.model.tables[ti].columns[ci].identity.is_some() {
+                if let ColumnType::Type(t) = &c.ty {
+                    if c.attrs.iter().any(|a| a.name.name == "identity") {
+                        self.push(
+                            Diagnostic::error(
+                                "schemac::bad_identity",
+                                format!("`{}` is already an identity column", t.name),
+                            )
+                            .label(span, "remove `@identity`, or use an integer type with it")
+                            .help("serial types are identity columns: `bigint @identity(by_default)` says the same"),
+                        );
+                    }
+                }
+            }
             let col = &mut self.model.tables[ti].columns[ci];
             col.default = default;
             col.identity = identity;
@@ -803,6 +833,7 @@ impl<'a> Resolver<'a> {
         let mut pk_clause: Option<PkClause<'_>> = None;
         for p in &w.members {
             let span = p.member.span;
+            let why = p.why();
             match &p.member.kind {
                 MemberKind::PrimaryKey { name, columns } => {
                     if pk_clause.is_some() {
@@ -814,7 +845,7 @@ impl<'a> Resolver<'a> {
                             .label(span, "second primary key"),
                         );
                     }
-                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc));
+                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc, why));
                 }
                 MemberKind::Unique {
                     name,
@@ -824,16 +855,40 @@ impl<'a> Resolver<'a> {
                 } => {
                     let els = self.elements(elements, &column_names);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
-                    let name =
-                        self.clause_name(name.as_ref(), &schema, "uq", &name_parts(&tname, &els));
-                    self.model.tables[ti].uniques.push(Unique {
-                        name,
-                        elements: els,
-                        nulls_not_distinct: *nulls_not_distinct,
-                        predicate,
-                        doc: p.member.doc.clone(),
-                        span,
-                    });
+                    let origin = clause_origin(name.as_ref(), span, why);
+                    let name = clause_name(name.as_ref(), "uq", &name_parts(&tname, &els));
+                    let table = &mut self.model.tables[ti];
+                    if predicate.is_none() && els.iter().all(IndexElement::is_plain_column) {
+                        table.uniques.push(Unique {
+                            name,
+                            columns: els
+                                .iter()
+                                .filter_map(|e| e.column_name().map(str::to_string))
+                                .collect(),
+                            nulls_not_distinct: *nulls_not_distinct,
+                            doc: p.member.doc.clone(),
+                            origin,
+                        });
+                    } else {
+                        // Only an index can be unique over expressions, with
+                        // options or for some rows: one spelling, a unique
+                        // index (created before the table's other indexes).
+                        let at = table.indexes.iter().take_while(|i| i.unique).count();
+                        table.indexes.insert(
+                            at,
+                            Index {
+                                name,
+                                method: IndexMethod::Btree,
+                                unique: true,
+                                nulls_not_distinct: *nulls_not_distinct,
+                                elements: els,
+                                include: Vec::new(),
+                                predicate,
+                                doc: p.member.doc.clone(),
+                                origin,
+                            },
+                        );
+                    }
                 }
                 MemberKind::Index {
                     name,
@@ -845,23 +900,22 @@ impl<'a> Resolver<'a> {
                     let els = self.elements(elements, &column_names);
                     let include = self.column_refs(include, &column_names);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
-                    let name =
-                        self.clause_name(name.as_ref(), &schema, "idx", &name_parts(&tname, &els));
-                    let method = using.as_ref().map(|u| u.name.to_ascii_lowercase());
-                    if let (Some(m), Some(u)) = (&method, using) {
-                        self.check_method(m, u.span);
-                    }
-                    self.note_extensions(&els);
+                    let origin = clause_origin(name.as_ref(), span, why);
+                    let name = clause_name(name.as_ref(), "idx", &name_parts(&tname, &els));
+                    let method = using
+                        .as_ref()
+                        .map_or(IndexMethod::Btree, |u| self.method(&u.name, u.span));
+                    self.note_extensions(&els, span);
                     self.model.tables[ti].indexes.push(Index {
                         name,
                         method,
                         unique: false,
+                        nulls_not_distinct: false,
                         elements: els,
                         include,
                         predicate,
-                        origin: IndexOrigin::Declared,
                         doc: p.member.doc.clone(),
-                        span,
+                        origin,
                     });
                 }
                 MemberKind::Check { name, expr } => {
@@ -877,12 +931,13 @@ impl<'a> Resolver<'a> {
                         let parts: Vec<&str> = std::iter::once(tname.as_str())
                             .chain(cols.iter().map(String::as_str))
                             .collect();
-                        let name = self.clause_name(name.as_ref(), &schema, "chk", &parts);
+                        let origin = clause_origin(name.as_ref(), span, why);
+                        let name = clause_name(name.as_ref(), "chk", &parts);
                         self.model.tables[ti].checks.push(Check {
                             name,
                             expr: e,
                             doc: p.member.doc.clone(),
-                            span,
+                            origin,
                         });
                     }
                 }
@@ -903,7 +958,7 @@ impl<'a> Resolver<'a> {
                         target_columns,
                         actions,
                         deferrable.as_ref(),
-                        (span, p.member.doc.as_ref()),
+                        (span, p.member.doc.as_ref(), why),
                         &column_names,
                     );
                 }
@@ -915,14 +970,14 @@ impl<'a> Resolver<'a> {
                 } => {
                     let method = using
                         .as_ref()
-                        .map_or("gist".to_string(), |u| u.name.to_ascii_lowercase());
-                    self.check_method(&method, using.as_ref().map_or(span, |u| u.span));
+                        .map_or(IndexMethod::Gist, |u| self.method(&u.name, u.span));
                     let elements = self.exclude_elements(elements, &column_names, span);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
-                    let name = self.clause_name(name.as_ref(), &schema, "excl", &[&tname]);
-                    if method == "gist" && elements.iter().any(|e| e.operator == "=") {
+                    let origin = clause_origin(name.as_ref(), span, why);
+                    let name = clause_name(name.as_ref(), "excl", &[&tname]);
+                    if method == IndexMethod::Gist && elements.iter().any(|e| e.operator == "=") {
                         // Equality on scalar columns in a GiST index needs btree_gist.
-                        self.model.extensions.push("btree_gist".into());
+                        self.need_extension("btree_gist", span);
                     }
                     self.model.tables[ti].excludes.push(Exclude {
                         name,
@@ -930,7 +985,7 @@ impl<'a> Resolver<'a> {
                         elements,
                         predicate,
                         doc: p.member.doc.clone(),
-                        span,
+                        origin,
                     });
                 }
                 MemberKind::Attributes(_) | MemberKind::Column(_) => {}
@@ -938,7 +993,7 @@ impl<'a> Resolver<'a> {
         }
 
         let pk = match (pk_clause, pk_columns.is_empty()) {
-            (Some((_, _, span, _)), false) => {
+            (Some((_, _, span, _, _)), false) => {
                 self.push(
                     Diagnostic::error(
                         "schemac::duplicate_primary_key",
@@ -950,14 +1005,15 @@ impl<'a> Resolver<'a> {
                 );
                 None
             }
-            (Some((name, cols, span, doc)), true) => {
+            (Some((name, cols, span, doc, why)), true) => {
                 let columns = self.column_refs(cols, &column_names);
-                let name = self.clause_name(name, &schema, "pk", &[&tname]);
+                let origin = clause_origin(name, span, why);
+                let name = clause_name(name, "pk", &[&tname]);
                 Some(PrimaryKey {
                     name,
                     columns,
                     doc: doc.clone(),
-                    span,
+                    origin,
                 })
             }
             (None, false) => {
@@ -975,12 +1031,17 @@ impl<'a> Resolver<'a> {
                             )),
                     );
                 }
-                let name = self.names.generate(&schema, "pk", &[&tname]);
+                let (column, span) = pk_columns[0].clone();
+                let why = column_names
+                    .iter()
+                    .position(|c| *c == column)
+                    .and_then(|i| w.column_why.get(i).cloned())
+                    .unwrap_or_default();
                 Some(PrimaryKey {
-                    name,
-                    columns: vec![pk_columns[0].0.clone()],
+                    name: names::pattern("pk", &[&tname]),
+                    columns: vec![column],
                     doc: None,
-                    span: pk_columns[0].1,
+                    origin: Origin::generated(span).because(why),
                 })
             }
             (None, true) => None,
@@ -989,7 +1050,7 @@ impl<'a> Resolver<'a> {
             for c in &pk.columns {
                 if let Some(col) = self.model.tables[ti].columns.iter().find(|x| &x.name == c) {
                     if col.nullable {
-                        let span = col.span;
+                        let span = col.origin.span;
                         self.push(
                             Diagnostic::error(
                                 "schemac::nullable_key",
@@ -1015,31 +1076,20 @@ impl<'a> Resolver<'a> {
             .map(|(e, _)| e)
     }
 
-    /// The name the user gave a clause (claimed already), or a generated one.
-    fn clause_name(
-        &mut self,
-        given: Option<&ast::Ident>,
-        schema: &str,
-        prefix: &str,
-        parts: &[&str],
-    ) -> String {
-        match given {
-            Some(n) => n.name.clone(),
-            None => self.names.generate(schema, prefix, parts),
-        }
-    }
-
-    fn check_method(&mut self, method: &str, span: Span) {
-        if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&method) {
+    /// An index method by name; an unknown one is reported (and btree
+    /// stands in for it).
+    fn method(&mut self, method: &str, span: Span) -> IndexMethod {
+        IndexMethod::parse(method).unwrap_or_else(|| {
             self.push(
                 Diagnostic::error(
                     "schemac::unknown_index_method",
-                    format!("unknown index method `{method}`"),
+                    format!("unknown index method `{}`", method.to_ascii_lowercase()),
                 )
                 .label(span, "not a PostgreSQL index method")
                 .help("methods: btree, hash, gin, gist, spgist, brin"),
             );
-        }
+            IndexMethod::Btree
+        })
     }
 
     /// `column with operator` elements of an exclusion constraint.
@@ -1100,14 +1150,12 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    fn note_extensions(&mut self, elements: &[IndexElement]) {
-        let trigram = elements.iter().any(|e| match e {
-            IndexElement::Column { options, .. } | IndexElement::Expr { options, .. } => {
-                options.contains("trgm_ops")
-            }
-        });
+    fn note_extensions(&mut self, elements: &[IndexElement], span: Span) {
+        let trigram = elements
+            .iter()
+            .any(|e| e.opclass.as_deref().is_some_and(|o| o.contains("trgm_ops")));
         if trigram {
-            self.model.extensions.push("pg_trgm".into());
+            self.need_extension("pg_trgm", span);
         }
     }
 
@@ -1138,6 +1186,7 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         for e in elements {
             let (core, options) = split_options(&e.text);
+            let core = core.trim_end();
             let core_sql = ast::Sql {
                 text: core.to_string(),
                 span: Span::new(
@@ -1158,15 +1207,11 @@ impl<'a> Resolver<'a> {
                 {
                     continue;
                 }
-                out.push(IndexElement::Column { name, options });
-            } else if self
-                .expr(&core_sql, Names::Columns(columns), "index expression")
-                .is_some()
+                out.push(options.apply(IndexElement::column(name)));
+            } else if let Some((expr, _)) =
+                self.expr(&core_sql, Names::Columns(columns), "index expression")
             {
-                out.push(IndexElement::Expr {
-                    sql: core.to_string(),
-                    options,
-                });
+                out.push(options.apply(IndexElement::expr(expr)));
             }
         }
         out
@@ -1183,7 +1228,7 @@ impl<'a> Resolver<'a> {
         target_columns: &[ast::Ident],
         actions: &[ast::RefAction],
         deferrable: Option<&ast::Deferrable>,
-        (span, doc): (Span, Option<&String>),
+        (span, doc, why): (Span, Option<&String>, Why),
         column_names: &[String],
     ) {
         let cols = self.column_refs(columns, column_names);
@@ -1229,25 +1274,14 @@ impl<'a> Resolver<'a> {
             let a = self.model.tables[ti].column(c).map(|c| c.ty.clone());
             let b = self.model.tables[tt].column(tc).map(|c| c.ty.clone());
             match (a, b) {
-                (Some(a), Some(b)) => {
-                    let b_store = b
-                        .builtin_name()
-                        .and_then(types::serial_storage)
-                        .map(SqlType::builtin)
-                        .unwrap_or(b);
-                    if a != b_store {
-                        self.push(
-                            Diagnostic::error(
-                                "schemac::fk_type_mismatch",
-                                format!(
-                                    "`{c}` is {} but `{tc}` is {}",
-                                    type_text(&a),
-                                    type_text(&b_store)
-                                ),
-                            )
-                            .label(span, "types differ"),
-                        );
-                    }
+                (Some(a), Some(b)) if a != b => {
+                    self.push(
+                        Diagnostic::error(
+                            "schemac::fk_type_mismatch",
+                            format!("`{c}` is {} but `{tc}` is {}", type_text(&a), type_text(&b)),
+                        )
+                        .label(span, "types differ"),
+                    );
                 }
                 (_, None) => {
                     let tname = self.model.tables[tt].name.clone();
@@ -1263,11 +1297,12 @@ impl<'a> Resolver<'a> {
             }
         }
         let table = &self.model.tables[ti];
-        let (schema, tname) = (table.sql.schema.clone(), table.sql.name.clone());
+        let tname = table.sql.name.clone();
         let parts: Vec<&str> = std::iter::once(tname.as_str())
             .chain(cols.iter().map(String::as_str))
             .collect();
-        let name = self.clause_name(name, &schema, "fk", &parts);
+        let origin = clause_origin(name, span, why);
+        let name = clause_name(name, "fk", &parts);
         let target_table = &self.model.tables[tt];
         let fk = ForeignKey {
             name,
@@ -1281,7 +1316,7 @@ impl<'a> Resolver<'a> {
             initially_deferred: i,
             back_name: None,
             doc: doc.cloned(),
-            span,
+            origin,
         };
         self.model.tables[ti].foreign_keys.push(fk);
     }
@@ -1313,15 +1348,19 @@ impl<'a> Resolver<'a> {
                         .collect::<HashSet<_>>()
                         == want
                 });
-                let by_unique = target.uniques.iter().any(|u| {
-                    u.predicate.is_none()
-                        && u.elements.iter().all(|e| e.column_name().is_some())
-                        && u.elements
-                            .iter()
-                            .filter_map(IndexElement::column_name)
-                            .collect::<HashSet<_>>()
-                            == want
-                });
+                let by_unique =
+                    target.uniques.iter().any(|u| {
+                        u.columns.iter().map(String::as_str).collect::<HashSet<_>>() == want
+                    }) || target.indexes.iter().any(|i| {
+                        i.unique
+                            && i.predicate.is_none()
+                            && i.elements.iter().all(|e| e.column_name().is_some())
+                            && i.elements
+                                .iter()
+                                .filter_map(IndexElement::column_name)
+                                .collect::<HashSet<_>>()
+                                == want
+                    });
                 if !by_pk
                     && !by_unique
                     && target
@@ -1329,7 +1368,11 @@ impl<'a> Resolver<'a> {
                         .iter()
                         .any(|c| want.contains(c.name.as_str()))
                 {
-                    problems.push((fk.span, target.name.clone(), fk.target_columns.join(", ")));
+                    problems.push((
+                        fk.origin.span,
+                        target.name.clone(),
+                        fk.target_columns.join(", "),
+                    ));
                 }
             }
         }
@@ -1375,41 +1418,35 @@ impl<'a> Resolver<'a> {
                 .primary_key
                 .as_ref()
                 .is_some_and(|pk| leads(pk.columns.iter().map(|c| Some(c.as_str())).collect()))
-                || table.uniques.iter().any(|u| {
-                    u.predicate.is_none()
-                        && leads(u.elements.iter().map(IndexElement::column_name).collect())
-                })
+                || table
+                    .uniques
+                    .iter()
+                    .any(|u| leads(u.columns.iter().map(|c| Some(c.as_str())).collect()))
                 || table.indexes.iter().any(|i| {
                     i.predicate.is_none()
-                        && i.method.as_deref().is_none_or(|m| m == "btree")
+                        && i.method == IndexMethod::Btree
                         && leads(i.elements.iter().map(IndexElement::column_name).collect())
                 });
             if !covered {
-                add.push((fk.columns.clone(), fk.span));
+                add.push((fk.columns.clone(), fk.origin.span));
             }
         }
-        let (schema, tname) = (table.sql.schema.clone(), table.sql.name.clone());
+        let tname = table.sql.name.clone();
         for (cols, span) in add {
             let parts: Vec<&str> = std::iter::once(tname.as_str())
                 .chain(cols.iter().map(String::as_str))
                 .collect();
-            let name = self.names.generate(&schema, "idx", &parts);
+            let name = names::pattern("idx", &parts);
             self.model.tables[ti].indexes.push(Index {
                 name,
-                method: None,
+                method: IndexMethod::Btree,
                 unique: false,
-                elements: cols
-                    .into_iter()
-                    .map(|name| IndexElement::Column {
-                        name,
-                        options: String::new(),
-                    })
-                    .collect(),
+                nulls_not_distinct: false,
+                elements: cols.into_iter().map(IndexElement::column).collect(),
                 include: Vec::new(),
                 predicate: None,
-                origin: IndexOrigin::ForeignKey,
                 doc: None,
-                span,
+                origin: Origin::generated(span).because(Why::ForeignKeyIndex),
             });
         }
     }
@@ -1422,9 +1459,8 @@ impl<'a> Resolver<'a> {
         ti: usize,
         ci: usize,
         columns: &[String],
-        schema: &str,
         tname: &str,
-    ) -> Option<crate::model::Expr> {
+    ) -> Option<Expr> {
         let col = self.model.tables[ti].columns[ci].clone();
         if col.ty.builtin_name() != Some("tsvector") {
             self.push(
@@ -1534,26 +1570,43 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let name = self.names.generate(schema, "idx", &[tname, &col.name]);
+        let name = names::pattern("idx", &[tname, &col.name]);
         self.model.tables[ti].indexes.push(Index {
             name,
-            method: Some("gin".into()),
+            method: IndexMethod::Gin,
             unique: false,
-            elements: vec![IndexElement::Column {
-                name: col.name.clone(),
-                options: String::new(),
-            }],
+            nulls_not_distinct: false,
+            elements: vec![IndexElement::column(col.name.clone())],
             include: Vec::new(),
             predicate: None,
-            origin: IndexOrigin::Search,
             doc: None,
-            span: a.span,
+            origin: Origin::generated(a.span).because(Why::SearchIndex),
         });
-        Some(crate::model::Expr {
-            sql: parts.join(" || "),
+        let sql = parts.join(" || ");
+        Some(Expr {
+            canonical: sqlcheck::canonical_expr(&sql),
+            sql,
             span: a.span,
         })
     }
+}
+
+/// The name the user gave a clause (claimed already), or its pattern;
+/// generated names are made unique once the model is complete
+/// (`names::assign`).
+fn clause_name(given: Option<&ast::Ident>, prefix: &str, parts: &[&str]) -> String {
+    match given {
+        Some(n) => n.name.clone(),
+        None => names::pattern(prefix, parts),
+    }
+}
+
+fn clause_origin(given: Option<&ast::Ident>, span: Span, why: Why) -> Origin {
+    match given {
+        Some(_) => Origin::declared(span),
+        None => Origin::generated(span),
+    }
+    .because(why)
 }
 
 fn column_name(m: &Member) -> Option<(&str, Span)> {
@@ -1579,10 +1632,11 @@ fn map_action(a: ast::Action) -> Action {
 fn name_parts<'s>(table: &'s str, els: &'s [IndexElement]) -> Vec<&'s str> {
     let mut parts = vec![table];
     for e in els {
-        match e {
-            IndexElement::Column { name, .. } => parts.push(name),
-            IndexElement::Expr { sql, .. } => {
-                let word = sql
+        match &e.target {
+            ElementTarget::Column { name } => parts.push(name),
+            ElementTarget::Expr { expr } => {
+                let word = expr
+                    .sql
                     .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .rfind(|w| {
                         !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -1605,12 +1659,35 @@ fn plain_name(text: &str) -> Option<String> {
     attrs::is_bare_name(text).then(|| text.to_string())
 }
 
-/// Splits trailing index options off an element: `lower(name) desc nulls
-/// last` → (`lower(name)`, `desc nulls last`); an operator class (`..._ops`)
-/// counts as an option.
-fn split_options(text: &str) -> (&str, String) {
+/// Options after an index element's column or expression.
+#[derive(Debug, Default, PartialEq)]
+struct ElementOptions {
+    collation: Option<String>,
+    opclass: Option<String>,
+    descending: bool,
+    nulls_first: Option<bool>,
+}
+
+impl ElementOptions {
+    fn apply(self, mut e: IndexElement) -> IndexElement {
+        e.collation = self.collation;
+        e.opclass = self.opclass;
+        e.descending = self.descending;
+        if let Some(first) = self.nulls_first {
+            e.set_nulls_first(first);
+        }
+        e
+    }
+}
+
+/// Splits trailing options off an element: `lower(name) desc nulls last` →
+/// (`lower(name)`, descending, nulls last); `name collate "C"
+/// text_pattern_ops` → (`name`, collation C, operator class). Words that
+/// do not form `[collate c] [opclass] [asc|desc] [nulls first|last]` stay
+/// in the text (which then fails to parse and is reported).
+fn split_options(text: &str) -> (&str, ElementOptions) {
     let mut core = text.trim();
-    let mut options: Vec<&str> = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
     while let Some((head, last)) = core.rsplit_once(char::is_whitespace) {
         let lower = last.to_ascii_lowercase();
         let is_option = matches!(lower.as_str(), "asc" | "desc" | "first" | "last" | "nulls")
@@ -1625,10 +1702,39 @@ fn split_options(text: &str) -> (&str, String) {
         {
             break;
         }
-        options.insert(0, last);
+        words.insert(0, last);
         core = head.trim_end();
     }
-    (core, options.join(" ").to_ascii_lowercase())
+    let mut options = ElementOptions::default();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let mut rest: &[String] = &lower;
+    if let Some(first) = rest.first().filter(|w| w.ends_with("_ops")) {
+        options.opclass = Some(first.clone());
+        rest = &rest[1..];
+    }
+    if let Some(first) = rest.first().filter(|w| *w == "asc" || *w == "desc") {
+        options.descending = first == "desc";
+        rest = &rest[1..];
+    }
+    match rest {
+        [] => {}
+        [n, w] if n == "nulls" && (w == "first" || w == "last") => {
+            options.nulls_first = Some(w == "first");
+        }
+        _ => return (text.trim(), ElementOptions::default()),
+    }
+    // `collate name` before the options.
+    if let Some((head, name)) = core.rsplit_once(char::is_whitespace) {
+        if let Some((head, word)) = head.trim_end().rsplit_once(char::is_whitespace) {
+            if word.eq_ignore_ascii_case("collate") && !head.trim().is_empty() {
+                if let Some(c) = plain_name(name) {
+                    options.collation = Some(c);
+                    core = head.trim_end();
+                }
+            }
+        }
+    }
+    (core, options)
 }
 
 #[cfg(test)]
@@ -1637,18 +1743,41 @@ mod tests {
 
     #[test]
     fn options_split() {
-        assert_eq!(
-            split_options("lower(name) desc nulls last"),
-            ("lower(name)", "desc nulls last".to_string())
-        );
-        assert_eq!(
-            split_options("name gin_trgm_ops"),
-            ("name", "gin_trgm_ops".to_string())
-        );
+        let (core, o) = split_options("lower(name) desc nulls last");
+        assert_eq!(core, "lower(name)");
+        assert!(o.descending);
+        assert_eq!(o.nulls_first, Some(false));
+        let (core, o) = split_options("name gin_trgm_ops");
+        assert_eq!((core, o.opclass.as_deref()), ("name", Some("gin_trgm_ops")));
+        let (core, o) = split_options("name collate \"C\" text_pattern_ops ASC");
+        assert_eq!(core, "name");
+        assert_eq!(o.collation.as_deref(), Some("C"));
+        assert_eq!(o.opclass.as_deref(), Some("text_pattern_ops"));
+        assert!(!o.descending);
         assert_eq!(
             split_options("\"first name\""),
-            ("\"first name\"", String::new())
+            ("\"first name\"", ElementOptions::default())
         );
-        assert_eq!(split_options("created_at"), ("created_at", String::new()));
+        assert_eq!(
+            split_options("created_at"),
+            ("created_at", ElementOptions::default())
+        );
+        // Not a valid option sequence: left for the parser to refuse.
+        assert_eq!(split_options("a nulls").0, "a nulls");
+        assert_eq!(split_options("a desc asc").0, "a desc asc");
+    }
+
+    #[test]
+    fn one_spelling_for_null_order() {
+        let desc = |nulls: Option<&str>| {
+            let text = match nulls {
+                Some(n) => format!("a desc nulls {n}"),
+                None => "a desc".to_string(),
+            };
+            split_options(&text).1.apply(IndexElement::column("a"))
+        };
+        assert_eq!(desc(None), desc(Some("first")));
+        assert_ne!(desc(None), desc(Some("last")));
+        assert!(desc(Some("first")).nulls_first() && !desc(Some("first")).nulls_written());
     }
 }

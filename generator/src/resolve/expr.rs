@@ -57,6 +57,7 @@ impl Resolver<'_> {
             (
                 Expr {
                     sql: sql.text.clone(),
+                    canonical: parsed.canonical.clone(),
                     span: sql.span,
                 },
                 parsed,
@@ -143,7 +144,7 @@ impl Resolver<'_> {
                 })
             }
             (Value::Number(..) | Value::Boolean(_), TypeBase::Enum { name, .. }) => Some(format!("enum `{name}` takes a value in quotes, like 'value'")),
-            (value, TypeBase::Builtin { name }) => types::builtin(name).and_then(|b| literal_problem(value, b.family, name, &ty.args)),
+            (value, TypeBase::Builtin { name } | TypeBase::Extension { name, .. }) => types::builtin(name).and_then(|b| literal_problem(value, b.family, name, &ty.args)),
             _ => None,
         };
         if let Some(p) = problem {
@@ -214,7 +215,7 @@ fn at(sql: &Sql, offset: Option<usize>) -> Span {
 /// A type as PostgreSQL spells it: `numeric(12,2)`, `text[]`.
 pub fn type_text(ty: &SqlType) -> String {
     let mut s = match &ty.base {
-        TypeBase::Builtin { name } => name.clone(),
+        TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => name.clone(),
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => sql.to_string(),
     };
     if !ty.args.is_empty() {

@@ -11,8 +11,9 @@ mod expr;
 mod scalar;
 mod view;
 
-use crate::model::{Dependency, Model, QName};
-use crate::names::NameSet;
+use crate::key::Key;
+use crate::model::{Extension, Model, Origin, QName, Why};
+use crate::names::{self, NameSet};
 use crate::project::{Module, Project};
 use dsl::ast::{self, Item};
 use dsl::{Diagnostic, Span};
@@ -98,6 +99,8 @@ struct Resolver<'a> {
     pending_depends: Vec<(Owner, usize, Vec<&'a ast::Attribute>)>,
     /// Primary key columns by table, as declared.
     declared_pks: HashMap<usize, Vec<String>>,
+    /// Extensions something needs, with what needs it.
+    needed_extensions: Vec<(&'static str, Span)>,
 }
 
 /// The model object an `@depends` belongs to.
@@ -124,6 +127,7 @@ impl<'a> Resolver<'a> {
             scopes: Vec::new(),
             pending_depends: Vec::new(),
             declared_pks: HashMap::default(),
+            needed_extensions: Vec::new(),
         }
     }
 
@@ -456,17 +460,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn dependency(&self, decl: usize) -> Option<Dependency> {
+    /// The key of a declaration's model object.
+    fn dependency(&self, decl: usize) -> Option<Key> {
         let d = &self.decls[decl];
         let i = d.model_index?;
+        let m = &self.model;
         Some(match d.kind {
-            DeclKind::Entity => Dependency::Table(i),
-            DeclKind::Enum => Dependency::Enum(i),
-            DeclKind::Domain => Dependency::Domain(i),
-            DeclKind::View => Dependency::View(i),
-            DeclKind::Sql => Dependency::Raw(i),
+            DeclKind::Entity => m.tables.get(i)?.key(),
+            DeclKind::Enum => m.enums.get(i)?.key(),
+            DeclKind::Domain => m.domains.get(i)?.key(),
+            DeclKind::View => m.views.get(i)?.key(),
+            DeclKind::Sql => m.raw.get(i)?.key(),
             DeclKind::Mixin => return None,
         })
+    }
+
+    /// Records that the schema needs an extension (`citext` for its type).
+    fn need_extension(&mut self, name: &'static str, span: Span) {
+        self.needed_extensions.push((name, span));
     }
 
     fn finish(&mut self) {
@@ -484,8 +495,21 @@ impl<'a> Resolver<'a> {
         schemas.sort();
         schemas.dedup();
         self.model.schemas = schemas;
-        self.model.extensions.sort();
-        self.model.extensions.dedup();
+        // The first use of each extension is its origin.
+        let mut needed = std::mem::take(&mut self.needed_extensions);
+        needed.sort_by_key(|(name, span)| (*name, span.file, span.start));
+        needed.dedup_by_key(|(name, _)| *name);
+        self.model.extensions = needed
+            .into_iter()
+            .map(|(name, span)| Extension {
+                name: name.to_string(),
+                // CREATE EXTENSION without a schema installs into `public`,
+                // the first schema of the script's search path.
+                schema: "public".to_string(),
+                origin: Origin::declared(span).because(Why::Required),
+            })
+            .collect();
+        names::assign(&mut self.model, &mut self.names);
         dsl::diagnostic::sort(&mut self.diags);
     }
 }

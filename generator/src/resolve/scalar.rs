@@ -1,7 +1,7 @@
 //! Enums, domains, and type references.
 
 use super::{attrs, expr::Names, DeclKind, Resolver};
-use crate::model::{Check, Domain, Enum, EnumValue, QName, SqlType, TypeBase};
+use crate::model::{Check, Domain, Enum, EnumValue, Origin, QName, SqlType, TypeBase};
 use crate::names;
 use crate::types;
 use dsl::ast::{self, Item};
@@ -66,7 +66,7 @@ impl<'a> Resolver<'a> {
                 sql,
                 values,
                 doc: e.doc.clone(),
-                span: e.name.span,
+                origin: Origin::declared(e.name.span),
             });
         }
     }
@@ -120,7 +120,7 @@ impl<'a> Resolver<'a> {
                         name: names::fit(format!("chk_{}{suffix}", sql.name)),
                         expr,
                         doc: None,
-                        span: a.span,
+                        origin: Origin::generated(a.span),
                     });
                 }
             }
@@ -137,7 +137,7 @@ impl<'a> Resolver<'a> {
                 default,
                 checks,
                 doc: d.doc.clone(),
-                span: d.name.span,
+                origin: Origin::declared(d.name.span),
             });
         }
     }
@@ -298,11 +298,18 @@ impl<'a> Resolver<'a> {
                         .label(t.span, problem),
                     );
                 }
-                if let Some(ext) = types::extension_for(b.name) {
-                    self.model.extensions.push(ext.to_string());
-                }
-                TypeBase::Builtin {
-                    name: b.name.to_string(),
+                match types::extension_for(b.name) {
+                    Some(ext) => {
+                        self.need_extension(ext, t.name_span);
+                        TypeBase::Extension {
+                            name: b.name.to_string(),
+                            extension: ext.to_string(),
+                            schema: "public".to_string(),
+                        }
+                    }
+                    None => TypeBase::Builtin {
+                        name: b.name.to_string(),
+                    },
                 }
             }
         };
