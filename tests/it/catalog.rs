@@ -171,6 +171,134 @@ fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut 
     }
 }
 
+/// An index element as the model describes it, in PostgreSQL's syntax;
+/// order and null placement only where the method has an order (btree).
+fn element_sql(e: &generator::model::IndexElement, ordered: bool) -> String {
+    let mut out = match &e.target {
+        generator::model::ElementTarget::Column { name } => generator::sql::ident(name).to_string(),
+        generator::model::ElementTarget::Expr { expr } => format!("({})", expr.sql),
+    };
+    if let Some(c) = &e.collation {
+        out.push_str(&format!(" collate {}", generator::sql::ident(c)));
+    }
+    if let Some(o) = &e.opclass {
+        out.push_str(&format!(" {o}"));
+    }
+    if ordered {
+        out.push_str(if e.descending { " desc" } else { " asc" });
+        out.push_str(if e.nulls_first() {
+            " nulls first"
+        } else {
+            " nulls last"
+        });
+    }
+    out
+}
+
+/// Index and exclusion-constraint definitions against the model's
+/// methods, elements, `include` lists and predicates.
+fn assert_index_definitions_match(t: &generator::model::Table, oid: u32, client: &mut Client) {
+    let name = qualified(&t.sql);
+    // The definition from `USING` on: the index and table names differ.
+    let tail = "substring(d from position(' USING ' in d))";
+    for i in &t.indexes {
+        let index = qualified(&generator::model::QName::new(
+            t.sql.schema.clone(),
+            i.name.clone(),
+        ));
+        let actual: String = client
+            .query_one(
+                &format!("select {tail} from (select pg_get_indexdef(to_regclass($1)) as d) x"),
+                &[&index],
+            )
+            .unwrap_or_else(|e| panic!("index {index}: {e}"))
+            .get(0);
+        let ordered = i.method == generator::model::IndexMethod::Btree;
+        let elements: Vec<String> = i.elements.iter().map(|e| element_sql(e, ordered)).collect();
+        let mut create = format!(
+            "create temp table probe (like {name}); create {}index probe_index on probe using {} ({})",
+            if i.unique { "unique " } else { "" },
+            i.method.name(),
+            elements.join(", ")
+        );
+        if !i.include.is_empty() {
+            let cols: Vec<String> = i
+                .include
+                .iter()
+                .map(|c| generator::sql::ident(c).to_string())
+                .collect();
+            create.push_str(&format!(" include ({})", cols.join(", ")));
+        }
+        if i.nulls_not_distinct {
+            create.push_str(" nulls not distinct");
+        }
+        if let Some(p) = &i.predicate {
+            create.push_str(&format!(" where ({})", p.sql));
+        }
+        let expected = printed(
+            client,
+            &t.sql.schema,
+            &create,
+            &format!("select {tail} from (select pg_get_indexdef('pg_temp.probe_index'::regclass) as d) x"),
+        );
+        assert_eq!(actual, expected, "definition of index {index}");
+    }
+    for x in &t.excludes {
+        let actual: String = client
+            .query_one(
+                "select pg_get_constraintdef(oid) from pg_constraint where conrelid = $1 and conname = $2",
+                &[&oid, &x.name],
+            )
+            .unwrap_or_else(|e| panic!("exclusion {}: {e}", x.name))
+            .get(0);
+        let elements: Vec<String> = x
+            .elements
+            .iter()
+            .map(|e| format!("{} with {}", element_sql(&e.element, false), e.operator))
+            .collect();
+        let mut add = format!(
+            "create temp table probe (like {name}); alter table probe add constraint probe_exclude exclude using {} ({})",
+            x.method.name(),
+            elements.join(", ")
+        );
+        if let Some(p) = &x.predicate {
+            add.push_str(&format!(" where ({})", p.sql));
+        }
+        let expected = printed(
+            client,
+            &t.sql.schema,
+            &add,
+            "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'probe'::regclass and conname = 'probe_exclude'",
+        );
+        assert_eq!(
+            actual, expected,
+            "definition of exclusion {} of {name}",
+            x.name
+        );
+    }
+    for u in &t.uniques {
+        let actual: String = client
+            .query_one(
+                "select pg_get_constraintdef(oid) from pg_constraint where conrelid = $1 and conname = $2",
+                &[&oid, &u.name],
+            )
+            .unwrap_or_else(|e| panic!("unique {}: {e}", u.name))
+            .get(0);
+        let cols: Vec<String> = u.columns.iter().map(|c| pg_quote(c)).collect();
+        let nnd = if u.nulls_not_distinct {
+            " NULLS NOT DISTINCT"
+        } else {
+            ""
+        };
+        assert_eq!(
+            actual,
+            format!("UNIQUE{nnd} ({})", cols.join(", ")),
+            "unique {} of {name}",
+            u.name
+        );
+    }
+}
+
 pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     client
         .batch_execute("set search_path = ''")
@@ -292,6 +420,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             .collect();
         assert_eq!(got, want, "columns of {qualified}");
         assert_expressions_match(t, oid, client);
+        assert_index_definitions_match(t, oid, client);
 
         let constraints = client
             .query(
