@@ -129,6 +129,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::ref_event => "`delete` or `update`",
         Rule::deferrable => "`deferrable`",
         Rule::back_name => "`as` and a name",
+        Rule::fk_name | Rule::kw_constraint => "`constraint` and a name",
         Rule::nullable => "`?`",
         Rule::where_clause => "`where`",
         Rule::using => "`using`",
@@ -155,10 +156,11 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::kw_enum
         | Rule::kw_domain
         | Rule::kw_sql
+        | Rule::kw_extension
         | Rule::kw_materialized
         | Rule::kw_import
         | Rule::kw_schema => {
-            "a declaration (entity, mixin, enum, domain, view, sql, import, schema)"
+            "a declaration (entity, mixin, enum, domain, view, sql, extension, import, schema)"
         }
         Rule::member_alone
         | Rule::member
@@ -250,7 +252,7 @@ impl Walker {
             Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
         };
         self.diagnostics.push(
-            diag.help("a file holds `import`, `schema`, and `entity`, `mixin`, `enum`, `domain`, `view`, `materialized view` or `sql` declarations"),
+            diag.help("a file holds `import`, `schema`, and `entity`, `mixin`, `enum`, `domain`, `view`, `materialized view`, `sql` or `extension` declarations"),
         );
     }
 
@@ -383,6 +385,7 @@ impl Walker {
             Rule::domain => Item::Domain(self.domain(decl, doc)?),
             Rule::view => Item::View(self.view(decl, doc)?),
             Rule::raw_sql => Item::Sql(self.raw_sql(decl, doc)?),
+            Rule::extension => Item::Extension(self.extension(decl, doc)?),
             _ => return None,
         })
     }
@@ -448,13 +451,14 @@ impl Walker {
                 MemberKind::PrimaryKey { name, columns }
             }
             Rule::unique => {
-                let (mut name, mut elements, mut nnd, mut predicate) =
-                    (None, Vec::new(), false, None);
+                let (mut name, mut elements, mut nnd, mut deferrable, mut predicate) =
+                    (None, Vec::new(), false, None, None);
                 for p in inner.into_inner() {
                     match p.as_rule() {
                         Rule::clause_name => name = self.first_ident(p),
                         Rule::elements => elements = self.elements(p),
                         Rule::nulls_not_distinct => nnd = true,
+                        Rule::deferrable => deferrable = Some(self.deferrable(p)),
                         Rule::where_clause => predicate = self.where_clause(p),
                         _ => {}
                     }
@@ -463,6 +467,7 @@ impl Walker {
                     name,
                     elements,
                     nulls_not_distinct: nnd,
+                    deferrable,
                     predicate,
                 }
             }
@@ -641,7 +646,9 @@ impl Walker {
                 Rule::relation => column.ty = ColumnType::Relation(self.relation(p)),
                 Rule::default => column.default = p.into_inner().next().map(|s| self.sql(s)),
                 Rule::attribute => column.attrs.push(self.attribute(p)),
-                Rule::back_name | Rule::ref_action | Rule::deferrable => late.push(p),
+                Rule::back_name | Rule::ref_action | Rule::deferrable | Rule::fk_name => {
+                    late.push(p)
+                }
                 _ => {}
             }
         }
@@ -658,6 +665,7 @@ impl Walker {
             };
             match p.as_rule() {
                 Rule::back_name => rel.back_name = self.first_ident(p),
+                Rule::fk_name => rel.constraint = self.first_ident(p),
                 Rule::ref_action => rel.actions.push(self.ref_action(p)),
                 _ => rel.deferrable = Some(self.deferrable(p)),
             }
@@ -712,12 +720,14 @@ impl Walker {
             nullable: false,
             actions: Vec::new(),
             deferrable: None,
+            constraint: None,
             back_name: None,
             span,
         };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::path => rel.target = self.path(p),
+                Rule::fk_name => rel.constraint = self.first_ident(p),
                 Rule::ref_columns => rel.target_columns = self.idents(p),
                 Rule::nullable => rel.nullable = true,
                 Rule::ref_action => rel.actions.push(self.ref_action(p)),
@@ -920,6 +930,25 @@ impl Walker {
             name: name?,
             attrs,
             body: body?,
+            span,
+        })
+    }
+
+    fn extension(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> Option<Extension> {
+        let span = self.span(&pair);
+        let (mut name, mut attrs) = (None, Vec::new());
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                r if is_ident_rule(r) => name = Some(self.ident(p)),
+                Rule::attribute => attrs.push(self.attribute(p)),
+                _ => {}
+            }
+        }
+        Some(Extension {
+            doc,
+            doc_span,
+            name: name?,
+            attrs,
             span,
         })
     }

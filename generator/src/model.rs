@@ -172,6 +172,10 @@ pub enum NameSource {
 pub struct Extension {
     pub name: String,
     pub schema: String,
+    /// From a declaration's doc comment: for the docs, not the database
+    /// (an extension may be shared, and its comment is its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
     pub origin: Origin,
 }
 
@@ -670,6 +674,11 @@ pub struct Unique {
     pub name: String,
     pub columns: Vec<String>,
     pub nulls_not_distinct: bool,
+    /// `deferrable [initially deferred]`: checked at commit if so set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferrable: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub initially_deferred: bool,
     pub doc: Option<String>,
     pub origin: Origin,
 }

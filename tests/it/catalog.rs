@@ -284,15 +284,27 @@ fn assert_index_definitions_match(t: &generator::model::Table, oid: u32, client:
             )
             .unwrap_or_else(|e| panic!("unique {}: {e}", u.name))
             .get(0);
-        let cols: Vec<String> = u.columns.iter().map(|c| pg_quote(c)).collect();
+        // Column names quoted as PostgreSQL prints them.
+        let cols: String = client
+            .query_one(
+                "select string_agg(quote_ident(c), ', ' order by n) from unnest($1::text[]) with ordinality as x(c, n)",
+                &[&u.columns],
+            )
+            .expect("quote_ident")
+            .get(0);
         let nnd = if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
         } else {
             ""
         };
+        let deferrable = match (u.deferrable, u.initially_deferred) {
+            (true, true) => " DEFERRABLE INITIALLY DEFERRED",
+            (true, false) => " DEFERRABLE",
+            _ => "",
+        };
         assert_eq!(
             actual,
-            format!("UNIQUE{nnd} ({})", cols.join(", ")),
+            format!("UNIQUE{nnd} ({cols}){deferrable}"),
             "unique {} of {name}",
             u.name
         );

@@ -37,7 +37,11 @@ fn emit_in(model: &Model, plan: &Plan, threads: usize) -> String {
         let _ = writeln!(out, "CREATE SCHEMA IF NOT EXISTS {};", Ident(s));
     }
     for e in &model.extensions {
-        let _ = writeln!(out, "CREATE EXTENSION IF NOT EXISTS {};", Ident(&e.name));
+        let _ = write!(out, "CREATE EXTENSION IF NOT EXISTS {}", Ident(&e.name));
+        if e.schema != "public" {
+            let _ = write!(out, " WITH SCHEMA {}", Ident(&e.schema));
+        }
+        out.push_str(";\n");
     }
     if !model.schemas.is_empty() || !model.extensions.is_empty() {
         out.push('\n');
@@ -145,7 +149,11 @@ fn nodes_sql(
 /// A column type as PostgreSQL spells it, user types schema-qualified.
 fn write_type(out: &mut String, ty: &SqlType) {
     match &ty.base {
-        // Extension types are created in `public`, on the search path.
+        // Extension types in `public` are on the search path; elsewhere
+        // they are qualified.
+        TypeBase::Extension { name, schema, .. } if schema != "public" => {
+            let _ = write!(out, "{}.{}", Ident(schema), Ident(name));
+        }
         TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => out.push_str(name),
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
             let _ = write!(out, "{}", Qualified(sql));
@@ -339,6 +347,12 @@ fn table(out: &mut String, t: &Table, plan: &Plan) {
         let _ = write!(out, "CONSTRAINT {} UNIQUE{nnd} (", Ident(&u.name));
         idents(out, &u.columns);
         out.push(')');
+        if u.deferrable {
+            out.push_str(" DEFERRABLE");
+            if u.initially_deferred {
+                out.push_str(" INITIALLY DEFERRED");
+            }
+        }
     }
     for c in &t.checks {
         next_line(out, &mut first);

@@ -8,6 +8,8 @@ use dsl::Diagnostic;
 pub const ENTITY: &[&str] = &["table", "schema", "depends"];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
+/// Attributes an `extension` declaration may carry.
+pub const EXTENSION: &[&str] = &["schema", "types"];
 /// Attributes a `sql` block may carry.
 pub const SQL_BLOCK: &[&str] = &["depends", "creates"];
 /// Attributes a column may carry.

@@ -319,6 +319,10 @@ impl<'a> Resolver<'a> {
                     | MemberKind::Check { name, .. }
                     | MemberKind::ForeignKey { name, .. }
                     | MemberKind::Exclude { name, .. } => name.as_ref(),
+                    MemberKind::Column(ast::Column {
+                        ty: ast::ColumnType::Relation(r),
+                        ..
+                    }) => r.constraint.as_ref(),
                     _ => None,
                 };
                 if let Some(n) = name {
@@ -548,7 +552,10 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let table = &self.model.tables[ti];
-            let name = names::pattern("fk", &[&table.sql.name, &column.name]);
+            let name = match &r.constraint {
+                Some(given) => given.name.clone(),
+                None => names::pattern("fk", &[&table.sql.name, &column.name]),
+            };
             let target = &self.model.tables[tt];
             let fk = ForeignKey {
                 name,
@@ -562,7 +569,7 @@ impl<'a> Resolver<'a> {
                 initially_deferred,
                 back_name: r.back_name.as_ref().map(|b| b.name.clone()),
                 doc: None,
-                origin: Origin::generated(r.span).because(column.origin.why.clone()),
+                origin: clause_origin(r.constraint.as_ref(), r.span, column.origin.why.clone()),
             };
             self.model.tables[ti].foreign_keys.push(fk);
         }
@@ -699,6 +706,8 @@ impl<'a> Resolver<'a> {
                             name,
                             columns: vec![col_name.clone()],
                             nulls_not_distinct: false,
+                            deferrable: false,
+                            initially_deferred: false,
                             doc: None,
                             origin: Origin::generated(a.span).because(why.clone()),
                         });
@@ -851,14 +860,29 @@ impl<'a> Resolver<'a> {
                     name,
                     elements,
                     nulls_not_distinct,
+                    deferrable,
                     predicate,
                 } => {
                     let els = self.elements(elements, &column_names);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
                     let origin = clause_origin(name.as_ref(), span, why);
                     let name = clause_name(name.as_ref(), "uq", &name_parts(&tname, &els));
+                    let constraint =
+                        predicate.is_none() && els.iter().all(IndexElement::is_plain_column);
+                    if let (Some(d), false) = (deferrable, constraint) {
+                        self.push(
+                            Diagnostic::error(
+                                "schemac::bad_deferrable",
+                                "only a unique constraint over plain columns can be deferrable",
+                            )
+                            .label(d.span, "PostgreSQL cannot defer a unique index")
+                            .help(
+                                "drop `deferrable`, or make the key plain columns without `where`",
+                            ),
+                        );
+                    }
                     let table = &mut self.model.tables[ti];
-                    if predicate.is_none() && els.iter().all(IndexElement::is_plain_column) {
+                    if constraint {
                         table.uniques.push(Unique {
                             name,
                             columns: els
@@ -866,6 +890,10 @@ impl<'a> Resolver<'a> {
                                 .filter_map(|e| e.column_name().map(str::to_string))
                                 .collect(),
                             nulls_not_distinct: *nulls_not_distinct,
+                            deferrable: deferrable.as_ref().is_some_and(|d| d.deferrable),
+                            initially_deferred: deferrable
+                                .as_ref()
+                                .is_some_and(|d| d.deferrable && d.initially_deferred),
                             doc: p.member.doc.clone(),
                             origin,
                         });
@@ -1473,7 +1501,9 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let mut language = "english".to_string();
+        // A configuration name, or a `regconfig` column of the row (for
+        // content whose language varies by row).
+        let mut language = sql::literal("english") + "::regconfig";
         let mut sources: Vec<(String, Option<String>)> = Vec::new();
         for arg in &a.args {
             let ast::ArgValue::Sql(value) = &arg.value else {
@@ -1490,7 +1520,22 @@ impl<'a> Resolver<'a> {
             let (source, weight) = match key {
                 Some(k) if k == "language" => {
                     match attrs::name_of(value) {
-                        Some(l) => language = l,
+                        Some(l) if columns.contains(&l) => {
+                            let ty = self.model.tables[ti].column(&l).map(|c| c.ty.clone());
+                            if ty.as_ref().and_then(|t| t.builtin_name()) == Some("regconfig") {
+                                language = sql::ident(&l).to_string();
+                            } else {
+                                self.push(
+                                    Diagnostic::error(
+                                        "schemac::bad_search",
+                                        format!("`{l}` is not a regconfig column"),
+                                    )
+                                    .label(value.span, "the language column must be `regconfig`")
+                                    .help(format!("declare it `{l} regconfig`, or name a configuration such as english")),
+                                );
+                            }
+                        }
+                        Some(l) => language = sql::literal(&l) + "::regconfig",
                         None => self.push(
                             Diagnostic::error(
                                 "schemac::bad_argument",
@@ -1549,8 +1594,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|(source, weight)| {
                 let vector = format!(
-                    "to_tsvector({}::regconfig, coalesce({}, ''))",
-                    sql::literal(&language),
+                    "to_tsvector({language}, coalesce({}, ''))",
                     sql::ident(source)
                 );
                 match weight {

@@ -8,6 +8,7 @@
 mod attrs;
 mod entity;
 mod expr;
+mod extension;
 mod scalar;
 mod view;
 
@@ -40,6 +41,7 @@ pub fn resolve(project: &Project, options: &Options) -> (Model, Vec<Diagnostic>)
     let mut r = Resolver::new(&project.modules, options);
     r.modules_and_imports();
     r.declarations();
+    r.extensions();
     r.scopes();
     r.enums();
     r.domains();
@@ -101,6 +103,9 @@ struct Resolver<'a> {
     declared_pks: HashMap<usize, Vec<String>>,
     /// Extensions something needs, with what needs it.
     needed_extensions: Vec<(&'static str, Span)>,
+    /// `extension` declarations, and the types they provide by name.
+    declared_extensions: Vec<extension::Declared>,
+    extension_types: HashMap<String, usize>,
 }
 
 /// The model object an `@depends` belongs to.
@@ -128,6 +133,8 @@ impl<'a> Resolver<'a> {
             pending_depends: Vec::new(),
             declared_pks: HashMap::default(),
             needed_extensions: Vec::new(),
+            declared_extensions: Vec::new(),
+            extension_types: HashMap::default(),
         }
     }
 
@@ -291,7 +298,7 @@ impl<'a> Resolver<'a> {
                     Item::Domain(d) => (DeclKind::Domain, &d.name),
                     Item::View(v) => (DeclKind::View, &v.name),
                     Item::Sql(s) => (DeclKind::Sql, &s.name),
-                    Item::Import(_) | Item::Schema(_) => continue,
+                    Item::Import(_) | Item::Schema(_) | Item::Extension(_) => continue,
                 };
                 if let Some(&prev) = self.by_name.get(name.name.as_str()) {
                     let p = &self.decls[prev];
@@ -489,26 +496,42 @@ impl<'a> Resolver<'a> {
             .chain(self.model.enums.iter().map(|e| &e.sql.schema))
             .chain(self.model.domains.iter().map(|d| &d.sql.schema))
             .chain(self.model.views.iter().map(|v| &v.sql.schema))
+            .chain(self.declared_extensions.iter().map(|x| &x.schema))
             .filter(|s| s.as_str() != "public")
             .cloned()
             .collect();
         schemas.sort();
         schemas.dedup();
         self.model.schemas = schemas;
-        // The first use of each extension is its origin.
+        // Declared extensions, then those something needs; the first use of
+        // each needed one is its origin.
         let mut needed = std::mem::take(&mut self.needed_extensions);
         needed.sort_by_key(|(name, span)| (*name, span.file, span.start));
         needed.dedup_by_key(|(name, _)| *name);
-        self.model.extensions = needed
+        let declared = std::mem::take(&mut self.declared_extensions);
+        let mut extensions: Vec<Extension> = declared
             .into_iter()
-            .map(|(name, span)| Extension {
-                name: name.to_string(),
-                // CREATE EXTENSION without a schema installs into `public`,
-                // the first schema of the script's search path.
-                schema: "public".to_string(),
-                origin: Origin::declared(span).because(Why::Required),
+            .map(|d| Extension {
+                name: d.name,
+                schema: d.schema,
+                doc: d.doc,
+                origin: Origin::declared(d.span),
             })
             .collect();
+        for (name, span) in needed {
+            if !extensions.iter().any(|e| e.name == name) {
+                extensions.push(Extension {
+                    name: name.to_string(),
+                    // CREATE EXTENSION without a schema installs into
+                    // `public`, the first schema of the script's search path.
+                    schema: "public".to_string(),
+                    doc: None,
+                    origin: Origin::declared(span).because(Why::Required),
+                });
+            }
+        }
+        extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.model.extensions = extensions;
         names::assign(&mut self.model, &mut self.names);
         dsl::diagnostic::sort(&mut self.diags);
     }

@@ -252,6 +252,16 @@ impl<'a> Resolver<'a> {
                     },
                 }
             }
+            None if !t.name.contains('.')
+                && self.extension_types.contains_key(t.name.trim_matches('"')) =>
+            {
+                let x = &self.declared_extensions[self.extension_types[t.name.trim_matches('"')]];
+                TypeBase::Extension {
+                    name: t.name.trim_matches('"').to_string(),
+                    extension: x.name.clone(),
+                    schema: x.schema.clone(),
+                }
+            }
             None => {
                 let Some(b) = types::builtin(&t.name) else {
                     let visible: Vec<String> = self.scopes[module]
@@ -304,7 +314,7 @@ impl<'a> Resolver<'a> {
                         TypeBase::Extension {
                             name: b.name.to_string(),
                             extension: ext.to_string(),
-                            schema: "public".to_string(),
+                            schema: self.extension_schema(ext),
                         }
                     }
                     None => TypeBase::Builtin {
