@@ -3,7 +3,7 @@
 
 use crate::ast::*;
 use crate::comments;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::span::Span;
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -585,11 +585,23 @@ impl Walker {
         } else {
             "a member is a column (`name type`), a relation (`name -> Entity on delete ...`), an attribute line (`@...`) or a clause: `primary key`, `unique`, `index`, `check`, `foreign key`, `exclude`"
         };
-        let diag = match Grammar::parse(Rule::member_alone, text) {
+        let mut diag = match Grammar::parse(Rule::member_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
             Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
-        };
-        self.diagnostics.push(diag.help(help));
+        }
+        .help(help);
+        if trimmed.ends_with(';') {
+            let body = text.trim_end();
+            let kept = body.trim_end_matches(';').trim_end().len();
+            diag = diag.fix(
+                "remove the `;`",
+                vec![Edit {
+                    span: Span::new(self.file, start + kept, start + body.len()),
+                    replacement: String::new(),
+                }],
+            );
+        }
+        self.diagnostics.push(diag);
     }
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
@@ -1027,6 +1039,20 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_semicolon_comes_with_a_fix() {
+        let text = "entity A {\n  id uuid ;\n  ok text;\n}\n";
+        let parsed = parse(text, 0);
+        assert_eq!(parsed.diagnostics.len(), 2, "{:?}", parsed.diagnostics);
+        let mut fixed = text.to_string();
+        for d in parsed.diagnostics.iter().rev() {
+            let fix = d.fix.as_ref().expect("a fix");
+            fixed = fix.apply(0, &fixed).expect("applies");
+        }
+        assert_eq!(fixed, "entity A {\n  id uuid\n  ok text\n}\n");
+        assert!(parse(&fixed, 0).diagnostics.is_empty());
+    }
+
+    #[test]
     fn deep_nesting_is_refused_before_pest() {
         let text = format!(
             "entity A {{\n  a int @check({}a{})\n}}\n",
@@ -1034,7 +1060,7 @@ mod tests {
             ")".repeat(500)
         );
         let parsed = parse(&text, 0);
-        assert_eq!(parsed.diagnostics[0].code, "schemac::too_deep");
+        assert_eq!(parsed.diagnostics[0].code, crate::Code::TooDeep);
     }
 
     #[test]

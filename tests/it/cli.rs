@@ -251,3 +251,33 @@ fn fmt_reads_standard_input() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_misspelt_setting_is_reported_in_schemac_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("schemac.toml"),
+        "[project]\nname = \"shop\"\ndefault_shema = \"app\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("tags.schema"),
+        "entity Tag {\n  id bigint @pk @identity\n}\n",
+    )
+    .expect("write");
+    let out = schemac()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for want in [
+        "schemac::unknown_config_key",
+        "schemac.toml:3:1]",
+        "3 │ default_shema = \"app\"",
+        "did you mean `default_schema`?",
+    ] {
+        assert!(err.contains(want), "{want} missing from:\n{err}");
+    }
+}

@@ -133,7 +133,7 @@ impl<'a> Resolver<'a> {
 
     fn error(
         &mut self,
-        code: &'static str,
+        code: impl Into<dsl::Code>,
         message: impl Into<String>,
         span: Span,
         label: impl Into<String>,
@@ -523,7 +523,10 @@ fn article(word: &str) -> &'static str {
 }
 
 /// The closest candidate by edit distance, if close enough to be a typo.
-fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+pub(crate) fn suggest<'s>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'s str>,
+) -> Option<&'s str> {
     candidates
         .into_iter()
         .map(|c| {
