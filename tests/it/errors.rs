@@ -147,3 +147,26 @@ fn errors_doc_is_current() {
         "docs/errors.md is stale: regenerate it with `SCHEMAC_BLESS=1 cargo test --test it errors_doc`"
     );
 }
+
+#[test]
+fn unknown_import_names_the_module_that_declares_it() {
+    let help = |files: &[(&str, &str)]| {
+        let diags = generator::compile(&Project::from_sources(files), &Options::default())
+            .err()
+            .unwrap_or_default();
+        let d = diags.iter().find(|d| d.code == Code::UnknownImport);
+        d.and_then(|d| d.help.clone()).unwrap_or_default()
+    };
+    let common = ("common.schema", "mixin Timestamps {\n  at timestamptz\n}\n");
+    let audit = ("audit.schema", "enum Level { info, warn }\n");
+    let users = |import: &'static str| ("users.schema", import);
+    assert_eq!(
+        help(&[common, audit, users("import common.{Level}\n")]),
+        "`Level` is declared in module `audit`: import it from there, `import audit.{Level}`"
+    );
+    assert_eq!(
+        help(&[common, users("import common.{Timestamp}\n")]),
+        "did you mean `Timestamps`?"
+    );
+    assert!(help(&[common, users("import common.{Nothing}\n")]).contains("no module declares"));
+}

@@ -348,16 +348,7 @@ impl<'a> Resolver<'a> {
                                 .position(|d| d.module == t && d.name.name == n.name)
                             {
                                 Some(i) => extra.push((mi, n.name.as_str(), i)),
-                                None => self.diags.push(
-                                    Diagnostic::error(
-                                        "schemac::unknown_import",
-                                        format!(
-                                            "module `{}` declares no `{}`",
-                                            self.modules[t].name, n.name
-                                        ),
-                                    )
-                                    .label(n.span, "not in that module"),
-                                ),
+                                None => self.diags.push(self.unknown_import(t, n)),
                             }
                         }
                     }
@@ -368,6 +359,32 @@ impl<'a> Resolver<'a> {
             scopes[mi].insert(name, i);
         }
         self.scopes = scopes;
+    }
+
+    /// `import m.{name}` where `m` (module `t`) does not declare `name`:
+    /// the help names the module that does, or a close name in `m`.
+    fn unknown_import(&self, t: usize, name: &ast::Ident) -> Diagnostic {
+        let module = &self.modules[t].name;
+        let d = Diagnostic::error(
+            "schemac::unknown_import",
+            format!("module `{module}` declares no `{}`", name.name),
+        )
+        .label(name.span, "not in that module");
+        if let Some(&g) = self.by_name.get(name.name.as_str()) {
+            let declared_in = &self.modules[self.decls[g].module].name;
+            return d.help(format!(
+                "`{}` is declared in module `{declared_in}`: import it from there, `import {declared_in}.{{{}}}`",
+                name.name, name.name
+            ));
+        }
+        let in_module = self.decls.iter().filter(|d| d.module == t);
+        match suggest(&name.name, in_module.map(|d| d.name.name.as_str())) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "no module declares `{}`; check the spelling",
+                name.name
+            )),
+        }
     }
 
     /// Finds a declaration visible from `module`; reports and returns None
