@@ -358,7 +358,7 @@ catalog! {
         summary: "`set default` on a column that has no default",
         explanation: "`on delete set default` gives the referencing column its default; without one it would become null, or fail on a NOT NULL column.",
         example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete set default\n}\n"),
-        fix: Some("give the column a default (`-> User on delete set default = 1`), or choose another action"),
+        fix: Some("give the column a default, or choose another action"),
     }
     BadDeferrable = "schemac::bad_deferrable" {
         summary: "`not deferrable initially deferred`",
@@ -517,8 +517,8 @@ impl From<&'static str> for Code {
     }
 }
 
-/// Lets tests that still compare a code with its string compile, until they
-/// all name the variant.
+/// A code equals its stable string, so tools and tests that match on the
+/// string keep working.
 impl PartialEq<&str> for Code {
     fn eq(&self, s: &&str) -> bool {
         self.as_str() == *s

@@ -118,12 +118,33 @@ fn errors_markdown() -> String {
                 }
                 out.push_str(&format!("\n```{lang}\n{text}```\n"));
             }
+            out.push_str(&format!(
+                "\nschemac reports:\n\n```text\n{}```\n",
+                rendered(&Project::from_sources(&files))
+            ));
         }
         if let Some(fix) = e.fix {
             out.push_str(&format!("\n**Fix:** {fix}.\n"));
         }
     }
     out
+}
+
+/// The diagnostics of `project` as `schemac check --color never` prints them.
+fn rendered(project: &Project) -> String {
+    let diags = generator::compile(project, &Options::default())
+        .err()
+        .unwrap_or_default();
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_context_lines(1);
+    let mut out = String::new();
+    for d in &diags {
+        let r = dsl::diagnostic::Rendered::new(d, &project.sources);
+        handler.render_report(&mut out, &r).expect("render");
+        out.push('\n');
+    }
+    format!("{}\n", out.trim_end())
 }
 
 fn capitalized(s: &str) -> String {
