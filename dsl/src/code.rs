@@ -231,7 +231,7 @@ catalog! {
     BadTypeArgs = "schemac::bad_type_args" {
         summary: "type modifiers that the type does not take",
         explanation: "Modifiers are checked against the type: `varchar(n)` takes one positive length, `numeric(p, s)` a precision and a scale no larger than it, `text`, enums and domains take none.",
-        example: Some("entity Product {\n  id    bigint @pk @identity\n  price numeric(2, 5)\n}\n"),
+        example: Some("entity Product {\n  id    bigint @pk @identity\n  price numeric(2,5)\n}\n"),
         fix: Some("give the modifiers the type takes, or none"),
     }
     BadType = "schemac::bad_type" {
@@ -249,7 +249,7 @@ catalog! {
     CyclicDomain = "schemac::cyclic_domain" {
         summary: "a domain built on itself",
         explanation: "A domain is built on a base type, which may be another domain. Following the bases must end at a PostgreSQL type; a chain that comes back to where it started has no type at all.",
-        example: Some("domain A B\ndomain B A\n"),
+        example: Some("domain A B\n\ndomain B A\n"),
         fix: Some("build one of the domains on a PostgreSQL type"),
     }
     EmptyEnum = "schemac::empty_enum" {
@@ -295,7 +295,7 @@ catalog! {
     SqlSyntax = "schemac::sql_syntax" {
         summary: "an SQL fragment or view body that does not parse",
         explanation: "Defaults, checks, `where` predicates, index expressions, generated columns and view bodies are parsed with an SQL parser at build time, so a syntax error is reported at its position instead of by PostgreSQL when the script runs.",
-        example: Some("entity Product {\n  id    bigint @pk @identity\n  price numeric @check(price >= )\n}\n"),
+        example: Some("entity Product {\n  id    bigint @pk @identity\n  price numeric @check(price >=)\n}\n"),
         fix: Some("correct the SQL; fragments are PostgreSQL syntax"),
     }
     UnknownColumn = "schemac::unknown_column" {
@@ -405,7 +405,7 @@ catalog! {
     CyclicKey = "schemac::cyclic_key" {
         summary: "relations whose key types depend on each other",
         explanation: "A relation column takes the type of the key it references, and that key may itself be a relation. When the keys of two entities are relations to each other, no column has a type to start from.",
-        example: Some("entity A {\n  b_id -> B @pk on delete cascade\n}\n\nentity B {\n  a_id -> A @pk on delete cascade\n}\n"),
+        example: Some("entity A {\n  b_id -> B on delete cascade @pk\n}\n\nentity B {\n  a_id -> A on delete cascade @pk\n}\n"),
         fix: Some("give one of the keys an explicit type"),
     }
 
