@@ -508,15 +508,6 @@ catalog! {
     }
 }
 
-/// Lets call sites that still pass the code's string compile, until they
-/// all name the variant.
-impl From<&'static str> for Code {
-    fn from(s: &'static str) -> Code {
-        Code::parse(s)
-            .unwrap_or_else(|| panic!("`{s}` is not in the code catalog (dsl/src/code.rs)"))
-    }
-}
-
 /// A code equals its stable string, so tools and tests that match on the
 /// string keep working.
 impl PartialEq<&str> for Code {

@@ -106,8 +106,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: impl Into<Code>, message: impl Into<String>) -> Self {
-        Diagnostic::new(code.into(), Severity::Error, message)
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Severity::Error, message)
     }
 
     pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {

@@ -5,6 +5,7 @@ use crate::ast::*;
 use crate::comments;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::span::Span;
+use crate::Code;
 use pest::iterators::Pair;
 use pest::Parser as _;
 
@@ -34,7 +35,7 @@ pub fn parse(text: &str, file: u32) -> Parsed {
     };
     if let Some(at) = too_deep(text) {
         p.diagnostics.push(
-            Diagnostic::error("schemac::too_deep", "brackets nested too deeply")
+            Diagnostic::error(Code::TooDeep, "brackets nested too deeply")
                 .label(
                     Span::new(file, at, at + 1),
                     format!("more than {MAX_NESTING} levels deep here"),
@@ -106,7 +107,7 @@ fn pest_error(e: &pest::error::Error<Rule>, file: u32, offset: usize) -> Diagnos
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error("schemac::syntax", format!("syntax error: {what}")).label(
+    Diagnostic::error(Code::Syntax, format!("syntax error: {what}")).label(
         Span::new(file, offset + start, offset + end.max(start + 1)),
         what,
     )
@@ -239,7 +240,7 @@ impl Walker {
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with("///"))
         {
             self.diagnostics.push(
-                Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
+                Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
                     .label(span, "no declaration follows this `///`")
                     .help("put the doc comment right above a declaration, or use `//` for a plain comment"),
             );
@@ -247,7 +248,7 @@ impl Walker {
         }
         let diag = match Grammar::parse(Rule::top_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
-            Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
+            Ok(_) => Diagnostic::error(Code::Syntax, "syntax error").label(span, "here"),
         };
         self.diagnostics.push(
             diag.help("a file holds `import`, `schema`, and `entity`, `mixin`, `enum`, `domain`, `view`, `materialized view` or `sql` declarations"),
@@ -565,7 +566,7 @@ impl Walker {
         let trimmed = text.trim();
         if trimmed.starts_with("///") {
             self.diagnostics.push(
-                Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
+                Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
                     .label(span, "no member follows this `///`")
                     .help("put the doc comment right above a column or clause, or use `//`"),
             );
@@ -587,7 +588,7 @@ impl Walker {
         };
         let mut diag = match Grammar::parse(Rule::member_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
-            Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
+            Ok(_) => Diagnostic::error(Code::Syntax, "syntax error").label(span, "here"),
         }
         .help(help);
         if trimmed.ends_with(';') {
@@ -662,7 +663,7 @@ impl Walker {
             let span = self.span(&p);
             let ColumnType::Relation(rel) = &mut column.ty else {
                 self.diagnostics.push(
-                    Diagnostic::error("schemac::not_a_relation", "only a relation (`-> Entity`) takes this")
+                    Diagnostic::error(Code::NotARelation, "only a relation (`-> Entity`) takes this")
                         .label(span, "this column has a type, not a relation")
                         .help("`on delete`, `on update`, `deferrable` and `as` describe a foreign key: write `name -> Entity on delete ...`"),
                 );
@@ -877,7 +878,7 @@ impl Walker {
                     }
                 }
                 Rule::bad_enum_value => self.diagnostics.push(
-                    Diagnostic::error("schemac::syntax", "not an enum value")
+                    Diagnostic::error(Code::Syntax, "not an enum value")
                         .label(self.span(&p), "expected a value name or a 'string'")
                         .help("enum values are names or 'quoted strings', separated by spaces, commas or newlines"),
                 ),

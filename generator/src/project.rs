@@ -6,6 +6,7 @@
 
 use crate::config::{self, Config};
 use dsl::ast::{File, Item};
+use dsl::Code;
 use dsl::{Diagnostic, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -196,7 +197,7 @@ impl Project {
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let file = self.sources.add(display, text);
                 self.diagnostics.push(
-                    Diagnostic::error("schemac::encoding", "this file is not valid UTF-8")
+                    Diagnostic::error(Code::Encoding, "this file is not valid UTF-8")
                         .label(dsl::Span::new(file, valid, valid + 1), "invalid byte here")
                         .help("save the file as UTF-8"),
                 );

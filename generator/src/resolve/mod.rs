@@ -16,6 +16,7 @@ use crate::model::{Extension, Model, Origin, QName, Why};
 use crate::names::{self, NameSet};
 use crate::project::{Module, Project};
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -133,7 +134,7 @@ impl<'a> Resolver<'a> {
 
     fn error(
         &mut self,
-        code: impl Into<dsl::Code>,
+        code: dsl::Code,
         message: impl Into<String>,
         span: Span,
         label: impl Into<String>,
@@ -159,7 +160,7 @@ impl<'a> Resolver<'a> {
                 if v != 1 {
                     self.push(
                         Diagnostic::error(
-                            "schemac::version",
+                            Code::Version,
                             format!("this file asks for language version {v}"),
                         )
                         .label(span, "unknown version")
@@ -173,7 +174,7 @@ impl<'a> Resolver<'a> {
                         if let Some(prev) = schema {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::duplicate_schema",
+                                    Code::DuplicateSchema,
                                     "a file can name one schema",
                                 )
                                 .label(name.span, "second `schema`")
@@ -188,7 +189,7 @@ impl<'a> Resolver<'a> {
                         match self.module_index.get(target.as_str()) {
                             Some(&t) if t == i => {
                                 self.error(
-                                    "schemac::self_import",
+                                    Code::SelfImport,
                                     "a module cannot import itself",
                                     imp.path.span,
                                     "this module",
@@ -206,7 +207,7 @@ impl<'a> Resolver<'a> {
                                     )
                                 };
                                 self.error(
-                                    "schemac::unknown_module",
+                                    Code::UnknownModule,
                                     format!("no module `{target}`"),
                                     imp.path.span,
                                     "not found",
@@ -272,7 +273,7 @@ impl<'a> Resolver<'a> {
         for (span, path) in found {
             self.push(
                 Diagnostic::error(
-                    "schemac::cyclic_import",
+                    Code::CyclicImport,
                     format!("modules import each other: {path}"),
                 )
                 .label(span, "this import closes the cycle")
@@ -296,7 +297,7 @@ impl<'a> Resolver<'a> {
                 if let Some(&prev) = self.by_name.get(name.name.as_str()) {
                     let p = &self.decls[prev];
                     let d = Diagnostic::error(
-                        "schemac::duplicate_name",
+                        Code::DuplicateName,
                         format!("`{}` is declared twice", name.name),
                     )
                     .label(name.span, format!("this {}", kind.word()))
@@ -366,7 +367,7 @@ impl<'a> Resolver<'a> {
     fn unknown_import(&self, t: usize, name: &ast::Ident) -> Diagnostic {
         let module = &self.modules[t].name;
         let d = Diagnostic::error(
-            "schemac::unknown_import",
+            Code::UnknownImport,
             format!("module `{module}` declares no `{}`", name.name),
         )
         .label(name.span, "not in that module");
@@ -423,7 +424,7 @@ impl<'a> Resolver<'a> {
                 let span = self.decls[i].name.span;
                 self.push(
                     Diagnostic::error(
-                        "schemac::wrong_kind",
+                        Code::WrongKind,
                         format!("`{}` is {} {kind}, not {what}", name.name, article(kind)),
                     )
                     .label(path.span, format!("expected {what}"))
@@ -433,7 +434,7 @@ impl<'a> Resolver<'a> {
             }
             None => {
                 let mut d = Diagnostic::error(
-                    "schemac::unknown_name",
+                    Code::UnknownName,
                     format!("unknown {what} `{}`", path.dotted()),
                 )
                 .label(path.span, "not declared or imported");
@@ -468,7 +469,7 @@ impl<'a> Resolver<'a> {
         if !self.names.claim(&q.schema, &q.name) {
             self.push(
                 Diagnostic::error(
-                    "schemac::duplicate_sql_name",
+                    Code::DuplicateSqlName,
                     format!("two objects are named `{q}` in SQL"),
                 )
                 .label(span, format!("this {what}"))
