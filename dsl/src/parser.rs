@@ -3,8 +3,9 @@
 
 use crate::ast::*;
 use crate::comments;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::span::Span;
+use crate::Code;
 use pest::iterators::Pair;
 use pest::Parser as _;
 
@@ -34,7 +35,7 @@ pub fn parse(text: &str, file: u32) -> Parsed {
     };
     if let Some(at) = too_deep(text) {
         p.diagnostics.push(
-            Diagnostic::error("schemac::too_deep", "brackets nested too deeply")
+            Diagnostic::error(Code::TooDeep, "brackets nested too deeply")
                 .label(
                     Span::new(file, at, at + 1),
                     format!("more than {MAX_NESTING} levels deep here"),
@@ -106,7 +107,7 @@ fn pest_error(e: &pest::error::Error<Rule>, file: u32, offset: usize) -> Diagnos
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error("schemac::syntax", format!("syntax error: {what}")).label(
+    Diagnostic::error(Code::Syntax, format!("syntax error: {what}")).label(
         Span::new(file, offset + start, offset + end.max(start + 1)),
         what,
     )
@@ -241,7 +242,7 @@ impl Walker {
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with("///"))
         {
             self.diagnostics.push(
-                Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
+                Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
                     .label(span, "no declaration follows this `///`")
                     .help("put the doc comment right above a declaration, or use `//` for a plain comment"),
             );
@@ -249,7 +250,7 @@ impl Walker {
         }
         let diag = match Grammar::parse(Rule::top_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
-            Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
+            Ok(_) => Diagnostic::error(Code::Syntax, "syntax error").label(span, "here"),
         };
         self.diagnostics.push(
             diag.help("a file holds `import`, `schema`, and `entity`, `mixin`, `enum`, `domain`, `view`, `materialized view`, `sql` or `extension` declarations"),
@@ -570,7 +571,7 @@ impl Walker {
         let trimmed = text.trim();
         if trimmed.starts_with("///") {
             self.diagnostics.push(
-                Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
+                Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
                     .label(span, "no member follows this `///`")
                     .help("put the doc comment right above a column or clause, or use `//`"),
             );
@@ -590,11 +591,23 @@ impl Walker {
         } else {
             "a member is a column (`name type`), a relation (`name -> Entity on delete ...`), an attribute line (`@...`) or a clause: `primary key`, `unique`, `index`, `check`, `foreign key`, `exclude`"
         };
-        let diag = match Grammar::parse(Rule::member_alone, text) {
+        let mut diag = match Grammar::parse(Rule::member_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
-            Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
-        };
-        self.diagnostics.push(diag.help(help));
+            Ok(_) => Diagnostic::error(Code::Syntax, "syntax error").label(span, "here"),
+        }
+        .help(help);
+        if trimmed.ends_with(';') {
+            let body = text.trim_end();
+            let kept = body.trim_end_matches(';').trim_end().len();
+            diag = diag.fix(
+                "remove the `;`",
+                vec![Edit {
+                    span: Span::new(self.file, start + kept, start + body.len()),
+                    replacement: String::new(),
+                }],
+            );
+        }
+        self.diagnostics.push(diag);
     }
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
@@ -657,7 +670,7 @@ impl Walker {
             let span = self.span(&p);
             let ColumnType::Relation(rel) = &mut column.ty else {
                 self.diagnostics.push(
-                    Diagnostic::error("schemac::not_a_relation", "only a relation (`-> Entity`) takes this")
+                    Diagnostic::error(Code::NotARelation, "only a relation (`-> Entity`) takes this")
                         .label(span, "this column has a type, not a relation")
                         .help("`on delete`, `on update`, `deferrable` and `as` describe a foreign key: write `name -> Entity on delete ...`"),
                 );
@@ -875,7 +888,7 @@ impl Walker {
                     }
                 }
                 Rule::bad_enum_value => self.diagnostics.push(
-                    Diagnostic::error("schemac::syntax", "not an enum value")
+                    Diagnostic::error(Code::Syntax, "not an enum value")
                         .label(self.span(&p), "expected a value name or a 'string'")
                         .help("enum values are names or 'quoted strings', separated by spaces, commas or newlines"),
                 ),
@@ -1056,6 +1069,20 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_semicolon_comes_with_a_fix() {
+        let text = "entity A {\n  id uuid ;\n  ok text;\n}\n";
+        let parsed = parse(text, 0);
+        assert_eq!(parsed.diagnostics.len(), 2, "{:?}", parsed.diagnostics);
+        let mut fixed = text.to_string();
+        for d in parsed.diagnostics.iter().rev() {
+            let fix = d.fix.as_ref().expect("a fix");
+            fixed = fix.apply(0, &fixed).expect("applies");
+        }
+        assert_eq!(fixed, "entity A {\n  id uuid\n  ok text\n}\n");
+        assert!(parse(&fixed, 0).diagnostics.is_empty());
+    }
+
+    #[test]
     fn deep_nesting_is_refused_before_pest() {
         let text = format!(
             "entity A {{\n  a int @check({}a{})\n}}\n",
@@ -1063,7 +1090,7 @@ mod tests {
             ")".repeat(500)
         );
         let parsed = parse(&text, 0);
-        assert_eq!(parsed.diagnostics[0].code, "schemac::too_deep");
+        assert_eq!(parsed.diagnostics[0].code, crate::Code::TooDeep);
     }
 
     #[test]

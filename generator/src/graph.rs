@@ -14,6 +14,7 @@
 
 use crate::key::{Key, ObjectKind};
 use crate::model::{Model, Object, QName};
+use dsl::Code;
 use dsl::Diagnostic;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -269,7 +270,7 @@ impl Graph {
             .collect();
         names.sort();
         let mut d = Diagnostic::error(
-            "schemac::dependency_cycle",
+            Code::DependencyCycle,
             format!("these objects depend on each other: {}", names.join(", ")),
         )
         .help("break the cycle: views and sql blocks cannot depend on each other in a circle");

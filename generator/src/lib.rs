@@ -1,6 +1,7 @@
 //! schemac's compiler: the model, resolution from the syntax tree, the
 //! dependency graph and the emitters. See ARCHITECTURE.md.
 
+pub mod config;
 pub mod emit;
 pub mod graph;
 pub mod key;
@@ -13,6 +14,7 @@ pub mod sql;
 mod sqlcheck;
 mod types;
 
+pub use config::Config;
 pub use model::Model;
 pub use project::Project;
 pub use resolve::{resolve, Options};

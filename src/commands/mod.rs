@@ -5,8 +5,9 @@ mod check;
 mod fmt;
 
 use crate::cli::{Cli, Command};
-use crate::{config, report, SCHEMA_ERRORS, USAGE_OR_IO};
-use generator::{Compiled, Options, Project};
+use crate::{report, SCHEMA_ERRORS, USAGE_OR_IO};
+use generator::project::CONFIG_FILE;
+use generator::{Compiled, Config, Project};
 use std::path::{Path, PathBuf};
 
 pub fn run(cli: Cli) -> u8 {
@@ -26,30 +27,20 @@ pub fn run(cli: Cli) -> u8 {
 pub struct Loaded {
     pub project: Project,
     pub compiled: Compiled,
-    pub config: config::Config,
+    pub config: Config,
     /// Where outputs go when `--out` is not given.
     pub default_out: PathBuf,
 }
 
 /// Loads, compiles and reports. Diagnostics are printed here.
 pub fn load(path: &Path) -> Result<Loaded, u8> {
-    let config = match config::load(path) {
-        Ok(c) => c,
-        Err(e) => {
-            report::fatal(e);
-            return Err(USAGE_OR_IO);
-        }
-    };
-    if path.is_dir() && config.is_none() {
+    if path.is_dir() && !path.join(CONFIG_FILE).is_file() {
         report::fatal(format!(
-            "{} is a directory without {}; give a .schema file, or add a {} (it may be empty)",
+            "{} is a directory without {CONFIG_FILE}; give a .schema file, or add a {CONFIG_FILE} (it may be empty)",
             path.display(),
-            generator::project::CONFIG_FILE,
-            generator::project::CONFIG_FILE
         ));
         return Err(USAGE_OR_IO);
     }
-    let config = config.unwrap_or_default();
     let timings = std::env::var_os("SCHEMAC_TIMINGS").is_some();
     let started = std::time::Instant::now();
     let project = match Project::load(path) {
@@ -63,10 +54,8 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
         report::fatal(format!("no .schema files in {}", path.display()));
         return Err(USAGE_OR_IO);
     }
-    let mut options = Options::default();
-    if let Some(s) = &config.project.default_schema {
-        options.default_schema = s.clone();
-    }
+    let config = project.config.clone().unwrap_or_default();
+    let options = config.options();
     let base = if path.is_dir() {
         path.to_path_buf()
     } else {

@@ -13,6 +13,7 @@ use crate::sql;
 use crate::sqlcheck;
 use crate::types::{self, Family};
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -143,7 +144,7 @@ impl<'a> Resolver<'a> {
             if stack.contains(&mi) {
                 self.push(
                     Diagnostic::error(
-                        "schemac::cyclic_mixin",
+                        Code::CyclicMixin,
                         format!("mixin `{}` includes itself", path.dotted()),
                     )
                     .label(path.span, "cycle through here"),
@@ -166,7 +167,7 @@ impl<'a> Resolver<'a> {
                         let prev_span = column_name(prev.member).map_or(span, |(_, s)| s);
                         self.push(
                             Diagnostic::error(
-                                "schemac::mixin_clash",
+                                Code::MixinClash,
                                 format!("two mixins define column `{name}`"),
                             )
                             .label(span, "here")
@@ -195,7 +196,7 @@ impl<'a> Resolver<'a> {
                     let span = column_name(q.member).map_or(c.name.span, |(_, s)| s);
                     self.push(
                         Diagnostic::error(
-                            "schemac::mixin_clash",
+                            Code::MixinClash,
                             format!("column `{}` is also defined by a mixin", c.name.name),
                         )
                         .label(c.name.span, "defined here")
@@ -209,7 +210,7 @@ impl<'a> Resolver<'a> {
                 (None, true) => {
                     self.push(
                         Diagnostic::error(
-                            "schemac::nothing_to_override",
+                            Code::NothingToOverride,
                             format!("no mixin defines `{}`", c.name.name),
                         )
                         .label(c.name.span, "`override` replaces a mixin's column")
@@ -294,7 +295,7 @@ impl<'a> Resolver<'a> {
         if name.len() > names::MAX_IDENT {
             self.push(
                 Diagnostic::error(
-                    "schemac::name_too_long",
+                    Code::NameTooLong,
                     format!("this {what} is {} bytes; PostgreSQL keeps 63", name.len()),
                 )
                 .label(span, "too long")
@@ -329,7 +330,7 @@ impl<'a> Resolver<'a> {
                     self.check_ident_len(&n.name, n.span, "name");
                     if !self.names.claim(&schema, &n.name) {
                         self.push(
-                            Diagnostic::error("schemac::duplicate_sql_name", format!("the name `{}` is used twice in schema `{schema}`", n.name))
+                            Diagnostic::error(Code::DuplicateSqlName, format!("the name `{}` is used twice in schema `{schema}`", n.name))
                                 .label(n.span, "second use")
                                 .help("constraint and index names share one namespace per schema in schemac"),
                         );
@@ -368,7 +369,7 @@ impl<'a> Resolver<'a> {
                 let prev_span = prev.origin.span;
                 self.push(
                     Diagnostic::error(
-                        "schemac::duplicate_column",
+                        Code::DuplicateColumn,
                         format!("column `{name}` is declared twice"),
                     )
                     .label(c.name.span, "second declaration")
@@ -390,7 +391,7 @@ impl<'a> Resolver<'a> {
                 if let Some(storage) = types::serial_storage(n) {
                     if ty.array_dims > 0 {
                         self.push(
-                            Diagnostic::error("schemac::bad_type", "arrays of serial do not exist")
+                            Diagnostic::error(Code::BadType, "arrays of serial do not exist")
                                 .label(c.name.span, "use integer[]"),
                         );
                     } else {
@@ -443,7 +444,7 @@ impl<'a> Resolver<'a> {
                         Some(pk) if pk.len() == 1 => pk,
                         Some(pk) if !pk.is_empty() => {
                             self.push(
-                                Diagnostic::error("schemac::composite_target", format!("`{}` has a composite primary key", r.target.dotted()))
+                                Diagnostic::error(Code::CompositeTarget, format!("`{}` has a composite primary key", r.target.dotted()))
                                     .label(r.target.span, format!("its key is ({})", pk.join(", ")))
                                     .help("reference it with a `foreign key (a, b) -> Target(x, y) on delete ...` clause"),
                             );
@@ -452,7 +453,7 @@ impl<'a> Resolver<'a> {
                         _ => {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::no_primary_key",
+                                    Code::NoPrimaryKey,
                                     format!(
                                         "`{}` has no primary key to reference",
                                         r.target.dotted()
@@ -470,7 +471,7 @@ impl<'a> Resolver<'a> {
                     vec![r.target_columns[0].name.clone()]
                 } else {
                     self.push(
-                        Diagnostic::error("schemac::composite_relation", "a relation column references one column")
+                        Diagnostic::error(Code::CompositeRelation, "a relation column references one column")
                             .label(r.span, "several target columns")
                             .help("use a `foreign key (a, b) -> Target(x, y)` clause for a composite reference"),
                     );
@@ -510,7 +511,7 @@ impl<'a> Resolver<'a> {
                     let target = self.model.tables[*tt].name.clone();
                     self.push(
                         Diagnostic::error(
-                            "schemac::unknown_column",
+                            Code::UnknownColumn,
                             format!("`{target}` has no column `{}`", tcols[0]),
                         )
                         .label(span, "not a column of the target"),
@@ -527,15 +528,12 @@ impl<'a> Resolver<'a> {
         for (k, (ti, ci, r, ..)) in pending.iter().enumerate() {
             if !resolved[k] {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::cyclic_key",
-                        "this relation's type depends on itself",
-                    )
-                    .label(r.span, "the referenced key is a relation back to here")
-                    .help(format!(
-                        "give `{}` an explicit key type",
-                        self.model.tables[*ti].columns[*ci].name
-                    )),
+                    Diagnostic::error(Code::CyclicKey, "this relation's type depends on itself")
+                        .label(r.span, "the referenced key is a relation back to here")
+                        .help(format!(
+                            "give `{}` an explicit key type",
+                            self.model.tables[*ti].columns[*ci].name
+                        )),
                 );
             }
         }
@@ -593,7 +591,7 @@ impl<'a> Resolver<'a> {
             };
             if slot.is_some() {
                 self.push(
-                    Diagnostic::error("schemac::duplicate_action", "this action is given twice")
+                    Diagnostic::error(Code::DuplicateAction, "this action is given twice")
                         .label(a.span, "second one"),
                 );
             }
@@ -601,7 +599,7 @@ impl<'a> Resolver<'a> {
         }
         let Some((on_delete, del_span)) = on_delete else {
             self.push(
-                Diagnostic::error("schemac::missing_on_delete", "say what happens when the referenced row is deleted")
+                Diagnostic::error(Code::MissingOnDelete, "say what happens when the referenced row is deleted")
                     .label(span, "no `on delete`")
                     .help("add `on delete cascade`, `on delete restrict`, `on delete set null` (nullable columns) or `on delete no action`"),
             );
@@ -612,7 +610,7 @@ impl<'a> Resolver<'a> {
                 if let Some(c) = columns.iter().find(|c| !c.nullable) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::set_null_not_nullable",
+                            Code::SetNullNotNullable,
                             format!("`set null` on column `{}`, which is not nullable", c.name),
                         )
                         .label(aspan, "would fail at run time")
@@ -624,7 +622,7 @@ impl<'a> Resolver<'a> {
                 if let Some(c) = columns.iter().find(|c| c.default.is_none()) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::set_default_without_default",
+                            Code::SetDefaultWithoutDefault,
                             format!("`set default` on column `{}`, which has no default", c.name),
                         )
                         .label(aspan, "no default to set"),
@@ -637,7 +635,7 @@ impl<'a> Resolver<'a> {
             if let Some(def) = deferrable {
                 self.push(
                     Diagnostic::error(
-                        "schemac::bad_deferrable",
+                        Code::BadDeferrable,
                         "`not deferrable` cannot be `initially deferred`",
                     )
                     .label(def.span, "contradiction"),
@@ -754,7 +752,7 @@ impl<'a> Resolver<'a> {
                             Some(other) => {
                                 self.push(
                                     Diagnostic::error(
-                                        "schemac::bad_argument",
+                                        Code::BadArgument,
                                         format!("unknown identity kind `{other}`"),
                                     )
                                     .label(a.span, "expected `always` or `by_default`"),
@@ -766,7 +764,7 @@ impl<'a> Resolver<'a> {
                             matches!(ty.builtin_name(), Some("smallint" | "integer" | "bigint"));
                         if !integer {
                             self.push(
-                                Diagnostic::error("schemac::bad_identity", format!("identity columns are smallint, integer or bigint, not `{}`", type_text(&ty)))
+                                Diagnostic::error(Code::BadIdentity, format!("identity columns are smallint, integer or bigint, not `{}`", type_text(&ty)))
                                     .label(a.span, "here"),
                             );
                         }
@@ -784,7 +782,7 @@ impl<'a> Resolver<'a> {
                         if !is_relation {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::bad_attribute",
+                                    Code::BadAttribute,
                                     "`@no_index` is for relation columns",
                                 )
                                 .label(a.span, "no foreign key here"),
@@ -803,7 +801,7 @@ impl<'a> Resolver<'a> {
             if default.is_some() && (identity.is_some() || generated.is_some()) {
                 self.push(
                     Diagnostic::error(
-                        "schemac::default_conflict",
+                        Code::DefaultConflict,
                         "an identity or generated column cannot have a default",
                     )
                     .label(span, "remove the `= ...`"),
@@ -812,7 +810,7 @@ impl<'a> Resolver<'a> {
             if identity.is_some() && generated.is_some() {
                 self.push(
                     Diagnostic::error(
-                        "schemac::default_conflict",
+                        Code::DefaultConflict,
                         "a column cannot be both identity and generated",
                     )
                     .label(span, "choose one"),
@@ -824,7 +822,7 @@ impl<'a> Resolver<'a> {
                     if c.attrs.iter().any(|a| a.name.name == "identity") {
                         self.push(
                             Diagnostic::error(
-                                "schemac::bad_identity",
+                                Code::BadIdentity,
                                 format!("`{}` is already an identity column", t.name),
                             )
                             .label(span, "remove `@identity`, or use an integer type with it")
@@ -848,7 +846,7 @@ impl<'a> Resolver<'a> {
                     if pk_clause.is_some() {
                         self.push(
                             Diagnostic::error(
-                                "schemac::duplicate_primary_key",
+                                Code::DuplicatePrimaryKey,
                                 "a table has one primary key",
                             )
                             .label(span, "second primary key"),
@@ -1024,7 +1022,7 @@ impl<'a> Resolver<'a> {
             (Some((_, _, span, _, _)), false) => {
                 self.push(
                     Diagnostic::error(
-                        "schemac::duplicate_primary_key",
+                        Code::DuplicatePrimaryKey,
                         "both `@pk` and `primary key (...)` are given",
                     )
                     .label(span, "primary key clause")
@@ -1047,7 +1045,7 @@ impl<'a> Resolver<'a> {
             (None, false) => {
                 if pk_columns.len() > 1 {
                     self.push(
-                        Diagnostic::error("schemac::several_pk", "`@pk` on several columns")
+                        Diagnostic::error(Code::SeveralPk, "`@pk` on several columns")
                             .label(pk_columns[1].1, "second `@pk`")
                             .help(format!(
                                 "for a composite key write `primary key ({})`",
@@ -1081,7 +1079,7 @@ impl<'a> Resolver<'a> {
                         let span = col.origin.span;
                         self.push(
                             Diagnostic::error(
-                                "schemac::nullable_key",
+                                Code::NullableKey,
                                 format!("primary key column `{c}` is nullable"),
                             )
                             .label(span, "remove `?`: key columns are never null"),
@@ -1110,7 +1108,7 @@ impl<'a> Resolver<'a> {
         IndexMethod::parse(method).unwrap_or_else(|| {
             self.push(
                 Diagnostic::error(
-                    "schemac::unknown_index_method",
+                    Code::UnknownIndexMethod,
                     format!("unknown index method `{}`", method.to_ascii_lowercase()),
                 )
                 .label(span, "not a PostgreSQL index method")
@@ -1133,7 +1131,7 @@ impl<'a> Resolver<'a> {
             let Some(at) = lower.rfind(" with ") else {
                 self.push(
                     Diagnostic::error(
-                        "schemac::bad_exclude",
+                        Code::BadExclude,
                         "an exclusion element is `column with operator`",
                     )
                     .label(e.span, "no `with`")
@@ -1146,11 +1144,8 @@ impl<'a> Resolver<'a> {
                 !operator.is_empty() && operator.chars().all(|c| "=<>&|!~@#%^*+-/?".contains(c));
             if !operator_ok {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::bad_exclude",
-                        format!("`{operator}` is not an operator"),
-                    )
-                    .label(e.span, "expected an operator such as `=` or `&&`"),
+                    Diagnostic::error(Code::BadExclude, format!("`{operator}` is not an operator"))
+                        .label(e.span, "expected an operator such as `=` or `&&`"),
                 );
                 continue;
             }
@@ -1168,11 +1163,8 @@ impl<'a> Resolver<'a> {
         }
         if out.is_empty() && elements.is_empty() {
             self.push(
-                Diagnostic::error(
-                    "schemac::bad_exclude",
-                    "an exclusion constraint needs elements",
-                )
-                .label(span, "empty"),
+                Diagnostic::error(Code::BadExclude, "an exclusion constraint needs elements")
+                    .label(span, "empty"),
             );
         }
         out
@@ -1194,11 +1186,9 @@ impl<'a> Resolver<'a> {
             if columns.contains(&i.name) {
                 out.push(i.name.clone());
             } else {
-                let mut d = Diagnostic::error(
-                    "schemac::unknown_column",
-                    format!("unknown column `{}`", i.name),
-                )
-                .label(i.span, "not a column of this entity");
+                let mut d =
+                    Diagnostic::error(Code::UnknownColumn, format!("unknown column `{}`", i.name))
+                        .label(i.span, "not a column of this entity");
                 if let Some(s) = super::suggest(&i.name, columns.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
@@ -1277,7 +1267,7 @@ impl<'a> Resolver<'a> {
         if tcols.len() != cols.len() {
             self.push(
                 Diagnostic::error(
-                    "schemac::fk_arity",
+                    Code::FkArity,
                     format!(
                         "{} column(s) reference {} column(s)",
                         cols.len(),
@@ -1305,7 +1295,7 @@ impl<'a> Resolver<'a> {
                 (Some(a), Some(b)) if a != b => {
                     self.push(
                         Diagnostic::error(
-                            "schemac::fk_type_mismatch",
+                            Code::FkTypeMismatch,
                             format!("`{c}` is {} but `{tc}` is {}", type_text(&a), type_text(&b)),
                         )
                         .label(span, "types differ"),
@@ -1315,7 +1305,7 @@ impl<'a> Resolver<'a> {
                     let tname = self.model.tables[tt].name.clone();
                     self.push(
                         Diagnostic::error(
-                            "schemac::unknown_column",
+                            Code::UnknownColumn,
                             format!("`{tname}` has no column `{tc}`"),
                         )
                         .label(target.span, "target"),
@@ -1407,7 +1397,7 @@ impl<'a> Resolver<'a> {
         for (span, target, cols) in problems {
             self.push(
                 Diagnostic::error(
-                    "schemac::reference_not_unique",
+                    Code::ReferenceNotUnique,
                     format!("`{target}({cols})` is neither its primary key nor unique"),
                 )
                 .label(span, "PostgreSQL needs a unique key to reference")
@@ -1492,7 +1482,7 @@ impl<'a> Resolver<'a> {
         let col = self.model.tables[ti].columns[ci].clone();
         if col.ty.builtin_name() != Some("tsvector") {
             self.push(
-                Diagnostic::error("schemac::bad_search", "`@search` makes a tsvector column")
+                Diagnostic::error(Code::BadSearch, "`@search` makes a tsvector column")
                     .label(a.span, format!("this column is `{}`", type_text(&col.ty)))
                     .help(format!(
                         "declare it as `{} tsvector @search(...)`",
@@ -1508,11 +1498,8 @@ impl<'a> Resolver<'a> {
         for arg in &a.args {
             let ast::ArgValue::Sql(value) = &arg.value else {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::bad_argument",
-                        "`@search` takes columns and weights",
-                    )
-                    .label(arg.span, "unexpected list"),
+                    Diagnostic::error(Code::BadArgument, "`@search` takes columns and weights")
+                        .label(arg.span, "unexpected list"),
                 );
                 continue;
             };
@@ -1538,7 +1525,7 @@ impl<'a> Resolver<'a> {
                         Some(l) => language = sql::literal(&l) + "::regconfig",
                         None => self.push(
                             Diagnostic::error(
-                                "schemac::bad_argument",
+                                Code::BadArgument,
                                 "a language is a text search configuration name",
                             )
                             .label(value.span, "like english or simple"),
@@ -1552,7 +1539,7 @@ impl<'a> Resolver<'a> {
             if !columns.contains(&source) {
                 self.push(
                     Diagnostic::error(
-                        "schemac::unknown_column",
+                        Code::UnknownColumn,
                         format!("unknown column `{source}` in `@search`"),
                     )
                     .label(arg.span, "not a column of this entity"),
@@ -1567,11 +1554,8 @@ impl<'a> Resolver<'a> {
                 .is_some_and(|b| b.family == Family::Text);
             if !texty {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::bad_search",
-                        format!("`{source}` is not a text column"),
-                    )
-                    .label(arg.span, "search sources are text, varchar or char"),
+                    Diagnostic::error(Code::BadSearch, format!("`{source}` is not a text column"))
+                        .label(arg.span, "search sources are text, varchar or char"),
                 );
                 continue;
             }
@@ -1579,7 +1563,7 @@ impl<'a> Resolver<'a> {
                 if !["A", "B", "C", "D"].contains(&w.as_str()) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_search",
+                            Code::BadSearch,
                             format!("weight `{w}` is not A, B, C or D"),
                         )
                         .label(arg.span, "bad weight"),
@@ -1606,7 +1590,7 @@ impl<'a> Resolver<'a> {
         if parts.is_empty() {
             self.push(
                 Diagnostic::error(
-                    "schemac::bad_search",
+                    Code::BadSearch,
                     "`@search` needs at least one source column",
                 )
                 .label(a.span, "no columns")

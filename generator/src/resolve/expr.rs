@@ -6,6 +6,7 @@ use crate::model::{Expr, SqlType, TypeBase};
 use crate::sqlcheck::{self, NameRef};
 use crate::types::{self, Family};
 use dsl::ast::Sql;
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use sqlparser::ast::Value;
 
@@ -37,12 +38,9 @@ impl Resolver<'_> {
                     "the text is PostgreSQL expression syntax; quote identifiers with \"...\" and strings with '...'"
                 };
                 self.push(
-                    Diagnostic::error(
-                        "schemac::sql_syntax",
-                        format!("this {what} is not valid SQL"),
-                    )
-                    .label(span, e.message)
-                    .help(help),
+                    Diagnostic::error(Code::SqlSyntax, format!("this {what} is not valid SQL"))
+                        .label(span, e.message)
+                        .help(help),
                 );
                 return None;
             }
@@ -79,7 +77,7 @@ impl Resolver<'_> {
                 }
                 self.push(
                     Diagnostic::error(
-                        "schemac::unknown_column",
+                        Code::UnknownColumn,
                         format!("a domain check can only read `value`, not `{}`", r.name),
                     )
                     .label(span, "unknown here"),
@@ -91,7 +89,7 @@ impl Resolver<'_> {
                     return true;
                 }
                 self.push(
-                    Diagnostic::error("schemac::column_in_default", format!("a {what} cannot read columns (`{}`)", r.name))
+                    Diagnostic::error(Code::ColumnInDefault, format!("a {what} cannot read columns (`{}`)", r.name))
                         .label(span, "column reference")
                         .help("PostgreSQL evaluates defaults without the row; use `@generated(...)` for a value computed from other columns"),
                 );
@@ -102,7 +100,7 @@ impl Resolver<'_> {
             return true;
         }
         let mut d = Diagnostic::error(
-            "schemac::unknown_column",
+            Code::UnknownColumn,
             format!("unknown column `{}` in {what}", r.name),
         )
         .label(span, "no such column");
@@ -150,7 +148,7 @@ impl Resolver<'_> {
         if let Some(p) = problem {
             self.push(
                 Diagnostic::error(
-                    "schemac::bad_default",
+                    Code::BadDefault,
                     format!(
                         "this default does not fit the column's type `{}`",
                         type_text(ty)

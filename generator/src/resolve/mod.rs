@@ -17,6 +17,7 @@ use crate::model::{Extension, Model, Origin, QName, Why};
 use crate::names::{self, NameSet};
 use crate::project::{Module, Project};
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -140,7 +141,7 @@ impl<'a> Resolver<'a> {
 
     fn error(
         &mut self,
-        code: &'static str,
+        code: dsl::Code,
         message: impl Into<String>,
         span: Span,
         label: impl Into<String>,
@@ -166,7 +167,7 @@ impl<'a> Resolver<'a> {
                 if v != 1 {
                     self.push(
                         Diagnostic::error(
-                            "schemac::version",
+                            Code::Version,
                             format!("this file asks for language version {v}"),
                         )
                         .label(span, "unknown version")
@@ -180,7 +181,7 @@ impl<'a> Resolver<'a> {
                         if let Some(prev) = schema {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::duplicate_schema",
+                                    Code::DuplicateSchema,
                                     "a file can name one schema",
                                 )
                                 .label(name.span, "second `schema`")
@@ -195,7 +196,7 @@ impl<'a> Resolver<'a> {
                         match self.module_index.get(target.as_str()) {
                             Some(&t) if t == i => {
                                 self.error(
-                                    "schemac::self_import",
+                                    Code::SelfImport,
                                     "a module cannot import itself",
                                     imp.path.span,
                                     "this module",
@@ -213,7 +214,7 @@ impl<'a> Resolver<'a> {
                                     )
                                 };
                                 self.error(
-                                    "schemac::unknown_module",
+                                    Code::UnknownModule,
                                     format!("no module `{target}`"),
                                     imp.path.span,
                                     "not found",
@@ -279,7 +280,7 @@ impl<'a> Resolver<'a> {
         for (span, path) in found {
             self.push(
                 Diagnostic::error(
-                    "schemac::cyclic_import",
+                    Code::CyclicImport,
                     format!("modules import each other: {path}"),
                 )
                 .label(span, "this import closes the cycle")
@@ -303,7 +304,7 @@ impl<'a> Resolver<'a> {
                 if let Some(&prev) = self.by_name.get(name.name.as_str()) {
                     let p = &self.decls[prev];
                     let d = Diagnostic::error(
-                        "schemac::duplicate_name",
+                        Code::DuplicateName,
                         format!("`{}` is declared twice", name.name),
                     )
                     .label(name.span, format!("this {}", kind.word()))
@@ -355,16 +356,7 @@ impl<'a> Resolver<'a> {
                                 .position(|d| d.module == t && d.name.name == n.name)
                             {
                                 Some(i) => extra.push((mi, n.name.as_str(), i)),
-                                None => self.diags.push(
-                                    Diagnostic::error(
-                                        "schemac::unknown_import",
-                                        format!(
-                                            "module `{}` declares no `{}`",
-                                            self.modules[t].name, n.name
-                                        ),
-                                    )
-                                    .label(n.span, "not in that module"),
-                                ),
+                                None => self.diags.push(self.unknown_import(t, n)),
                             }
                         }
                     }
@@ -375,6 +367,32 @@ impl<'a> Resolver<'a> {
             scopes[mi].insert(name, i);
         }
         self.scopes = scopes;
+    }
+
+    /// `import m.{name}` where `m` (module `t`) does not declare `name`:
+    /// the help names the module that does, or a close name in `m`.
+    fn unknown_import(&self, t: usize, name: &ast::Ident) -> Diagnostic {
+        let module = &self.modules[t].name;
+        let d = Diagnostic::error(
+            Code::UnknownImport,
+            format!("module `{module}` declares no `{}`", name.name),
+        )
+        .label(name.span, "not in that module");
+        if let Some(&g) = self.by_name.get(name.name.as_str()) {
+            let declared_in = &self.modules[self.decls[g].module].name;
+            return d.help(format!(
+                "`{}` is declared in module `{declared_in}`: import it from there, `import {declared_in}.{{{}}}`",
+                name.name, name.name
+            ));
+        }
+        let in_module = self.decls.iter().filter(|d| d.module == t);
+        match suggest(&name.name, in_module.map(|d| d.name.name.as_str())) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "no module declares `{}`; check the spelling",
+                name.name
+            )),
+        }
     }
 
     /// Finds a declaration visible from `module`; reports and returns None
@@ -413,7 +431,7 @@ impl<'a> Resolver<'a> {
                 let span = self.decls[i].name.span;
                 self.push(
                     Diagnostic::error(
-                        "schemac::wrong_kind",
+                        Code::WrongKind,
                         format!("`{}` is {} {kind}, not {what}", name.name, article(kind)),
                     )
                     .label(path.span, format!("expected {what}"))
@@ -423,7 +441,7 @@ impl<'a> Resolver<'a> {
             }
             None => {
                 let mut d = Diagnostic::error(
-                    "schemac::unknown_name",
+                    Code::UnknownName,
                     format!("unknown {what} `{}`", path.dotted()),
                 )
                 .label(path.span, "not declared or imported");
@@ -458,7 +476,7 @@ impl<'a> Resolver<'a> {
         if !self.names.claim(&q.schema, &q.name) {
             self.push(
                 Diagnostic::error(
-                    "schemac::duplicate_sql_name",
+                    Code::DuplicateSqlName,
                     format!("two objects are named `{q}` in SQL"),
                 )
                 .label(span, format!("this {what}"))
@@ -546,7 +564,10 @@ fn article(word: &str) -> &'static str {
 }
 
 /// The closest candidate by edit distance, if close enough to be a typo.
-fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+pub(crate) fn suggest<'s>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'s str>,
+) -> Option<&'s str> {
     candidates
         .into_iter()
         .map(|c| {

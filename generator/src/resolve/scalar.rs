@@ -5,6 +5,7 @@ use crate::model::{Check, Domain, Enum, EnumValue, Origin, QName, SqlType, TypeB
 use crate::names;
 use crate::types;
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::Diagnostic;
 
 impl<'a> Resolver<'a> {
@@ -28,7 +29,7 @@ impl<'a> Resolver<'a> {
             if e.values.is_empty() {
                 self.push(
                     Diagnostic::error(
-                        "schemac::empty_enum",
+                        Code::EmptyEnum,
                         format!("enum `{}` has no values", e.name.name),
                     )
                     .label(e.name.span, "add at least one value"),
@@ -39,7 +40,7 @@ impl<'a> Resolver<'a> {
                 if values.iter().any(|x| x.name == v.name) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::duplicate_value",
+                            Code::DuplicateValue,
                             format!("`{}` appears twice in enum `{}`", v.name, e.name.name),
                         )
                         .label(v.span, "duplicate"),
@@ -49,7 +50,7 @@ impl<'a> Resolver<'a> {
                 if v.name.len() > names::MAX_IDENT {
                     self.push(
                         Diagnostic::error(
-                            "schemac::name_too_long",
+                            Code::NameTooLong,
                             "enum values are at most 63 bytes in PostgreSQL",
                         )
                         .label(v.span, format!("{} bytes", v.name.len())),
@@ -97,7 +98,7 @@ impl<'a> Resolver<'a> {
             self.qname_taken(&sql, d.name.span, "domain");
             if d.ty.nullable {
                 self.push(
-                    Diagnostic::error("schemac::nullable_domain", "a domain cannot be nullable")
+                    Diagnostic::error(Code::NullableDomain, "a domain cannot be nullable")
                         .label(d.ty.span, "remove `?`")
                         .help("nullability belongs to each column: write `email Email?` where a column may be empty"),
                 );
@@ -194,7 +195,7 @@ impl<'a> Resolver<'a> {
                 Some(i) => {
                     let kind = self.decls[i].kind;
                     let mut d = Diagnostic::error(
-                        "schemac::wrong_kind",
+                        Code::WrongKind,
                         format!(
                             "`{}` is {} {}, not a type",
                             t.name,
@@ -223,7 +224,7 @@ impl<'a> Resolver<'a> {
                         // Domains resolve base first, so only a cycle gets here.
                         self.push(
                             Diagnostic::error(
-                                "schemac::cyclic_domain",
+                                Code::CyclicDomain,
                                 format!("domain `{}` is built on itself", t.name),
                             )
                             .label(t.name_span, "this base type leads back to the domain")
@@ -235,7 +236,7 @@ impl<'a> Resolver<'a> {
                 if !t.args.is_empty() {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_type_args",
+                            Code::BadTypeArgs,
                             format!("`{}` takes no modifiers", t.name),
                         )
                         .label(t.span, "remove the parentheses"),
@@ -271,14 +272,12 @@ impl<'a> Resolver<'a> {
                         })
                         .map(|(n, _)| n.to_string())
                         .collect();
-                    let mut d = Diagnostic::error(
-                        "schemac::unknown_type",
-                        format!("unknown type `{}`", t.name),
-                    )
-                    .label(
-                        t.name_span,
-                        "not a PostgreSQL type, enum or domain in scope",
-                    );
+                    let mut d =
+                        Diagnostic::error(Code::UnknownType, format!("unknown type `{}`", t.name))
+                            .label(
+                                t.name_span,
+                                "not a PostgreSQL type, enum or domain in scope",
+                            );
                     if let Some(&g) = self.by_name.get(t.name.as_str()) {
                         let m = &self.modules[self.decls[g].module].name;
                         d = d.help(format!(
@@ -294,7 +293,7 @@ impl<'a> Resolver<'a> {
                 if t.args.len() > b.max_args {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_type_args",
+                            Code::BadTypeArgs,
                             format!("`{}` takes at most {} modifier(s)", b.name, b.max_args),
                         )
                         .label(t.span, format!("{} given", t.args.len())),
@@ -302,7 +301,7 @@ impl<'a> Resolver<'a> {
                 } else if let Some(problem) = arg_problem(b.name, &t.args) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_type_args",
+                            Code::BadTypeArgs,
                             format!("bad modifiers for `{}`", b.name),
                         )
                         .label(t.span, problem),

@@ -7,6 +7,7 @@ use crate::model::{Expr, Origin, QName, RawSql, View};
 use crate::names;
 use crate::sqlcheck;
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -75,7 +76,7 @@ impl<'a> Resolver<'a> {
                     }
                     if s.body.text.trim().is_empty() {
                         self.push(
-                            Diagnostic::error("schemac::empty_sql", "this sql block is empty")
+                            Diagnostic::error(Code::EmptySql, "this sql block is empty")
                                 .label(s.name.span, "no SQL in the braces"),
                         );
                     }
@@ -109,14 +110,11 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         if a.args.is_empty() {
             self.push(
-                Diagnostic::error(
-                    "schemac::bad_argument",
-                    "`@creates` names what the block creates",
-                )
-                .label(
-                    a.span,
-                    "for example `@creates(table events, function touch())`",
-                ),
+                Diagnostic::error(Code::BadArgument, "`@creates` names what the block creates")
+                    .label(
+                        a.span,
+                        "for example `@creates(table events, function touch())`",
+                    ),
             );
         }
         for arg in attrs::positional(a) {
@@ -138,7 +136,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 None => self.push(
-                    Diagnostic::error("schemac::bad_argument", "expected a kind and a name")
+                    Diagnostic::error(Code::BadArgument, "expected a kind and a name")
                         .label(arg.span, "not `kind name`")
                         .help("kinds: table, view, materialized view, sequence, type, domain, function (with its argument types: `function touch()`), trigger (`trigger name on table`)"),
                 ),
@@ -188,7 +186,7 @@ impl<'a> Resolver<'a> {
                 };
                 self.push(
                     Diagnostic::error(
-                        "schemac::sql_syntax",
+                        Code::SqlSyntax,
                         format!("the body of view `{}` is not valid SQL", v.name.name),
                     )
                     .label(span, e.message)
@@ -206,7 +204,7 @@ impl<'a> Resolver<'a> {
                 Some(dep) if dep == own => {
                     self.push(
                         Diagnostic::error(
-                            "schemac::cyclic_view",
+                            Code::CyclicView,
                             format!("view `{}` reads itself", v.name.name),
                         )
                         .label(v.name.span, "here"),
@@ -230,7 +228,7 @@ impl<'a> Resolver<'a> {
                         None => rel.name.clone(),
                     };
                     let mut d = Diagnostic::error(
-                        "schemac::unknown_relation",
+                        Code::UnknownRelation,
                         format!(
                             "view `{}` reads `{shown}`, which no entity or view creates",
                             v.name.name
@@ -265,7 +263,7 @@ impl<'a> Resolver<'a> {
             for a in attrs {
                 if a.args.is_empty() {
                     self.push(
-                        Diagnostic::error("schemac::bad_argument", "`@depends` names declarations")
+                        Diagnostic::error(Code::BadArgument, "`@depends` names declarations")
                             .label(a.span, "for example `@depends(User, touch_updated_at)`"),
                     );
                 }
@@ -283,11 +281,8 @@ impl<'a> Resolver<'a> {
                         .collect();
                     let Some(parts) = parts else {
                         self.push(
-                            Diagnostic::error(
-                                "schemac::bad_argument",
-                                "expected a declaration name",
-                            )
-                            .label(arg.span, "not a name"),
+                            Diagnostic::error(Code::BadArgument, "expected a declaration name")
+                                .label(arg.span, "not a name"),
                         );
                         continue;
                     };
