@@ -870,7 +870,7 @@ impl<'a> Resolver<'a> {
                     if let (Some(d), false) = (deferrable, constraint) {
                         self.push(
                             Diagnostic::error(
-                                "schemac::bad_deferrable",
+                                Code::BadDeferrable,
                                 "only a unique constraint over plain columns can be deferrable",
                             )
                             .label(d.span, "PostgreSQL cannot defer a unique index")
@@ -1514,7 +1514,7 @@ impl<'a> Resolver<'a> {
                             } else {
                                 self.push(
                                     Diagnostic::error(
-                                        "schemac::bad_search",
+                                        Code::BadSearch,
                                         format!("`{l}` is not a regconfig column"),
                                     )
                                     .label(value.span, "the language column must be `regconfig`")

@@ -5,6 +5,7 @@
 use super::{attrs, Resolver};
 use crate::types;
 use dsl::ast::Item;
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 
 /// An extension a file declares.
@@ -38,7 +39,7 @@ impl Resolver<'_> {
                             if names.is_empty() {
                                 self.push(
                                     Diagnostic::error(
-                                        "schemac::bad_argument",
+                                        Code::BadArgument,
                                         "`@types` lists the types the extension provides",
                                     )
                                     .label(a.span, "no types")
@@ -49,7 +50,7 @@ impl Resolver<'_> {
                                 match attrs::name_of(sql) {
                                     Some(t) if types::builtin(&t).is_some() => self.push(
                                         Diagnostic::error(
-                                            "schemac::bad_argument",
+                                            Code::BadArgument,
                                             format!("`{t}` is a built-in type"),
                                         )
                                         .label(sql.span, "PostgreSQL has it already")
@@ -57,11 +58,8 @@ impl Resolver<'_> {
                                     ),
                                     Some(t) => provided.push(t),
                                     None => self.push(
-                                        Diagnostic::error(
-                                            "schemac::bad_argument",
-                                            "not a type name",
-                                        )
-                                        .label(sql.span, "expected a name"),
+                                        Diagnostic::error(Code::BadArgument, "not a type name")
+                                            .label(sql.span, "expected a name"),
                                     ),
                                 }
                             }
@@ -72,7 +70,7 @@ impl Resolver<'_> {
                 if let Some(prev) = self.declared_extensions.iter().find(|d| d.name == name) {
                     if prev.schema != schema {
                         let d = Diagnostic::error(
-                            "schemac::duplicate_name",
+                            Code::DuplicateName,
                             format!("extension `{name}` is declared in two schemas"),
                         )
                         .label(x.name.span, format!("installed into `{schema}` here"))
