@@ -256,6 +256,7 @@ fn member() -> impl Strategy<Value = String> {
             "text[]",
             "-> Other on delete cascade",
             "-> Other? on delete set null as others",
+            "-> Other on delete cascade constraint fk_x deferrable",
         ]),
         prop::sample::select(vec!["", " = 0", " = 'a // b'", " = now()"]),
         prop::sample::select(vec![
@@ -269,6 +270,7 @@ fn member() -> impl Strategy<Value = String> {
     let clause = prop::sample::select(vec![
         "primary key (a, b)",
         "unique (a) nulls not distinct where a > 0",
+        "unique u (a, b) deferrable initially deferred",
         "index idx using gin (a, lower(b) desc) include (c)",
         "check ( a > 0 )",
         "foreign key (a) -> Other(id) on delete cascade",
@@ -295,6 +297,7 @@ fn declaration() -> impl Strategy<Value = String> {
         "view V {\n  select 1\n}",
         "sql s @depends(A) {\n  select '}' -- }\n}",
         "import a.{X,  Y}",
+        "/// Hashing.\nextension pgcrypto @schema(ext)",
         "schema s",
         "// free comment",
     ])
