@@ -146,6 +146,24 @@ catalog! {
         example: None,
         fix: Some("save the file as UTF-8"),
     }
+    ModelSyntax = "schemac::model_syntax" {
+        summary: "a `model.json` file that is not valid JSON, or not a model",
+        explanation: "`schemac build model.json` reads back a model written by `--emit model`. A file cut short, edited into invalid JSON, or holding something other than a model is reported at the line and column where reading failed. There is no schema example: the input is a JSON file, and tests/it/model.rs truncates and edits real ones.",
+        example: None,
+        fix: Some("build the model again from the .schema files: `schemac build PATH --emit model`"),
+    }
+    ModelFormat = "schemac::model_format" {
+        summary: "a `model.json` file written in another format version",
+        explanation: "A model file records the format it was written in. A file from a schemac whose model format differs is refused rather than misread. There is no schema example: tests/it/model.rs changes the format of a real file.",
+        example: None,
+        fix: Some("build the model again with this schemac: `schemac build PATH --emit model`"),
+    }
+    ModelInvalid = "schemac::model_invalid" {
+        summary: "a `model.json` file whose model is inconsistent",
+        explanation: "A model read back is checked as a whole before anything is emitted from it: keys are unique, every reference (a foreign key's table, a type, a dependency) resolves, and the columns constraints and indexes name exist. A model edited by hand can break any of these. There is no schema example: tests/it/model.rs edits real files.",
+        example: None,
+        fix: Some("build the model again from the .schema files: `schemac build PATH --emit model`"),
+    }
     Version = "schemac::version" {
         summary: "a version line other than `schemac 1`",
         explanation: "The optional first line `schemac 1` says which version of the language a file is written in. This schemac knows version 1 only, so a file asking for another is refused rather than misread.",

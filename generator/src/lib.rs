@@ -6,6 +6,7 @@ pub mod emit;
 pub mod graph;
 pub mod key;
 pub mod model;
+pub mod model_file;
 pub(crate) mod names;
 pub mod pgcluster;
 pub mod project;

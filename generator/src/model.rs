@@ -223,11 +223,6 @@ impl Domain {
     pub fn key(&self) -> Key {
         Key::new(ObjectKind::Domain, self.sql.clone())
     }
-
-    /// A domain's checks are named in its schema, like a table's.
-    pub fn check_key(&self, c: &Check) -> Key {
-        Key::member(ObjectKind::Constraint, self.sql.clone(), c.name.clone())
-    }
 }
 
 /// A column type. `base` is the canonical PostgreSQL spelling for built-in

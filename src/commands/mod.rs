@@ -32,8 +32,13 @@ pub struct Loaded {
     pub default_out: PathBuf,
 }
 
-/// Loads, compiles and reports. Diagnostics are printed here.
+/// Loads, compiles and reports. Diagnostics are printed here. A `.json`
+/// path is a `model.json` written by `--emit model`: the model is read
+/// back instead of compiled.
 pub fn load(path: &Path) -> Result<Loaded, u8> {
+    if path.extension().is_some_and(|e| e == "json") && !path.is_dir() {
+        return load_model(path);
+    }
     if path.is_dir() && !path.join(CONFIG_FILE).is_file() {
         report::fatal(format!(
             "{} is a directory without {CONFIG_FILE}; give a .schema file, or add a {CONFIG_FILE} (it may be empty)",
@@ -99,4 +104,47 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
 /// on big schemas), so the memory goes back to the system at exit instead.
 pub fn exit_without_freeing(loaded: Loaded) {
     std::mem::forget(loaded);
+}
+
+/// Reads a `model.json` and orders it. Outputs go beside it by default.
+fn load_model(path: &Path) -> Result<Loaded, u8> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            report::fatal(format!("cannot read {}: {e}", path.display()));
+            return Err(USAGE_OR_IO);
+        }
+    };
+    let mut project = Project::from_sources::<&str, &str>(&[]);
+    let file = project.sources.add(path.display().to_string(), text);
+    let model = generator::Model::from_json(&project.sources.get(file).text, file);
+    let planned = model.and_then(|model| {
+        match generator::graph::Graph::build(&model).plan(&model) {
+            Ok(plan) => Ok(Compiled {
+                model,
+                plan,
+                warnings: Vec::new(),
+            }),
+            // Its spans point into .schema files that are not loaded here.
+            Err(mut d) => {
+                d.labels.clear();
+                Err(vec![d])
+            }
+        }
+    });
+    match planned {
+        Ok(compiled) => Ok(Loaded {
+            default_out: match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+            project,
+            compiled,
+            config: Config::default(),
+        }),
+        Err(diags) => {
+            report::print(&diags, &project.sources);
+            Err(SCHEMA_ERRORS)
+        }
+    }
 }

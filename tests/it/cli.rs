@@ -102,6 +102,40 @@ fn build_writes_sql_and_model() {
     assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
 }
 
+/// A `model.json` given as the path builds the same SQL as the schema it
+/// came from; a damaged one is a schema error with a diagnostic.
+#[test]
+fn build_from_model_json() {
+    let first = tempfile::tempdir().expect("tempdir");
+    schemac()
+        .args(["build", "--emit", "sql,model", "--out"])
+        .arg(first.path())
+        .arg(root().join("examples/shop"))
+        .assert()
+        .code(0);
+    let second = tempfile::tempdir().expect("tempdir");
+    schemac()
+        .args(["build", "--out"])
+        .arg(second.path())
+        .arg(first.path().join("model.json"))
+        .assert()
+        .code(0);
+    let read = |d: &tempfile::TempDir| std::fs::read(d.path().join("schema.sql")).expect("sql");
+    assert_eq!(read(&first), read(&second));
+    let model = first.path().join("model.json");
+    let text = std::fs::read_to_string(&model).expect("model.json");
+    std::fs::write(&model, &text[..text.len() / 3]).expect("truncate");
+    let out = schemac()
+        .args(["--color", "never", "check"])
+        .arg(&model)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("schemac::model_syntax"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
 #[test]
 fn build_never_overwrites_a_file_it_did_not_write() {
     let out = tempfile::tempdir().expect("tempdir");
