@@ -369,3 +369,90 @@ fn describe(objects: &HashMap<Key, Object<'_>>, k: &Key) -> String {
         _ => k.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(text: &str) -> (Model, Graph) {
+        let project = crate::Project::from_sources(&[("t.schema", text)]);
+        let compiled = crate::compile(&project, &crate::Options::default()).expect("compiles");
+        let g = Graph::build(&compiled.model);
+        (compiled.model, g)
+    }
+
+    fn table(name: &str) -> Key {
+        Key::new(ObjectKind::Table, QName::new("public", name))
+    }
+
+    const SHOP: &str = "enum Kind { a b }\n\
+        entity Customer {\n  id bigint @pk\n}\n\
+        entity Order {\n  id bigint @pk\n  customer_id -> Customer on delete cascade\n  kind Kind\n}\n\
+        entity Line {\n  id bigint @pk\n  order_id -> Order on delete cascade\n}\n\
+        entity Product {\n  id bigint @pk\n}\n\
+        entity Alpha {\n  id bigint @pk\n  beta_id -> Beta? on delete set null\n}\n\
+        entity Beta {\n  id bigint @pk\n  alpha_id -> Alpha? on delete set null\n}\n\
+        view Recent {\n  select id from orders\n}\n\
+        sql touch @depends(Product) {\n  select 1\n}\n";
+
+    #[test]
+    fn tables_that_reach_a_table_through_foreign_keys() {
+        let (_, g) = graph(SHOP);
+        assert_eq!(
+            g.referencing(&table("customers")),
+            [table("lines"), table("orders")]
+        );
+        assert_eq!(g.referencing(&table("lines")), Vec::<Key>::new());
+        assert_eq!(g.referencing(&table("products")), Vec::<Key>::new());
+        // Through a cycle (one of its keys deferred) each reaches the other
+        // and itself.
+        assert_eq!(
+            g.referencing(&table("alphas")),
+            [table("alphas"), table("betas")]
+        );
+        assert_eq!(g.referencing(&table("nothing")), Vec::<Key>::new());
+    }
+
+    #[test]
+    fn edges_say_why() {
+        let (_, g) = graph(SHOP);
+        let kind = Key::new(ObjectKind::Enum, QName::new("public", "kind"));
+        assert_eq!(
+            g.needs(&table("orders")),
+            [
+                (&kind, Edge::TypeUse),
+                (&table("customers"), Edge::ForeignKey)
+            ]
+        );
+        let recent = Key::new(ObjectKind::View, QName::new("public", "recent"));
+        assert_eq!(g.needs(&recent), [(&table("orders"), Edge::ViewRead)]);
+        let touch = Key::new(ObjectKind::Raw, QName::new("public", "touch"));
+        assert_eq!(g.needs(&touch), [(&table("products"), Edge::Declared)]);
+        // The deferred key of the cycle needs both tables.
+        let deferred = Key::member(
+            ObjectKind::Constraint,
+            QName::new("public", "alphas"),
+            "fk_alphas_beta_id",
+        );
+        assert_eq!(
+            g.needs(&deferred),
+            [
+                (&table("alphas"), Edge::Owner),
+                (&table("betas"), Edge::ForeignKey)
+            ]
+        );
+    }
+
+    #[test]
+    fn what_a_sql_block_creates_is_the_block_in_the_graph() {
+        let (model, g) = graph(
+            "sql events @creates(table events) {\n  create table events (id int)\n}\n\
+             view Recent {\n  select id from public.events\n}\n",
+        );
+        let recent = Key::new(ObjectKind::View, QName::new("public", "recent"));
+        let block = Key::new(ObjectKind::Raw, QName::new("public", "events"));
+        assert_eq!(g.needs(&recent), [(&block, Edge::ViewRead)]);
+        let plan = g.plan(&model).expect("plans");
+        assert_eq!(plan.order, [block, recent]);
+    }
+}

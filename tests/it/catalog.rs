@@ -9,6 +9,7 @@
 //! the casts and parentheses PostgreSQL adds do not matter, and nothing in
 //! the test re-implements them.
 
+use generator::key::ObjectKind;
 use generator::model::{Action, Model, SqlType, TypeBase};
 use postgres::Client;
 use std::collections::BTreeSet;
@@ -556,5 +557,36 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             v.doc,
             "comment on {qualified}"
         );
+    }
+    // What sql blocks say they create exists: the model owns it.
+    for r in &model.raw {
+        for k in &r.creates {
+            let q = qualified(&k.name);
+            let found: bool = match k.kind {
+                ObjectKind::Function => client
+                    .query_one(
+                        "select to_regprocedure($1) is not null",
+                        &[&format!("{q}({})", k.member.clone().unwrap_or_default())],
+                    )
+                    .expect("function lookup")
+                    .get(0),
+                ObjectKind::Trigger => client
+                    .query_one(
+                        "select exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2)",
+                        &[&q, &k.member.clone().unwrap_or_default()],
+                    )
+                    .expect("trigger lookup")
+                    .get(0),
+                ObjectKind::Enum | ObjectKind::Domain => client
+                    .query_one("select to_regtype($1) is not null", &[&q])
+                    .expect("type lookup")
+                    .get(0),
+                _ => client
+                    .query_one("select to_regclass($1) is not null", &[&q])
+                    .expect("relation lookup")
+                    .get(0),
+            };
+            assert!(found, "sql block `{}` creates {k}", r.name);
+        }
     }
 }
