@@ -204,6 +204,14 @@ impl Walker {
         Span::new(self.file, start, start + len)
     }
 
+    /// The span of a catch-all pair's whole text up to the end of its line.
+    /// A `///` line is all comment to [`Walker::span`], which would keep
+    /// only its first character.
+    fn text_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let start = pair.as_span().start();
+        Span::new(self.file, start, start + pair.as_str().trim_end().len())
+    }
+
     fn file_items(&mut self, root: Pair<'_, Rule>, ast: &mut File) {
         for pair in root.into_inner() {
             let span = self.span(&pair);
@@ -243,7 +251,7 @@ impl Walker {
         {
             self.diagnostics.push(
                 Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
-                    .label(span, "no declaration follows this `///`")
+                    .label(self.text_span(&pair), "no declaration follows this `///`")
                     .help("put the doc comment right above a declaration, or use `//` for a plain comment"),
             );
             return;
@@ -572,7 +580,7 @@ impl Walker {
         if trimmed.starts_with("///") {
             self.diagnostics.push(
                 Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
-                    .label(span, "no member follows this `///`")
+                    .label(self.text_span(&pair), "no member follows this `///`")
                     .help("put the doc comment right above a column or clause, or use `//`"),
             );
             return;
@@ -1080,6 +1088,27 @@ mod tests {
         }
         assert_eq!(fixed, "entity A {\n  id uuid\n  ok text\n}\n");
         assert!(parse(&fixed, 0).diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_dangling_doc_comment_is_labelled_whole() {
+        for text in [
+            "entity User {\n  id bigint @pk\n}\n\n/// Users who can sign in.\n",
+            "entity User {\n  id bigint @pk\n  /// Users who can sign in.",
+        ] {
+            let parsed = parse(text, 0);
+            let dangling: Vec<_> = parsed
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == crate::Code::DanglingDoc)
+                .collect();
+            assert_eq!(dangling.len(), 1, "{text:?}: {:?}", parsed.diagnostics);
+            let span = dangling[0].primary_span().expect("labelled");
+            assert_eq!(
+                &text[span.start as usize..span.end as usize],
+                "/// Users who can sign in."
+            );
+        }
     }
 
     #[test]

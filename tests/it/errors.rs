@@ -202,3 +202,34 @@ fn unknown_import_names_the_module_that_declares_it() {
     );
     assert!(help(&[common, users("import common.{Nothing}\n")]).contains("no module declares"));
 }
+
+/// An entity column that a mixin also defines is one mistake: reported
+/// once, as a mixin clash pointing at both columns, not again as a
+/// duplicate column.
+#[test]
+fn a_column_clashing_with_a_mixin_is_reported_once() {
+    let text = "mixin Timestamps {\n  created_at timestamptz = now()\n}\n\nentity User with Timestamps {\n  id bigint @pk\n  created_at timestamptz\n}\n";
+    let diags = generator::compile(
+        &Project::from_sources(&[("input.schema", text)]),
+        &Options::default(),
+    )
+    .err()
+    .unwrap_or_default();
+    let found: Vec<Code> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(found, [Code::MixinClash], "{diags:?}");
+    let labelled: Vec<(usize, &str)> = diags[0]
+        .labels
+        .iter()
+        .map(|l| (l.span.start as usize, l.message.as_str()))
+        .collect();
+    let in_mixin = text.find("created_at").expect("mixin column");
+    let in_entity = text.rfind("created_at").expect("entity column");
+    assert!(
+        labelled.contains(&(in_entity, "defined here")),
+        "{labelled:?}"
+    );
+    assert!(
+        labelled.contains(&(in_mixin, "and in the mixin")),
+        "{labelled:?}"
+    );
+}

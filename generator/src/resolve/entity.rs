@@ -193,6 +193,9 @@ impl<'a> Resolver<'a> {
                     overridden.insert(c.name.name.as_str());
                 }
                 (Some(q), false) => {
+                    // The entity's column stands in for the mixin's, so the
+                    // clash is reported once (not again as a duplicate).
+                    overridden.insert(c.name.name.as_str());
                     let span = column_name(q.member).map_or(c.name.span, |(_, s)| s);
                     self.push(
                         Diagnostic::error(
