@@ -136,7 +136,7 @@ fn run(n: usize, per_file: usize) {
         "synthetic schema must parse"
     );
     let options = generator::Options::default();
-    let (resolve, (model, diags)) =
+    let (resolve, (model, _, diags)) =
         best(runs, || generator::resolve(black_box(&project), &options));
     assert!(
         diags.is_empty(),

@@ -123,6 +123,8 @@ fn load_model(path: &Path) -> Result<Loaded, u8> {
             Ok(plan) => Ok(Compiled {
                 model,
                 plan,
+                // A model file has no text behind it to resolve.
+                resolved: Default::default(),
                 warnings: Vec::new(),
             }),
             // Its spans point into .schema files that are not loaded here.

@@ -10,5 +10,6 @@ mod fixtures;
 mod format;
 mod model;
 mod pg;
+mod resolved;
 mod robustness;
 mod support;

@@ -3,6 +3,7 @@
 
 use super::expr::{type_text, Names};
 use super::{attrs, DeclKind, Resolver};
+use crate::key::{Key, ObjectKind};
 use crate::model::{
     Action, Check, Column, ElementTarget, Exclude, ExcludeElement, Expr, ForeignKey, Identity,
     Index, IndexElement, IndexMethod, Origin, PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
@@ -18,7 +19,8 @@ use dsl::{Diagnostic, Span};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A relation column waiting for its type: (table, column, relation,
-/// module, target table, target columns, has a default).
+/// module, target table, target columns, has a default, the `with` that
+/// brought it).
 type PendingRelation<'a> = (
     usize,
     usize,
@@ -27,15 +29,18 @@ type PendingRelation<'a> = (
     usize,
     Vec<String>,
     bool,
+    Option<Span>,
 );
 
-/// A `primary key (...)` clause: its name, columns, span and doc.
+/// A `primary key (...)` clause: its name, columns, span, doc, why it
+/// exists and the `with` that brought it.
 type PkClause<'m> = (
     Option<&'m ast::Ident>,
     &'m Vec<ast::Ident>,
     Span,
     &'m Option<String>,
     Why,
+    Option<Span>,
 );
 
 /// A member with the module whose scope it is read in (a mixin's members
@@ -46,6 +51,8 @@ struct Placed<'a> {
     module: usize,
     /// The mixin it comes from (the innermost, for nested mixins).
     mixin: Option<&'a str>,
+    /// The entity's `with` that brought it (the outermost).
+    via: Option<Span>,
 }
 
 impl Placed<'_> {
@@ -71,6 +78,8 @@ struct Work<'a> {
     columns: Vec<(&'a ast::Column, usize)>,
     /// Why each model column exists (declared or from which mixin).
     column_why: Vec<Why>,
+    /// The `with` that brought each model column, for a mixin's.
+    column_via: Vec<Option<Span>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -90,6 +99,7 @@ impl<'a> Resolver<'a> {
                     members,
                     columns: Vec::new(),
                     column_why: Vec::new(),
+                    column_via: Vec::new(),
                 });
             }
         }
@@ -134,6 +144,7 @@ impl<'a> Resolver<'a> {
                 member,
                 module,
                 mixin: None,
+                via: None,
             })
             .collect();
         let mut inherited: Vec<Placed<'a>> = Vec::new();
@@ -159,6 +170,7 @@ impl<'a> Resolver<'a> {
             stack.pop();
             for mut p in members {
                 p.mixin.get_or_insert(m.name.name.as_str());
+                p.via = Some(path.span);
                 if let Some((name, span)) = column_name(p.member) {
                     if let Some(prev) = inherited
                         .iter()
@@ -289,6 +301,8 @@ impl<'a> Resolver<'a> {
             grants: Vec::new(),
             origin: Origin::declared(e.name.span),
         });
+        let key = self.model.tables[index].key();
+        self.resolved.define(key, e.span, e.name.span, None);
         // `@depends` is resolved once all declarations have model indexes.
         self.pending_depends
             .push((super::Owner::Table(index), w.module, depends));
@@ -305,6 +319,24 @@ impl<'a> Resolver<'a> {
                 .help("PostgreSQL would silently cut the name; choose a shorter one"),
             );
         }
+    }
+
+    /// Records where a constraint or an index of table `ti` is declared,
+    /// under its name as far as it is known: `finish` renames the
+    /// definitions of generated names that `names::assign` changes.
+    fn define_clause(
+        &mut self,
+        ti: usize,
+        kind: ObjectKind,
+        name: &str,
+        span: Span,
+        given: Option<&ast::Ident>,
+        via: Option<Span>,
+    ) {
+        let sql = &self.model.tables[ti].sql;
+        let key = crate::resolved::member_key(sql, kind == ObjectKind::Index, name);
+        self.resolved
+            .define(key, span, given.map_or(span, |g| g.span), via);
     }
 
     /// Claims every clause name the user wrote, before any is generated,
@@ -407,7 +439,7 @@ impl<'a> Resolver<'a> {
                 }
             }
             self.model.tables[ti].columns.push(Column {
-                name,
+                name: name.clone(),
                 field: c.name.name.clone(),
                 ty,
                 nullable,
@@ -417,8 +449,11 @@ impl<'a> Resolver<'a> {
                 doc: p.member.doc.clone(),
                 origin: Origin::declared(c.name.span).because(p.why()),
             });
+            let key = Key::member(ObjectKind::Column, self.model.tables[ti].sql.clone(), &name);
+            self.resolved.define(key, p.member.span, c.name.span, p.via);
             w.columns.push((c, p.module));
             w.column_why.push(p.why());
+            w.column_via.push(p.via);
         }
     }
 
@@ -480,7 +515,17 @@ impl<'a> Resolver<'a> {
                     );
                     continue;
                 };
-                pending.push((ti, ci, r, *module, tt, target_columns, c.default.is_some()));
+                let via = w.column_via.get(ci).copied().flatten();
+                pending.push((
+                    ti,
+                    ci,
+                    r,
+                    *module,
+                    tt,
+                    target_columns,
+                    c.default.is_some(),
+                    via,
+                ));
             }
         }
         let mut resolved = vec![false; pending.len()];
@@ -495,7 +540,7 @@ impl<'a> Resolver<'a> {
             .collect();
         loop {
             let mut progress = false;
-            for (k, (ti, ci, r, _, tt, tcols, _)) in pending.iter().enumerate() {
+            for (k, (ti, ci, r, _, tt, tcols, _, _)) in pending.iter().enumerate() {
                 if resolved[k] {
                     continue;
                 }
@@ -522,6 +567,10 @@ impl<'a> Resolver<'a> {
                     continue;
                 };
                 let ty = target_col.ty.clone();
+                let target = self.model.tables[*tt].sql.clone();
+                if let Some(c) = r.target_columns.first() {
+                    self.resolved.refer_column(c.span, &target, &tcols[0]);
+                }
                 self.model.tables[*ti].columns[*ci].ty = ty;
             }
             if !progress {
@@ -540,7 +589,7 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
-        for (ti, ci, r, _module, tt, tcols, has_default) in pending {
+        for (ti, ci, r, _module, tt, tcols, has_default, via) in pending {
             let mut column = self.model.tables[ti].columns[ci].clone();
             // Defaults are checked later; `set default` only needs to know
             // that one was written.
@@ -572,6 +621,8 @@ impl<'a> Resolver<'a> {
                 doc: None,
                 origin: clause_origin(r.constraint.as_ref(), r.span, column.origin.why.clone()),
             };
+            let (name, given) = (fk.name.clone(), r.constraint.as_ref());
+            self.define_clause(ti, ObjectKind::Constraint, &name, r.span, given, via);
             self.model.tables[ti].foreign_keys.push(fk);
         }
     }
@@ -680,6 +731,7 @@ impl<'a> Resolver<'a> {
             .map(|c| c.name.clone())
             .collect();
         let tname = self.model.tables[ti].sql.name.clone();
+        let tq = self.model.tables[ti].sql.clone();
         let mut pk_columns: Vec<(String, Span)> = Vec::new();
 
         for (ci, (c, module)) in w.columns.iter().enumerate() {
@@ -690,6 +742,7 @@ impl<'a> Resolver<'a> {
             // A serial column is an identity column already.
             let mut identity = self.model.tables[ti].columns[ci].identity;
             let why = w.column_why.get(ci).cloned().unwrap_or_default();
+            let via = w.column_via.get(ci).copied().flatten();
             let mut generated = None;
             for a in &c.attrs {
                 if !attrs::check_known(a, attrs::COLUMN, "column", &mut self.diags) {
@@ -703,6 +756,7 @@ impl<'a> Resolver<'a> {
                     "unique" => {
                         attrs::no_args(a, &mut self.diags);
                         let name = names::pattern("uq", &[&tname, &col_name]);
+                        self.define_clause(ti, ObjectKind::Constraint, &name, a.span, None, via);
                         self.model.tables[ti].uniques.push(Unique {
                             name,
                             columns: vec![col_name.clone()],
@@ -720,6 +774,7 @@ impl<'a> Resolver<'a> {
                             None => IndexMethod::Btree,
                         };
                         let name = names::pattern("idx", &[&tname, &col_name]);
+                        self.define_clause(ti, ObjectKind::Index, &name, a.span, None, via);
                         self.model.tables[ti].indexes.push(Index {
                             name,
                             method,
@@ -735,9 +790,17 @@ impl<'a> Resolver<'a> {
                     "check" => {
                         if let Some(s) = attrs::require_sql(a, &mut self.diags) {
                             if let Some((expr, _)) =
-                                self.expr(s, Names::Columns(&column_names), "check")
+                                self.expr(s, Names::Columns(&tq, &column_names), "check")
                             {
                                 let name = names::pattern("chk", &[&tname, &col_name]);
+                                self.define_clause(
+                                    ti,
+                                    ObjectKind::Constraint,
+                                    &name,
+                                    a.span,
+                                    None,
+                                    via,
+                                );
                                 self.model.tables[ti].checks.push(Check {
                                     name,
                                     expr,
@@ -775,11 +838,13 @@ impl<'a> Resolver<'a> {
                     "generated" => {
                         if let Some(s) = attrs::require_sql(a, &mut self.diags) {
                             generated = self
-                                .expr(s, Names::Columns(&column_names), "generated column")
+                                .expr(s, Names::Columns(&tq, &column_names), "generated column")
                                 .map(|(e, _)| e);
                         }
                     }
-                    "search" => generated = self.search_column(a, ti, ci, &column_names, &tname),
+                    "search" => {
+                        generated = self.search_column(a, ti, ci, &column_names, &tname, via)
+                    }
                     "no_index" => {
                         attrs::no_args(a, &mut self.diags);
                         if !is_relation {
@@ -855,7 +920,7 @@ impl<'a> Resolver<'a> {
                             .label(span, "second primary key"),
                         );
                     }
-                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc, why));
+                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc, why, p.via));
                 }
                 MemberKind::Unique {
                     name,
@@ -864,12 +929,19 @@ impl<'a> Resolver<'a> {
                     deferrable,
                     predicate,
                 } => {
-                    let els = self.elements(elements, &column_names);
-                    let predicate = self.predicate(predicate.as_ref(), &column_names);
+                    let els = self.elements(&tq, elements, &column_names);
+                    let predicate = self.predicate(&tq, predicate.as_ref(), &column_names);
                     let origin = clause_origin(name.as_ref(), span, why);
-                    let name = clause_name(name.as_ref(), "uq", &name_parts(&tname, &els));
+                    let given = name.as_ref();
+                    let name = clause_name(given, "uq", &name_parts(&tname, &els));
                     let constraint =
                         predicate.is_none() && els.iter().all(IndexElement::is_plain_column);
+                    let kind = if constraint {
+                        ObjectKind::Constraint
+                    } else {
+                        ObjectKind::Index
+                    };
+                    self.define_clause(ti, kind, &name, span, given, p.via);
                     if let (Some(d), false) = (deferrable, constraint) {
                         self.push(
                             Diagnostic::error(
@@ -926,11 +998,13 @@ impl<'a> Resolver<'a> {
                     include,
                     predicate,
                 } => {
-                    let els = self.elements(elements, &column_names);
-                    let include = self.column_refs(include, &column_names);
-                    let predicate = self.predicate(predicate.as_ref(), &column_names);
+                    let els = self.elements(&tq, elements, &column_names);
+                    let include = self.column_refs(&tq, include, &column_names);
+                    let predicate = self.predicate(&tq, predicate.as_ref(), &column_names);
                     let origin = clause_origin(name.as_ref(), span, why);
-                    let name = clause_name(name.as_ref(), "idx", &name_parts(&tname, &els));
+                    let given = name.as_ref();
+                    let name = clause_name(given, "idx", &name_parts(&tname, &els));
+                    self.define_clause(ti, ObjectKind::Index, &name, span, given, p.via);
                     let method = using
                         .as_ref()
                         .map_or(IndexMethod::Btree, |u| self.method(&u.name, u.span));
@@ -949,7 +1023,7 @@ impl<'a> Resolver<'a> {
                 }
                 MemberKind::Check { name, expr } => {
                     if let Some((e, parsed)) =
-                        self.expr(expr, Names::Columns(&column_names), "check")
+                        self.expr(expr, Names::Columns(&tq, &column_names), "check")
                     {
                         let mut cols: Vec<String> = Vec::new();
                         for r in parsed.names {
@@ -961,7 +1035,9 @@ impl<'a> Resolver<'a> {
                             .chain(cols.iter().map(String::as_str))
                             .collect();
                         let origin = clause_origin(name.as_ref(), span, why);
-                        let name = clause_name(name.as_ref(), "chk", &parts);
+                        let given = name.as_ref();
+                        let name = clause_name(given, "chk", &parts);
+                        self.define_clause(ti, ObjectKind::Constraint, &name, span, given, p.via);
                         self.model.tables[ti].checks.push(Check {
                             name,
                             expr: e,
@@ -987,7 +1063,7 @@ impl<'a> Resolver<'a> {
                         target_columns,
                         actions,
                         deferrable.as_ref(),
-                        (span, p.member.doc.as_ref(), why),
+                        (span, p.member.doc.as_ref(), why, p.via),
                         &column_names,
                     );
                 }
@@ -1000,10 +1076,12 @@ impl<'a> Resolver<'a> {
                     let method = using
                         .as_ref()
                         .map_or(IndexMethod::Gist, |u| self.method(&u.name, u.span));
-                    let elements = self.exclude_elements(elements, &column_names, span);
-                    let predicate = self.predicate(predicate.as_ref(), &column_names);
+                    let elements = self.exclude_elements(&tq, elements, &column_names, span);
+                    let predicate = self.predicate(&tq, predicate.as_ref(), &column_names);
                     let origin = clause_origin(name.as_ref(), span, why);
-                    let name = clause_name(name.as_ref(), "excl", &[&tname]);
+                    let given = name.as_ref();
+                    let name = clause_name(given, "excl", &[&tname]);
+                    self.define_clause(ti, ObjectKind::Constraint, &name, span, given, p.via);
                     if method == IndexMethod::Gist && elements.iter().any(|e| e.operator == "=") {
                         // Equality on scalar columns in a GiST index needs btree_gist.
                         self.need_extension("btree_gist", span);
@@ -1022,7 +1100,7 @@ impl<'a> Resolver<'a> {
         }
 
         let pk = match (pk_clause, pk_columns.is_empty()) {
-            (Some((_, _, span, _, _)), false) => {
+            (Some((_, _, span, _, _, _)), false) => {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicatePrimaryKey,
@@ -1034,10 +1112,11 @@ impl<'a> Resolver<'a> {
                 );
                 None
             }
-            (Some((name, cols, span, doc, why)), true) => {
-                let columns = self.column_refs(cols, &column_names);
-                let origin = clause_origin(name, span, why);
-                let name = clause_name(name, "pk", &[&tname]);
+            (Some((given, cols, span, doc, why, via)), true) => {
+                let columns = self.column_refs(&tq, cols, &column_names);
+                let origin = clause_origin(given, span, why);
+                let name = clause_name(given, "pk", &[&tname]);
+                self.define_clause(ti, ObjectKind::Constraint, &name, span, given, via);
                 Some(PrimaryKey {
                     name,
                     columns,
@@ -1061,13 +1140,15 @@ impl<'a> Resolver<'a> {
                     );
                 }
                 let (column, span) = pk_columns[0].clone();
-                let why = column_names
-                    .iter()
-                    .position(|c| *c == column)
+                let at = column_names.iter().position(|c| *c == column);
+                let why = at
                     .and_then(|i| w.column_why.get(i).cloned())
                     .unwrap_or_default();
+                let via = at.and_then(|i| w.column_via.get(i).copied().flatten());
+                let name = names::pattern("pk", &[&tname]);
+                self.define_clause(ti, ObjectKind::Constraint, &name, span, None, via);
                 Some(PrimaryKey {
-                    name: names::pattern("pk", &[&tname]),
+                    name,
                     columns: vec![column],
                     doc: None,
                     origin: Origin::generated(span).because(why),
@@ -1097,11 +1178,12 @@ impl<'a> Resolver<'a> {
     /// A `where` predicate over the table's columns.
     fn predicate(
         &mut self,
+        table: &QName,
         sql: Option<&ast::Sql>,
         columns: &[String],
     ) -> Option<crate::model::Expr> {
         let sql = sql?;
-        self.expr(sql, Names::Columns(columns), "where clause")
+        self.expr(sql, Names::Columns(table, columns), "where clause")
             .map(|(e, _)| e)
     }
 
@@ -1124,6 +1206,7 @@ impl<'a> Resolver<'a> {
     /// `column with operator` elements of an exclusion constraint.
     fn exclude_elements(
         &mut self,
+        table: &QName,
         elements: &[ast::Sql],
         columns: &[String],
         span: Span,
@@ -1160,7 +1243,10 @@ impl<'a> Resolver<'a> {
                     e.span.start as usize + at,
                 ),
             };
-            if let Some(element) = self.elements(std::slice::from_ref(&core), columns).pop() {
+            if let Some(element) = self
+                .elements(table, std::slice::from_ref(&core), columns)
+                .pop()
+            {
                 out.push(ExcludeElement { element, operator });
             }
         }
@@ -1183,10 +1269,16 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves column names of a clause; reports unknown ones.
-    fn column_refs(&mut self, idents: &[ast::Ident], columns: &[String]) -> Vec<String> {
+    fn column_refs(
+        &mut self,
+        table: &QName,
+        idents: &[ast::Ident],
+        columns: &[String],
+    ) -> Vec<String> {
         let mut out = Vec::new();
         for i in idents {
             if columns.contains(&i.name) {
+                self.resolved.refer_column(i.span, table, &i.name);
                 out.push(i.name.clone());
             } else {
                 let mut d =
@@ -1203,7 +1295,12 @@ impl<'a> Resolver<'a> {
 
     /// Index or unique elements: a column, or an expression, each with
     /// trailing options (`desc`, `nulls last`, an operator class).
-    fn elements(&mut self, elements: &[ast::Sql], columns: &[String]) -> Vec<IndexElement> {
+    fn elements(
+        &mut self,
+        table: &QName,
+        elements: &[ast::Sql],
+        columns: &[String],
+    ) -> Vec<IndexElement> {
         let mut out = Vec::new();
         for e in elements {
             let (core, options) = split_options(&e.text);
@@ -1223,15 +1320,17 @@ impl<'a> Resolver<'a> {
                     span: core_sql.span,
                 };
                 if self
-                    .column_refs(std::slice::from_ref(&ident), columns)
+                    .column_refs(table, std::slice::from_ref(&ident), columns)
                     .is_empty()
                 {
                     continue;
                 }
                 out.push(options.apply(IndexElement::column(name)));
-            } else if let Some((expr, _)) =
-                self.expr(&core_sql, Names::Columns(columns), "index expression")
-            {
+            } else if let Some((expr, _)) = self.expr(
+                &core_sql,
+                Names::Columns(table, columns),
+                "index expression",
+            ) {
                 out.push(options.apply(IndexElement::expr(expr)));
             }
         }
@@ -1249,10 +1348,11 @@ impl<'a> Resolver<'a> {
         target_columns: &[ast::Ident],
         actions: &[ast::RefAction],
         deferrable: Option<&ast::Deferrable>,
-        (span, doc, why): (Span, Option<&String>, Why),
+        (span, doc, why, via): (Span, Option<&String>, Why, Option<Span>),
         column_names: &[String],
     ) {
-        let cols = self.column_refs(columns, column_names);
+        let table = self.model.tables[ti].sql.clone();
+        let cols = self.column_refs(&table, columns, column_names);
         if cols.len() != columns.len() {
             return;
         }
@@ -1267,6 +1367,12 @@ impl<'a> Resolver<'a> {
         } else {
             target_columns.iter().map(|c| c.name.clone()).collect()
         };
+        let target_sql = self.model.tables[tt].sql.clone();
+        for c in target_columns {
+            if self.model.tables[tt].column(&c.name).is_some() {
+                self.resolved.refer_column(c.span, &target_sql, &c.name);
+            }
+        }
         if tcols.len() != cols.len() {
             self.push(
                 Diagnostic::error(
@@ -1323,7 +1429,9 @@ impl<'a> Resolver<'a> {
             .chain(cols.iter().map(String::as_str))
             .collect();
         let origin = clause_origin(name, span, why);
-        let name = clause_name(name, "fk", &parts);
+        let given = name;
+        let name = clause_name(given, "fk", &parts);
+        self.define_clause(ti, ObjectKind::Constraint, &name, span, given, via);
         let target_table = &self.model.tables[tt];
         let fk = ForeignKey {
             name,
@@ -1458,6 +1566,16 @@ impl<'a> Resolver<'a> {
                 .chain(cols.iter().map(String::as_str))
                 .collect();
             let name = names::pattern("idx", &parts);
+            // Declared by its foreign key: the member that holds it.
+            let via = w
+                .members
+                .iter()
+                .find(|p| {
+                    let m = p.member.span;
+                    m.file == span.file && m.start <= span.start && span.end <= m.end
+                })
+                .and_then(|p| p.via);
+            self.define_clause(ti, ObjectKind::Index, &name, span, None, via);
             self.model.tables[ti].indexes.push(Index {
                 name,
                 method: IndexMethod::Btree,
@@ -1481,6 +1599,7 @@ impl<'a> Resolver<'a> {
         ci: usize,
         columns: &[String],
         tname: &str,
+        via: Option<Span>,
     ) -> Option<Expr> {
         let col = self.model.tables[ti].columns[ci].clone();
         if col.ty.builtin_name() != Some("tsvector") {
@@ -1513,6 +1632,8 @@ impl<'a> Resolver<'a> {
                         Some(l) if columns.contains(&l) => {
                             let ty = self.model.tables[ti].column(&l).map(|c| c.ty.clone());
                             if ty.as_ref().and_then(|t| t.builtin_name()) == Some("regconfig") {
+                                let table = &self.model.tables[ti].sql;
+                                self.resolved.refer_column(value.span, table, &l);
                                 language = sql::ident(&l).to_string();
                             } else {
                                 self.push(
@@ -1574,6 +1695,9 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             }
+            let written = arg.name.as_ref().map_or(value.span, |n| n.span);
+            let table = &self.model.tables[ti].sql;
+            self.resolved.refer_column(written, table, &source);
             sources.push((source, weight));
         }
         // The language applies to every source, wherever it is written.
@@ -1602,6 +1726,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let name = names::pattern("idx", &[tname, &col.name]);
+        self.define_clause(ti, ObjectKind::Index, &name, a.span, None, via);
         self.model.tables[ti].indexes.push(Index {
             name,
             method: IndexMethod::Gin,

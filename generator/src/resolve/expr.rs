@@ -2,7 +2,7 @@
 //! against the table, and defaults checked against the column's type.
 
 use super::Resolver;
-use crate::model::{Expr, SqlType, TypeBase};
+use crate::model::{Expr, QName, SqlType, TypeBase};
 use crate::sqlcheck::{self, NameRef};
 use crate::types::{self, Family};
 use dsl::ast::Sql;
@@ -13,7 +13,7 @@ use sqlparser::ast::Value;
 /// What names an expression may mention.
 pub enum Names<'t> {
     /// Columns of the table, by SQL name.
-    Columns(&'t [String]),
+    Columns(&'t QName, &'t [String]),
     /// `value`, in a domain's check.
     DomainValue,
     /// Nothing: defaults cannot read columns.
@@ -69,8 +69,8 @@ impl Resolver<'_> {
             sql.span.start as usize + r.offset,
             sql.span.start as usize + r.offset + r.name.len(),
         );
-        let columns: &[String] = match names {
-            Names::Columns(c) => c,
+        let (table, columns): (&QName, &[String]) = match names {
+            Names::Columns(t, c) => (t, c),
             Names::DomainValue => {
                 if r.name == "value" || sqlcheck::is_sql_value_word(&r.name) {
                     return true;
@@ -96,7 +96,11 @@ impl Resolver<'_> {
                 return false;
             }
         };
-        if columns.contains(&r.name) || (!r.quoted && sqlcheck::is_sql_value_word(&r.name)) {
+        if columns.contains(&r.name) {
+            self.resolved.refer_column(span, table, &r.name);
+            return true;
+        }
+        if !r.quoted && sqlcheck::is_sql_value_word(&r.name) {
             return true;
         }
         let mut d = Diagnostic::error(

@@ -80,6 +80,8 @@ impl Resolver<'_> {
                     }
                     continue;
                 }
+                self.resolved
+                    .define(crate::key::Key::extension(&name), x.span, x.name.span, None);
                 let index = self.declared_extensions.len();
                 for t in provided {
                     self.extension_types.insert(t, index);

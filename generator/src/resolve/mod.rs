@@ -16,6 +16,7 @@ use crate::key::Key;
 use crate::model::{Extension, Model, Origin, QName, Why};
 use crate::names::{self, NameSet};
 use crate::project::{Module, Project};
+use crate::resolved::{self, Resolved, Symbol};
 use dsl::ast::{self, Item};
 use dsl::Code;
 use dsl::{Diagnostic, Span};
@@ -36,9 +37,10 @@ impl Default for Options {
     }
 }
 
-/// Resolves a parsed project. The model is complete only when no error
-/// diagnostic was returned.
-pub fn resolve(project: &Project, options: &Options) -> (Model, Vec<Diagnostic>) {
+/// Resolves a parsed project: the model, the resolved layer (what each
+/// declaration and reference in the text stands for) and the diagnostics.
+/// The model is complete only when no error diagnostic was returned.
+pub fn resolve(project: &Project, options: &Options) -> (Model, Resolved, Vec<Diagnostic>) {
     let mut r = Resolver::new(&project.modules, options);
     r.modules_and_imports();
     r.declarations();
@@ -49,7 +51,7 @@ pub fn resolve(project: &Project, options: &Options) -> (Model, Vec<Diagnostic>)
     r.entities();
     r.views_and_raw();
     r.finish();
-    (r.model, r.diags)
+    (r.model, r.resolved.build(), r.diags)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,6 +109,10 @@ struct Resolver<'a> {
     /// `extension` declarations, and the types they provide by name.
     declared_extensions: Vec<extension::Declared>,
     extension_types: HashMap<String, usize>,
+    resolved: resolved::Builder,
+    /// Names that resolved to a declaration, turned into references once
+    /// every declaration has its model object.
+    decl_refs: Vec<(Span, usize)>,
 }
 
 /// The model object an `@depends` belongs to.
@@ -136,6 +142,8 @@ impl<'a> Resolver<'a> {
             needed_extensions: Vec::new(),
             declared_extensions: Vec::new(),
             extension_types: HashMap::default(),
+            resolved: resolved::Builder::default(),
+            decl_refs: Vec::new(),
         }
     }
 
@@ -425,7 +433,10 @@ impl<'a> Resolver<'a> {
             self.scopes[module].get(name.name.as_str()).copied()
         };
         match found {
-            Some(i) if want.contains(&self.decls[i].kind) => Some(i),
+            Some(i) if want.contains(&self.decls[i].kind) => {
+                self.decl_refs.push((path.span, i));
+                Some(i)
+            }
             Some(i) => {
                 let kind = self.decls[i].kind.word();
                 let span = self.decls[i].name.span;
@@ -538,6 +549,7 @@ impl<'a> Resolver<'a> {
             .collect();
         for (name, span) in needed {
             if !extensions.iter().any(|e| e.name == name) {
+                self.resolved.define(Key::extension(name), span, span, None);
                 extensions.push(Extension {
                     name: name.to_string(),
                     // CREATE EXTENSION without a schema installs into
@@ -550,8 +562,65 @@ impl<'a> Resolver<'a> {
         }
         extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.model.extensions = extensions;
+        let patterns: Vec<String> = resolved::generated_names(&self.model)
+            .map(|(_, _, name, _)| name.to_string())
+            .collect();
         names::assign(&mut self.model, &mut self.names);
+        let renames = patterns
+            .iter()
+            .zip(resolved::generated_names(&self.model))
+            .filter(|(old, (_, _, new, _))| old.as_str() != *new)
+            .map(|(old, (table, index, new, span))| {
+                let key = |name| resolved::member_key(table, index, name);
+                (key(old), span, key(new))
+            })
+            .collect();
+        self.resolved.rename(renames);
+        self.modules_mixins_and_imports();
         dsl::diagnostic::sort(&mut self.diags);
+    }
+
+    /// Records what exists in the text only (modules, mixins), the
+    /// imports, and the references to declarations found along the way.
+    fn modules_mixins_and_imports(&mut self) {
+        for m in self.modules {
+            let start = Span::new(m.file, 0, 0);
+            self.resolved
+                .define(Symbol::Module(m.name.clone()), start, start, None);
+        }
+        for d in &self.decls {
+            if let (DeclKind::Mixin, Item::Mixin(e)) = (d.kind, d.item) {
+                self.resolved.define(
+                    Symbol::Mixin(e.name.name.clone()),
+                    e.span,
+                    e.name.span,
+                    None,
+                );
+            }
+        }
+        for imports in &self.imports {
+            for &(t, imp) in imports {
+                let module = &self.modules[t].name;
+                self.resolved
+                    .refer(imp.path.span, Symbol::Module(module.clone()));
+                for n in imp.names.iter().flatten() {
+                    // Names are unique across the project.
+                    match self.by_name.get(n.name.as_str()) {
+                        Some(&d) if self.decls[d].module == t => self.decl_refs.push((n.span, d)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for (span, d) in std::mem::take(&mut self.decl_refs) {
+            let symbol = match self.decls[d].kind {
+                DeclKind::Mixin => Some(Symbol::Mixin(self.decls[d].name.name.clone())),
+                _ => self.dependency(d).map(Symbol::Object),
+            };
+            if let Some(symbol) = symbol {
+                self.resolved.refer(span, symbol);
+            }
+        }
     }
 }
 

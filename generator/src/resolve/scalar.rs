@@ -69,6 +69,8 @@ impl<'a> Resolver<'a> {
                 doc: e.doc.clone(),
                 origin: Origin::declared(e.name.span),
             });
+            let key = self.model.enums[self.model.enums.len() - 1].key();
+            self.resolved.define(key, e.span, e.name.span, None);
         }
     }
 
@@ -131,6 +133,10 @@ impl<'a> Resolver<'a> {
                 Some(e)
             });
             self.decls[di].model_index = Some(self.model.domains.len());
+            for c in &checks {
+                let span = c.origin.span;
+                self.resolved.define(c.key(&sql), span, span, None);
+            }
             self.model.domains.push(Domain {
                 name: d.name.name.clone(),
                 sql,
@@ -140,6 +146,8 @@ impl<'a> Resolver<'a> {
                 doc: d.doc.clone(),
                 origin: Origin::declared(d.name.span),
             });
+            let key = self.model.domains[self.model.domains.len() - 1].key();
+            self.resolved.define(key, d.span, d.name.span, None);
         }
     }
 
@@ -190,6 +198,7 @@ impl<'a> Resolver<'a> {
         } else {
             match self.scopes[module].get(t.name.trim_matches('"')).copied() {
                 Some(i) if matches!(self.decls[i].kind, DeclKind::Enum | DeclKind::Domain) => {
+                    self.decl_refs.push((t.name_span, i));
                     Some(i)
                 }
                 Some(i) => {
@@ -257,6 +266,8 @@ impl<'a> Resolver<'a> {
                 && self.extension_types.contains_key(t.name.trim_matches('"')) =>
             {
                 let x = &self.declared_extensions[self.extension_types[t.name.trim_matches('"')]];
+                self.resolved
+                    .refer(t.name_span, crate::key::Key::extension(&x.name));
                 TypeBase::Extension {
                     name: t.name.trim_matches('"').to_string(),
                     extension: x.name.clone(),
@@ -310,6 +321,8 @@ impl<'a> Resolver<'a> {
                 match types::extension_for(b.name) {
                     Some(ext) => {
                         self.need_extension(ext, t.name_span);
+                        self.resolved
+                            .refer(t.name_span, crate::key::Key::extension(ext));
                         TypeBase::Extension {
                             name: b.name.to_string(),
                             extension: ext.to_string(),

@@ -56,6 +56,8 @@ impl<'a> Resolver<'a> {
                         doc: v.doc.clone(),
                         origin: Origin::declared(v.name.span),
                     });
+                    let key = self.model.views[index].key();
+                    self.resolved.define(key, v.span, v.name.span, None);
                     self.pending_depends
                         .push((Owner::View(index), module, depends));
                     bodies.push((index, module, v));
@@ -91,6 +93,8 @@ impl<'a> Resolver<'a> {
                         doc: s.doc.clone(),
                         origin: Origin::declared(s.name.span),
                     });
+                    let key = self.model.raw[index].key();
+                    self.resolved.define(key, s.span, s.name.span, None);
                     self.pending_depends
                         .push((Owner::Raw(index), module, depends));
                 }
