@@ -66,6 +66,22 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Show what the name at a position stands for and where it is declared.
+    ///
+    /// Prints `path:line:column: what` for the declaration (line and column
+    /// count from 1, columns in UTF-16 code units as editors count them).
+    /// Exit code 1 when nothing is named there or the schema has errors.
+    Where {
+        /// FILE:LINE:COLUMN, e.g. `sales/orders.schema:12:20`.
+        position: String,
+        /// The project the file belongs to [default: the nearest directory
+        /// above the file with a `schemac.toml`, or the file alone].
+        #[arg(long)]
+        project: Option<PathBuf>,
+        /// Also list every reference to it.
+        #[arg(long)]
+        references: bool,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod fmt;
+mod r#where;
 
 use crate::cli::{Cli, Command};
 use crate::{report, SCHEMA_ERRORS, USAGE_OR_IO};
@@ -20,6 +21,11 @@ pub fn run(cli: Cli) -> u8 {
         } => build::run(&path, out, &emit, force),
         Command::Check { path } => check::run(&path),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
+        Command::Where {
+            position,
+            project,
+            references,
+        } => r#where::run(&position, project.as_deref(), references),
     }
 }
 

@@ -15,7 +15,7 @@ fn stdout(cmd: &mut Command) -> String {
 fn every_command_has_help() {
     let top = stdout(schemac().arg("--help"));
     assert!(top.contains("build") && top.contains("check"), "{top}");
-    assert!(top.contains("fmt"), "{top}");
+    assert!(top.contains("fmt") && top.contains("where"), "{top}");
     for command in ["build", "check"] {
         let help = stdout(schemac().args([command, "--help"]));
         assert!(
@@ -346,4 +346,110 @@ fn outputs_follow_the_umask() {
             );
         }
     }
+}
+
+/// `line:column` (1-based) of `needle` inside the first `context` in a
+/// file of ASCII text.
+fn position_of(text: &str, context: &str, needle: &str) -> String {
+    let at = text.find(context).expect("context") + context.find(needle).expect("needle");
+    let line = text[..at].matches('\n').count() + 1;
+    let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    format!("{line}:{column}")
+}
+
+#[test]
+fn where_shows_the_declaration_a_name_refers_to() {
+    let shop = root().join("examples/shop");
+    let orders = std::fs::read_to_string(shop.join("sales/orders.schema")).expect("orders");
+    let customers = std::fs::read_to_string(shop.join("customers.schema")).expect("customers");
+    let run = |position: String, extra: &[&str]| {
+        let out = schemac()
+            .current_dir(&shop)
+            .args(["where", "--color", "never", &position])
+            .args(extra)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let relation = position_of(&orders, "-> Customer on delete restrict", "Customer");
+    let declared = position_of(&customers, "entity Customer", "Customer");
+    let (code, out) = run(format!("sales/orders.schema:{relation}"), &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        format!("./customers.schema:{declared}: table public.customers\n")
+    );
+    // With every reference to it, the relation among them.
+    let (code, out) = run(format!("sales/orders.schema:{relation}"), &["--references"]);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() > 5, "{out}");
+    let at = position_of(&orders, "-> Customer on delete restrict", "Customer");
+    assert!(
+        lines.contains(&format!("./sales/orders.schema:{at}: reference").as_str()),
+        "{out}"
+    );
+    // From another directory, with the project given.
+    let column = position_of(
+        &orders,
+        "index idx_orders_history (customer_id, placed_at",
+        "placed_at",
+    );
+    let out = schemac()
+        .args(["where", "--project"])
+        .arg(&shop)
+        .arg(shop.join(format!("sales/orders.schema:{column}")))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.ends_with(": column public.orders.placed_at\n"),
+        "{stdout}"
+    );
+    // Nothing named there, then a position that is not one.
+    let (code, out) = run("sales/orders.schema:1:1".to_string(), &[]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(run("sales/orders.schema:0:1".to_string(), &[]).0, Some(2));
+    assert_eq!(
+        run("sales/orders.schema:9999:1".to_string(), &[]).0,
+        Some(2)
+    );
+    assert_eq!(run("nowhere.schema:1:1".to_string(), &[]).0, Some(2));
+}
+
+/// Columns count UTF-16 code units, as editors do: `é` is one, `𝄞` two.
+#[test]
+fn where_counts_columns_as_editors_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "domain Email text\n\nentity User {\n  id bigint @pk\n  \"prénom𝄞\" Email\n}\n";
+    std::fs::write(dir.path().join("a.schema"), text).expect("write");
+    let run = |column: u32| {
+        let out = schemac()
+            .current_dir(dir.path())
+            .args(["where", &format!("a.schema:5:{column}")])
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // `Email` is UTF-16 columns 14 to 18 (bytes 17 to 21).
+    for column in [14, 18] {
+        assert_eq!(
+            run(column),
+            (Some(0), "a.schema:1:8: domain public.email\n".into())
+        );
+    }
+    assert_eq!(run(19).0, Some(1));
+    assert_eq!(
+        run(3),
+        (
+            Some(0),
+            "a.schema:5:3: column public.users.prénom𝄞\n".into()
+        )
+    );
 }
