@@ -230,7 +230,10 @@ fn model_keys(model: &Model) -> Vec<Key> {
         keys.extend(t.indexes.iter().map(|x| x.key(q)));
     }
     keys.extend(model.views.iter().map(|x| x.key()));
-    keys.extend(model.raw.iter().map(|x| x.key()));
+    for r in &model.raw {
+        keys.push(r.key());
+        keys.extend(r.creates.iter().cloned());
+    }
     keys
 }
 

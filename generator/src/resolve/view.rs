@@ -136,6 +136,7 @@ impl<'a> Resolver<'a> {
                         self.qname_taken(&key.name, arg.span, key.kind.sql_word());
                     }
                     if !out.contains(&key) {
+                        self.resolved.define(key.clone(), arg.span, arg.span, None);
                         out.push(key);
                     }
                 }
