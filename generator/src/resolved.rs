@@ -185,8 +185,7 @@ impl Resolved {
             best = Some(len);
             hits.push((span, *entry));
         }
-        // Back in position order, references before definitions.
-        hits.reverse();
+        // In position order, references before definitions.
         hits.sort_by_key(|(s, e)| (position(s), matches!(e, Entry::Definition(_))));
         hits.into_iter()
             .map(|(_, e)| match e {
