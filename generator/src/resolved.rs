@@ -14,6 +14,7 @@ use dsl::Span;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// What a name can stand for: a model object, or a mixin or a module,
 /// which exist in the text only (a mixin's members are copied into
@@ -97,20 +98,28 @@ impl<'r> Hit<'r> {
 /// Every definition and reference of a compilation.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Resolved {
-    /// Sorted by symbol, then position.
+    /// Sorted by position, then symbol.
     definitions: Vec<Definition>,
     /// Sorted by position, then target.
     references: Vec<Reference>,
-    /// Reference indices sorted by target, then position.
+    /// Built by the first lookup: a compilation that never asks (`schemac
+    /// build`) does not pay for it.
     #[serde(skip)]
-    by_target: Vec<u32>,
+    index: OnceLock<Index>,
+}
+
+/// Lookups into a [`Resolved`].
+#[derive(Clone, Debug, Default)]
+struct Index {
+    /// The first definition of each symbol.
+    definitions: FxHashMap<Symbol, u32>,
+    /// The references to each symbol, in position order.
+    references: FxHashMap<Symbol, Vec<u32>>,
     /// Names under positions, sorted by position: references, then the
     /// name spans of definitions.
-    #[serde(skip)]
     positions: Vec<(Span, Entry)>,
     /// The longest span in `positions`: how far back a position lookup
     /// has to look.
-    #[serde(skip)]
     widest: u32,
 }
 
@@ -139,23 +148,17 @@ impl Resolved {
     /// Where `symbol` is declared (the first declaration, if a faulty
     /// project declared it twice).
     pub fn definition(&self, symbol: &Symbol) -> Option<&Definition> {
-        let at = self.definitions.partition_point(|d| d.symbol < *symbol);
-        self.definitions.get(at).filter(|d| d.symbol == *symbol)
+        let i = *self.index().definitions.get(symbol)?;
+        self.definitions.get(i as usize)
     }
 
     /// Every reference to `symbol`, in position order.
-    pub fn references_to<'r>(
-        &'r self,
-        symbol: &'r Symbol,
-    ) -> impl Iterator<Item = &'r Reference> + 'r {
-        let refs = &self.references;
-        let at = self
-            .by_target
-            .partition_point(|&i| refs[i as usize].target < *symbol);
-        self.by_target[at..]
-            .iter()
-            .map(|&i| &refs[i as usize])
-            .take_while(move |r| r.target == *symbol)
+    pub fn references_to<'r>(&'r self, symbol: &Symbol) -> impl Iterator<Item = &'r Reference> {
+        let found = self.index().references.get(symbol);
+        found
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.references[i as usize])
     }
 
     /// The innermost names under byte `offset` of `file`: every reference
@@ -163,13 +166,14 @@ impl Resolved {
     /// (several when one text stands for several objects, such as a mixin's
     /// column in each entity with the mixin). Empty when no name is there.
     pub fn at(&self, file: u32, offset: u32) -> Vec<Hit<'_>> {
-        let end = self
+        let index = self.index();
+        let end = index
             .positions
             .partition_point(|(s, _)| (s.file, s.start) <= (file, offset));
         let mut best: Option<u32> = None;
         let mut hits = Vec::new();
-        for (span, entry) in self.positions[..end].iter().rev() {
-            if span.file != file || span.start.saturating_add(self.widest) < offset {
+        for (span, entry) in index.positions[..end].iter().rev() {
+            if span.file != file || span.start.saturating_add(index.widest) < offset {
                 break;
             }
             if offset >= span.end {
@@ -193,6 +197,46 @@ impl Resolved {
                 Entry::Definition(i) => Hit::Definition(&self.definitions[i as usize]),
             })
             .collect()
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for (i, d) in self.definitions.iter().enumerate() {
+                index
+                    .definitions
+                    .entry(d.symbol.clone())
+                    .or_insert(i as u32);
+            }
+            for (i, r) in self.references.iter().enumerate() {
+                index
+                    .references
+                    .entry(r.target.clone())
+                    .or_default()
+                    .push(i as u32);
+            }
+            let refs = self.references.iter().map(|r| r.span);
+            let names = self.definitions.iter().map(|d| d.name_span);
+            let mut positions: Vec<(Span, Entry)> = refs
+                .enumerate()
+                .map(|(i, s)| (s, Entry::Reference(i as u32)))
+                .chain(
+                    names
+                        .enumerate()
+                        .map(|(i, s)| (s, Entry::Definition(i as u32))),
+                )
+                .filter(|(s, _)| s.end > s.start)
+                .collect();
+            // Stable: references stay before definitions at one position.
+            positions.sort_by_key(|(s, _)| position(s));
+            index.widest = positions
+                .iter()
+                .map(|(s, _)| s.end - s.start)
+                .max()
+                .unwrap_or(0);
+            index.positions = positions;
+            index
+        })
     }
 }
 
@@ -255,8 +299,11 @@ impl Builder {
     }
 
     pub fn build(mut self) -> Resolved {
+        // Positions are integers: sorting by them first is cheap, and
+        // symbols are compared only where one text declares several objects
+        // (a mixin's member in each entity).
         self.definitions
-            .sort_by(|a, b| (&a.symbol, position(&a.span)).cmp(&(&b.symbol, position(&b.span))));
+            .sort_by(|a, b| (position(&a.span), &a.symbol).cmp(&(position(&b.span), &b.symbol)));
         self.definitions.dedup();
         self.references
             .sort_by(|a, b| (position(&a.span), &a.target).cmp(&(position(&b.span), &b.target)));
@@ -264,42 +311,10 @@ impl Builder {
         // entity; the same name resolving to the same object is one
         // reference.
         self.references.dedup();
-        let refs = &self.references;
-        let mut by_target: Vec<u32> = (0..refs.len() as u32).collect();
-        by_target.sort_by(|&a, &b| {
-            let (a, b) = (&refs[a as usize], &refs[b as usize]);
-            (&a.target, position(&a.span)).cmp(&(&b.target, position(&b.span)))
-        });
-        let mut positions: Vec<(Span, Entry)> = refs
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.span, Entry::Reference(i as u32)))
-            .chain(
-                self.definitions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| (d.name_span, Entry::Definition(i as u32))),
-            )
-            .filter(|(s, _)| s.end > s.start)
-            .collect();
-        positions.sort_by_key(|(s, e)| {
-            let (kind, i) = match e {
-                Entry::Reference(i) => (0, *i),
-                Entry::Definition(i) => (1, *i),
-            };
-            (position(s), kind, i)
-        });
-        let widest = positions
-            .iter()
-            .map(|(s, _)| s.end - s.start)
-            .max()
-            .unwrap_or(0);
         Resolved {
             definitions: self.definitions,
             references: self.references,
-            by_target,
-            positions,
-            widest,
+            index: OnceLock::new(),
         }
     }
 }
