@@ -108,8 +108,8 @@ fn main() {
     // `cargo test --benches` runs this without `--bench`: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
     let sizes: &[usize] = if quick { &[100] } else { &[100, 1_000, 10_000] };
-    println!("| entities | files | input KiB | parse ms | resolve ms | graph ms | emit ms | end to end ms | SQL KiB |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| entities | files | input KiB | parse ms | resolve ms | graph ms | statements ms | render ms | end to end ms | SQL KiB |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &per_file in &[usize::MAX, 100] {
         for &n in sizes {
             run(n, per_file.min(n));
@@ -148,24 +148,28 @@ fn run(n: usize, per_file: usize) {
             .plan(&model)
             .expect("acyclic")
     });
-    let (emit, sql) = best(runs, || {
-        generator::emit::postgres::emit(black_box(&model), &plan)
+    let (statements, creation) = best(runs, || {
+        generator::statement::creation(black_box(&model), &plan)
     });
-    drop((project, model, plan));
+    let (render, sql) = best(runs, || {
+        generator::emit::postgres::render(black_box(&creation))
+    });
+    drop((project, model, plan, creation));
     let (total, sql2) = best(runs, || {
         let project = generator::Project::from_sources(black_box(&refs));
         let compiled = generator::compile(&project, &options).expect("compiles");
-        generator::emit::postgres::emit(&compiled.model, &compiled.plan)
+        generator::emit::postgres::render(&compiled.creation)
     });
     assert_eq!(sql, sql2);
     println!(
-        "| {n} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {n} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         files.len(),
         bytes / 1024,
         ms(parse),
         ms(resolve),
         ms(graph),
-        ms(emit),
+        ms(statements),
+        ms(render),
         ms(total),
         sql.len() / 1024,
     );

@@ -98,8 +98,8 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
                 default_out,
             })
         }
-        Err(diags) => {
-            report::print(&diags, &project.sources);
+        Err(failed) => {
+            report::print(&failed.diagnostics, &project.sources);
             Err(SCHEMA_ERRORS)
         }
     }

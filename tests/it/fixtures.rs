@@ -47,11 +47,16 @@ fn order_does_not_depend_on_declaration_order() {
         let backward = generator::Project::from_sources(&[("input.schema", reversed.as_str())]);
         let a = generator::compile(&forward, &Default::default())
             .unwrap_or_else(|_| panic!("{}", case.display()));
-        let b = generator::compile(&backward, &Default::default())
-            .unwrap_or_else(|d| panic!("reversed {}: {d:?}\n{reversed}", case.display()));
+        let b = generator::compile(&backward, &Default::default()).unwrap_or_else(|f| {
+            panic!(
+                "reversed {}: {:?}\n{reversed}",
+                case.display(),
+                f.diagnostics
+            )
+        });
         assert_eq!(
-            generator::emit::postgres::emit(&a.model, &a.plan),
-            generator::emit::postgres::emit(&b.model, &b.plan),
+            generator::emit::postgres::render(&a.creation),
+            generator::emit::postgres::render(&b.creation),
             "{}",
             case_name(&case)
         );

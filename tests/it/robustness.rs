@@ -10,7 +10,7 @@ use proptest::prelude::*;
 fn pipeline(text: &str) {
     let project = Project::from_sources(&[("fuzz.schema", text)]);
     if let Ok(c) = generator::compile(&project, &Options::default()) {
-        let _ = generator::emit::postgres::emit(&c.model, &c.plan);
+        let _ = generator::emit::postgres::render(&c.creation);
     }
 }
 

@@ -239,7 +239,6 @@ impl<'a> Resolver<'a> {
         }
         let header_attrs: Vec<ast::Attribute> = attrs.iter().map(|a| (*a).clone()).collect();
         let schema = self.schema_of(w.module, &header_attrs);
-        self.check_ident_len(&table_name, e.name.span, "table name");
         let sql = QName::new(schema, table_name);
         self.qname_taken(&sql, e.name.span, "table");
         let index = self.model.tables.len();
@@ -263,7 +262,7 @@ impl<'a> Resolver<'a> {
             .push((super::Owner::Table(index), w.module, depends));
     }
 
-    pub(super) fn check_ident_len(&mut self, name: &str, span: Span, what: &str) {
+    fn check_ident_len(&mut self, name: &str, span: Span, what: &str) {
         if name.len() > names::MAX_IDENT {
             self.push(
                 Diagnostic::error(

@@ -18,17 +18,20 @@ use dsl::ast::{self, Item};
 use dsl::{Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
 
-/// Settings that come from `schemac.toml`.
+/// Settings that come from `schemac.toml`, and the lowering passes.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The PostgreSQL schema of modules that do not say `schema ...`.
     pub default_schema: String,
+    /// Run after resolution, in order (`lower`).
+    pub lowerings: Vec<crate::lower::Lowering>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             default_schema: "public".to_string(),
+            lowerings: Vec::new(),
         }
     }
 }
