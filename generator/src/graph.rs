@@ -9,7 +9,9 @@
 
 use crate::model::{Dependency, Model, QName, TypeBase};
 use dsl::Diagnostic;
-use petgraph::algo::tarjan_scc;
+// Kosaraju's algorithm runs on an explicit stack; petgraph's Tarjan recurses
+// once per node of a path, which overflows on a long chain of keys.
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cmp::Reverse;
@@ -211,7 +213,7 @@ impl Graph {
 
     fn cycle_error(&self, model: &Model, done: &[Node]) -> Diagnostic {
         let done: HashSet<Node> = done.iter().copied().collect();
-        let sccs = tarjan_scc(&self.graph);
+        let sccs = kosaraju_scc(&self.graph);
         let cycle = sccs
             .into_iter()
             .find(|c| c.len() > 1 && c.iter().all(|i| !done.contains(&self.graph[*i])))
@@ -254,7 +256,7 @@ fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
         }
     }
     let mut component = vec![usize::MAX; model.tables.len()];
-    for (c, scc) in tarjan_scc(&g).into_iter().enumerate() {
+    for (c, scc) in kosaraju_scc(&g).into_iter().enumerate() {
         if scc.len() > 1 {
             for n in scc {
                 component[g[n]] = c;

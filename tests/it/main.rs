@@ -8,5 +8,7 @@ mod docs;
 mod fixtures;
 mod format;
 mod pg;
+#[path = "../../benches/projects/mod.rs"]
+mod projects;
 mod robustness;
 mod support;
