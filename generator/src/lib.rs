@@ -8,7 +8,6 @@ pub mod key;
 pub mod lower;
 pub mod model;
 pub(crate) mod names;
-pub mod pgcluster;
 pub mod project;
 pub mod resolve;
 pub mod sql;
@@ -18,6 +17,7 @@ mod types;
 pub mod validate;
 
 pub use model::Model;
+pub use names::MAX_IDENT;
 pub use project::Project;
 pub use resolve::{resolve, Options};
 
