@@ -54,7 +54,6 @@ struct Transaction<'a> {
 /// [`render`] with a lock budget and the work split over `threads`
 /// chunks, joined in order: the text is the same whatever the number.
 fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
-    let bytes: usize = c.statements().map(|s| s.sql.len() + 2).sum();
     let transactions = split(&c.groups, budget);
     let count = transactions.len();
     let mut openings: Vec<Opening> = (0..c.groups.len()).map(|_| Opening::default()).collect();
@@ -81,7 +80,22 @@ fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
         }
     }
 
-    let mut out = String::with_capacity(1024 + bytes + c.groups.len() * 2);
+    let chunk = c.groups.len().div_ceil(threads.max(1)).max(1);
+    let parts: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = c
+            .groups
+            .chunks(chunk)
+            .zip(openings.chunks(chunk))
+            .map(|(groups, openings)| scope.spawn(move || groups_sql(groups, openings, count)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    // Sized exactly: a large script's buffer would otherwise double.
+    let size: usize = parts.iter().map(String::len).sum();
+    let mut out = String::with_capacity(1024 + size);
     out.push_str(HEADER);
     if count > 1 {
         let _ = write!(
@@ -100,19 +114,6 @@ fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
     if c.groups.is_empty() {
         out.push_str("BEGIN;\n\n");
     }
-    let chunk = c.groups.len().div_ceil(threads.max(1)).max(1);
-    let parts: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = c
-            .groups
-            .chunks(chunk)
-            .zip(openings.chunks(chunk))
-            .map(|(groups, openings)| scope.spawn(move || groups_sql(groups, openings, count)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
     for part in parts {
         out.push_str(&part);
     }
@@ -125,8 +126,18 @@ fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
 
 /// The text of a run of groups, each after its opening.
 fn groups_sql(groups: &[Group], openings: &[Opening], count: usize) -> String {
+    // The statements, their `;\n`, a blank line per group, and what
+    // opens transactions and switches search paths.
     let bytes: usize = groups.iter().flatten().map(|s| s.sql.len() + 2).sum();
-    let mut out = String::with_capacity(bytes + groups.len() * 2);
+    let openings_bytes: usize = openings
+        .iter()
+        .map(|o| {
+            o.transaction.as_ref().map_or(0, |t| {
+                64 + t.guard.map_or(0, |k| 192 + 2 * (k.name.schema.len() + k.name.name.len()))
+            }) + o.search_path.map_or(0, |s| 48 + s.len())
+        })
+        .sum();
+    let mut out = String::with_capacity(bytes + groups.len() + openings_bytes);
     for (g, o) in groups.iter().zip(openings) {
         if let Some(t) = &o.transaction {
             if t.number > 1 {
