@@ -43,12 +43,25 @@ pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), 
             ));
         }
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    let mut tmp =
+        temp_file_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(contents.as_bytes())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     tmp.persist(&path)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(())
+}
+
+/// A temporary file in `dir` whose mode follows the umask, like any file
+/// the user creates: tempfile's default, 0600, would hide the outputs from
+/// the group (a web server, a CI user) that reads them.
+fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }

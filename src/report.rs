@@ -27,11 +27,9 @@ pub fn print(diagnostics: &[Diagnostic], sources: &SourceMap) -> usize {
         let report = miette::Report::new(Rendered::new(d, sources));
         eprintln!("{report:?}");
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diagnostics.len() - errors;
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    // Infos ask for nothing, so the summary leaves them out.
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     if errors + warnings > 0 {
         eprintln!("{}", summary(errors, warnings));
     }

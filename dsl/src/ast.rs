@@ -91,6 +91,18 @@ pub enum Item {
     Domain(Domain),
     View(View),
     Sql(RawSql),
+    Extension(Extension),
+}
+
+/// `extension pgcrypto @schema(extensions)`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Extension {
+    pub doc: Option<String>,
+    /// The `///` lines, when there are any.
+    pub doc_span: Option<Span>,
+    pub name: Ident,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -135,6 +147,7 @@ pub enum MemberKind {
         name: Option<Ident>,
         elements: Vec<Sql>,
         nulls_not_distinct: bool,
+        deferrable: Option<Deferrable>,
         predicate: Option<Sql>,
     },
     Index {
@@ -199,6 +212,8 @@ pub struct Relation {
     pub nullable: bool,
     pub actions: Vec<RefAction>,
     pub deferrable: Option<Deferrable>,
+    /// `constraint fk_orders_customers`: the foreign key's own name.
+    pub constraint: Option<Ident>,
     pub back_name: Option<Ident>,
     pub span: Span,
 }

@@ -4,6 +4,7 @@
 use crate::ast::{Comment, RuleRef, Suppression};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::Code;
 
 const SYNTAX: &str =
     "write `// schemac: allow(group/rule, other-rule) reason: why this is right here`";
@@ -53,7 +54,7 @@ pub(crate) fn suppressions(
                 let span = if bad.is_empty() { c.span } else { at(bad) };
                 diagnostics.push(
                     Diagnostic::error(
-                        "schemac::bad_suppression",
+                        Code::BadSuppression,
                         format!("malformed suppression: {what}"),
                     )
                     .label(span, what)

@@ -7,13 +7,15 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod code;
 mod comments;
 pub mod diagnostic;
 mod parser;
 pub mod printer;
 pub mod span;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use code::Code;
+pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
 pub use parser::{parse, Parsed, MAX_NESTING};
 pub use printer::format;
 pub use span::{LineCol, LineIndex, SourceFile, SourceMap, Span};

@@ -3,8 +3,9 @@
 
 use crate::ast::*;
 use crate::comments;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::span::Span;
+use crate::Code;
 use pest::iterators::Pair;
 use pest::Parser as _;
 
@@ -34,7 +35,7 @@ pub fn parse(text: &str, file: u32) -> Parsed {
     };
     if let Some(at) = too_deep(text) {
         p.diagnostics.push(
-            Diagnostic::error("schemac::too_deep", "brackets nested too deeply")
+            Diagnostic::error(Code::TooDeep, "brackets nested too deeply")
                 .label(
                     Span::new(file, at, at + 1),
                     format!("more than {MAX_NESTING} levels deep here"),
@@ -106,7 +107,7 @@ fn pest_error(e: &pest::error::Error<Rule>, file: u32, offset: usize) -> Diagnos
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error("schemac::syntax", format!("syntax error: {what}")).label(
+    Diagnostic::error(Code::Syntax, format!("syntax error: {what}")).label(
         Span::new(file, offset + start, offset + end.max(start + 1)),
         what,
     )
@@ -129,6 +130,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::ref_event => "`delete` or `update`",
         Rule::deferrable => "`deferrable`",
         Rule::back_name => "`as` and a name",
+        Rule::fk_name | Rule::kw_constraint => "`constraint` and a name",
         Rule::nullable => "`?`",
         Rule::where_clause => "`where`",
         Rule::using => "`using`",
@@ -155,10 +157,11 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::kw_enum
         | Rule::kw_domain
         | Rule::kw_sql
+        | Rule::kw_extension
         | Rule::kw_materialized
         | Rule::kw_import
         | Rule::kw_schema => {
-            "a declaration (entity, mixin, enum, domain, view, sql, import, schema)"
+            "a declaration (entity, mixin, enum, domain, view, sql, extension, import, schema)"
         }
         Rule::member_alone
         | Rule::member
@@ -239,7 +242,7 @@ impl Walker {
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with("///"))
         {
             self.diagnostics.push(
-                Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
+                Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
                     .label(span, "no declaration follows this `///`")
                     .help("put the doc comment right above a declaration, or use `//` for a plain comment"),
             );
@@ -247,10 +250,10 @@ impl Walker {
         }
         let diag = match Grammar::parse(Rule::top_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
-            Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
+            Ok(_) => Diagnostic::error(Code::Syntax, "syntax error").label(span, "here"),
         };
         self.diagnostics.push(
-            diag.help("a file holds `import`, `schema`, and `entity`, `mixin`, `enum`, `domain`, `view`, `materialized view` or `sql` declarations"),
+            diag.help("a file holds `import`, `schema`, and `entity`, `mixin`, `enum`, `domain`, `view`, `materialized view`, `sql` or `extension` declarations"),
         );
     }
 
@@ -383,6 +386,7 @@ impl Walker {
             Rule::domain => Item::Domain(self.domain(decl, doc)?),
             Rule::view => Item::View(self.view(decl, doc)?),
             Rule::raw_sql => Item::Sql(self.raw_sql(decl, doc)?),
+            Rule::extension => Item::Extension(self.extension(decl, doc)?),
             _ => return None,
         })
     }
@@ -448,13 +452,14 @@ impl Walker {
                 MemberKind::PrimaryKey { name, columns }
             }
             Rule::unique => {
-                let (mut name, mut elements, mut nnd, mut predicate) =
-                    (None, Vec::new(), false, None);
+                let (mut name, mut elements, mut nnd, mut deferrable, mut predicate) =
+                    (None, Vec::new(), false, None, None);
                 for p in inner.into_inner() {
                     match p.as_rule() {
                         Rule::clause_name => name = self.first_ident(p),
                         Rule::elements => elements = self.elements(p),
                         Rule::nulls_not_distinct => nnd = true,
+                        Rule::deferrable => deferrable = Some(self.deferrable(p)),
                         Rule::where_clause => predicate = self.where_clause(p),
                         _ => {}
                     }
@@ -463,6 +468,7 @@ impl Walker {
                     name,
                     elements,
                     nulls_not_distinct: nnd,
+                    deferrable,
                     predicate,
                 }
             }
@@ -565,7 +571,7 @@ impl Walker {
         let trimmed = text.trim();
         if trimmed.starts_with("///") {
             self.diagnostics.push(
-                Diagnostic::error("schemac::dangling_doc", "doc comment documents nothing")
+                Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
                     .label(span, "no member follows this `///`")
                     .help("put the doc comment right above a column or clause, or use `//`"),
             );
@@ -585,11 +591,23 @@ impl Walker {
         } else {
             "a member is a column (`name type`), a relation (`name -> Entity on delete ...`), an attribute line (`@...`) or a clause: `primary key`, `unique`, `index`, `check`, `foreign key`, `exclude`"
         };
-        let diag = match Grammar::parse(Rule::member_alone, text) {
+        let mut diag = match Grammar::parse(Rule::member_alone, text) {
             Err(e) => pest_error(&e, self.file, start),
-            Ok(_) => Diagnostic::error("schemac::syntax", "syntax error").label(span, "here"),
-        };
-        self.diagnostics.push(diag.help(help));
+            Ok(_) => Diagnostic::error(Code::Syntax, "syntax error").label(span, "here"),
+        }
+        .help(help);
+        if trimmed.ends_with(';') {
+            let body = text.trim_end();
+            let kept = body.trim_end_matches(';').trim_end().len();
+            diag = diag.fix(
+                "remove the `;`",
+                vec![Edit {
+                    span: Span::new(self.file, start + kept, start + body.len()),
+                    replacement: String::new(),
+                }],
+            );
+        }
+        self.diagnostics.push(diag);
     }
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
@@ -641,7 +659,9 @@ impl Walker {
                 Rule::relation => column.ty = ColumnType::Relation(self.relation(p)),
                 Rule::default => column.default = p.into_inner().next().map(|s| self.sql(s)),
                 Rule::attribute => column.attrs.push(self.attribute(p)),
-                Rule::back_name | Rule::ref_action | Rule::deferrable => late.push(p),
+                Rule::back_name | Rule::ref_action | Rule::deferrable | Rule::fk_name => {
+                    late.push(p)
+                }
                 _ => {}
             }
         }
@@ -650,7 +670,7 @@ impl Walker {
             let span = self.span(&p);
             let ColumnType::Relation(rel) = &mut column.ty else {
                 self.diagnostics.push(
-                    Diagnostic::error("schemac::not_a_relation", "only a relation (`-> Entity`) takes this")
+                    Diagnostic::error(Code::NotARelation, "only a relation (`-> Entity`) takes this")
                         .label(span, "this column has a type, not a relation")
                         .help("`on delete`, `on update`, `deferrable` and `as` describe a foreign key: write `name -> Entity on delete ...`"),
                 );
@@ -658,6 +678,7 @@ impl Walker {
             };
             match p.as_rule() {
                 Rule::back_name => rel.back_name = self.first_ident(p),
+                Rule::fk_name => rel.constraint = self.first_ident(p),
                 Rule::ref_action => rel.actions.push(self.ref_action(p)),
                 _ => rel.deferrable = Some(self.deferrable(p)),
             }
@@ -712,12 +733,14 @@ impl Walker {
             nullable: false,
             actions: Vec::new(),
             deferrable: None,
+            constraint: None,
             back_name: None,
             span,
         };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::path => rel.target = self.path(p),
+                Rule::fk_name => rel.constraint = self.first_ident(p),
                 Rule::ref_columns => rel.target_columns = self.idents(p),
                 Rule::nullable => rel.nullable = true,
                 Rule::ref_action => rel.actions.push(self.ref_action(p)),
@@ -865,7 +888,7 @@ impl Walker {
                     }
                 }
                 Rule::bad_enum_value => self.diagnostics.push(
-                    Diagnostic::error("schemac::syntax", "not an enum value")
+                    Diagnostic::error(Code::Syntax, "not an enum value")
                         .label(self.span(&p), "expected a value name or a 'string'")
                         .help("enum values are names or 'quoted strings', separated by spaces, commas or newlines"),
                 ),
@@ -920,6 +943,25 @@ impl Walker {
             name: name?,
             attrs,
             body: body?,
+            span,
+        })
+    }
+
+    fn extension(&mut self, pair: Pair<'_, Rule>, (doc, doc_span): Docs) -> Option<Extension> {
+        let span = self.span(&pair);
+        let (mut name, mut attrs) = (None, Vec::new());
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                r if is_ident_rule(r) => name = Some(self.ident(p)),
+                Rule::attribute => attrs.push(self.attribute(p)),
+                _ => {}
+            }
+        }
+        Some(Extension {
+            doc,
+            doc_span,
+            name: name?,
+            attrs,
             span,
         })
     }
@@ -1027,6 +1069,20 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_semicolon_comes_with_a_fix() {
+        let text = "entity A {\n  id uuid ;\n  ok text;\n}\n";
+        let parsed = parse(text, 0);
+        assert_eq!(parsed.diagnostics.len(), 2, "{:?}", parsed.diagnostics);
+        let mut fixed = text.to_string();
+        for d in parsed.diagnostics.iter().rev() {
+            let fix = d.fix.as_ref().expect("a fix");
+            fixed = fix.apply(0, &fixed).expect("applies");
+        }
+        assert_eq!(fixed, "entity A {\n  id uuid\n  ok text\n}\n");
+        assert!(parse(&fixed, 0).diagnostics.is_empty());
+    }
+
+    #[test]
     fn deep_nesting_is_refused_before_pest() {
         let text = format!(
             "entity A {{\n  a int @check({}a{})\n}}\n",
@@ -1034,7 +1090,7 @@ mod tests {
             ")".repeat(500)
         );
         let parsed = parse(&text, 0);
-        assert_eq!(parsed.diagnostics[0].code, "schemac::too_deep");
+        assert_eq!(parsed.diagnostics[0].code, crate::Code::TooDeep);
     }
 
     #[test]

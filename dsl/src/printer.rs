@@ -152,6 +152,14 @@ impl<'a> Printer<'a> {
                 attrs(&mut line, &v.attrs);
                 self.body(line, &v.body.text, e);
             }
+            Item::Extension(x) => {
+                self.open(0, s, e, sep);
+                self.doc(0, &x.doc);
+                let mut line = format!("extension {}", ident(&x.name));
+                attrs(&mut line, &x.attrs);
+                self.out.push_str(&line);
+                self.finish(e);
+            }
             Item::Sql(r) => {
                 self.open(0, s, e, sep);
                 self.doc(0, &r.doc);
@@ -288,12 +296,14 @@ impl<'a> Printer<'a> {
                 name,
                 elements,
                 nulls_not_distinct,
+                deferrable,
                 predicate,
             } => {
                 let mut line = format!("unique {}{}", named(name), sqls(elements));
                 if *nulls_not_distinct {
                     line.push_str(" nulls not distinct");
                 }
+                ref_tail(&mut line, &[], deferrable);
                 where_(&mut line, predicate);
                 line
             }
@@ -559,6 +569,7 @@ fn item_range(item: &Item) -> (usize, usize) {
         Item::Domain(d) => (d.doc_span, d.span),
         Item::View(v) => (v.doc_span, v.span),
         Item::Sql(r) => (r.doc_span, r.span),
+        Item::Extension(x) => (x.doc_span, x.span),
     };
     (doc.map_or(start(span), start), end(span))
 }
@@ -622,6 +633,10 @@ fn relation(r: &Relation) -> String {
         out.push('?');
     }
     ref_tail(&mut out, &r.actions, &r.deferrable);
+    if let Some(name) = &r.constraint {
+        out.push_str(" constraint ");
+        out.push_str(&ident(name));
+    }
     if let Some(back) = &r.back_name {
         out.push_str(" as ");
         out.push_str(&ident(back));
@@ -645,7 +660,9 @@ fn ref_tail(out: &mut String, actions: &[RefAction], deferrable: &Option<Deferra
     }
     if let Some(d) = deferrable {
         out.push_str(match (d.deferrable, d.initially_deferred) {
-            (false, _) => " not deferrable",
+            (false, false) => " not deferrable",
+            // A contradiction the resolver reports; printed as written.
+            (false, true) => " not deferrable initially deferred",
             (true, true) => " deferrable initially deferred",
             (true, false) => " deferrable",
         });

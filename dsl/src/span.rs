@@ -2,6 +2,7 @@
 //! so that any diagnostic, at any stage, points at the text the user wrote.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Byte range `start..end` in the file with id `file` of a [`SourceMap`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -30,11 +31,12 @@ impl Span {
     }
 }
 
-/// One source file: its display path and text.
+/// One source file: its display path and text. The text is shared, so
+/// rendering a diagnostic never copies the file.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: String,
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// All files of a compilation, indexed by `Span::file`.
@@ -49,7 +51,7 @@ impl SourceMap {
     }
 
     /// Adds a file and returns its id.
-    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> u32 {
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) -> u32 {
         self.files.push(SourceFile {
             path: path.into(),
             text: text.into(),

@@ -1,204 +1,251 @@
-//! The dependency graph of a model's objects (petgraph). Creation order
-//! comes from here, never from declaration order: a topological sort whose
-//! ties break by kind and SQL name, so the order is deterministic and does
-//! not change when declarations move between lines or files.
+//! The dependency graph of a model's objects (petgraph). Nodes are keys;
+//! edges are typed (a foreign key, a type used by a column, a relation a
+//! view reads, a declared `@depends`). Creation order comes from here,
+//! never from declaration order: a topological sort whose ties break by
+//! kind and SQL name, so the order is deterministic and does not change
+//! when declarations move between lines or files.
 //!
 //! Inside a cycle of tables (a → b → a) the tables are created in name
 //! order, and a foreign key pointing at a later one becomes its own node,
 //! created by `ALTER TABLE` once both tables exist.
+//!
+//! Schemas and extensions are not nodes: they are created before anything
+//! else.
 
-use crate::model::{Dependency, Model, QName, TypeBase};
+use crate::key::{Key, ObjectKind};
+use crate::model::{Model, Object, QName};
+use dsl::Code;
 use dsl::Diagnostic;
 // Kosaraju's algorithm runs on an explicit stack; petgraph's Tarjan recurses
 // once per node of a path, which overflows on a long chain of keys.
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
-/// A thing created by one statement (or one group of statements).
+/// Why one object needs another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Node {
-    Enum(usize),
-    Domain(usize),
-    /// A raw SQL block; before tables when it needs nothing.
-    Raw(usize),
-    Table(usize),
-    /// A foreign key added after its table: `(table, foreign key index)`.
-    ForeignKey(usize, usize),
-    View(usize),
-}
-
-impl Node {
-    fn rank(self) -> u8 {
-        match self {
-            Node::Enum(_) => 0,
-            Node::Domain(_) => 1,
-            Node::Raw(_) => 2,
-            Node::Table(_) => 3,
-            Node::ForeignKey(..) => 4,
-            Node::View(_) => 5,
-        }
-    }
-}
-
-impl From<Dependency> for Node {
-    fn from(d: Dependency) -> Node {
-        match d {
-            Dependency::Enum(i) => Node::Enum(i),
-            Dependency::Domain(i) => Node::Domain(i),
-            Dependency::Table(i) => Node::Table(i),
-            Dependency::View(i) => Node::View(i),
-            Dependency::Raw(i) => Node::Raw(i),
-        }
-    }
+pub enum Edge {
+    /// The referencing table (or its deferred key) needs the referenced table.
+    ForeignKey,
+    /// A deferred foreign key needs the table it belongs to.
+    Owner,
+    /// A column, domain or function uses an enum or a domain.
+    TypeUse,
+    /// A view's body reads a table or view.
+    ViewRead,
+    /// `@depends(...)`.
+    Declared,
+    /// A trigger needs its table and its function.
+    Trigger,
 }
 
 /// The creation order, and which foreign keys are added afterwards.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    pub order: Vec<Node>,
-    /// `(table, foreign key)` pairs created by `ALTER TABLE`.
-    pub deferred: HashSet<(usize, usize)>,
+    /// Keys of the objects in creation order: enums, domains, sequences,
+    /// functions, sql blocks, tables, deferred foreign keys (constraint
+    /// keys), views, triggers.
+    pub order: Vec<Key>,
+    /// Constraint keys of the foreign keys created by `ALTER TABLE`.
+    pub deferred: HashSet<Key>,
 }
 
 pub struct Graph {
-    pub graph: DiGraph<Node, ()>,
-    index: HashMap<Node, NodeIndex>,
-    deferred: HashSet<(usize, usize)>,
+    pub graph: DiGraph<Key, Edge>,
+    index: HashMap<Key, NodeIndex>,
+    deferred: HashSet<Key>,
+    /// Objects a raw `sql` block creates (`@creates`), to the block's key:
+    /// an edge from one of them starts at the block.
+    created_by: HashMap<Key, Key>,
 }
 
 impl Graph {
     /// Builds the graph: an edge `a → b` means b needs a.
     pub fn build(model: &Model) -> Graph {
-        let deferred = cyclic_foreign_keys(model);
-        let tables: HashMap<&QName, usize> = model
-            .tables
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (&t.sql, i))
-            .collect();
-        let types: HashMap<&QName, Node> = model
-            .enums
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (&e.sql, Node::Enum(i)))
-            .chain(
-                model
-                    .domains
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| (&d.sql, Node::Domain(i))),
-            )
-            .collect();
-        let type_dependency = |base: &TypeBase| match base {
-            TypeBase::Builtin { .. } => None,
-            TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => types.get(sql).copied(),
-        };
         let mut g = Graph {
             graph: DiGraph::new(),
             index: HashMap::default(),
-            deferred,
+            deferred: cyclic_foreign_keys(model),
+            created_by: HashMap::default(),
         };
-        for i in 0..model.enums.len() {
-            g.node(Node::Enum(i));
-        }
-        for (i, d) in model.domains.iter().enumerate() {
-            let n = Node::Domain(i);
-            g.node(n);
-            if let Some(dep) = type_dependency(&d.ty.base) {
-                g.edge(dep, n);
+        for r in &model.raw {
+            for c in &r.creates {
+                g.created_by.insert(c.clone(), r.key());
             }
         }
-        for (i, r) in model.raw.iter().enumerate() {
-            let n = Node::Raw(i);
-            g.node(n);
+        for e in &model.enums {
+            g.node(e.key());
+        }
+        for d in &model.domains {
+            let n = d.key();
+            g.node(n.clone());
+            if let Some(dep) = user_type(d.ty.dependency()) {
+                g.edge(&dep, &n, Edge::TypeUse);
+            }
+        }
+        for s in &model.sequences {
+            g.node(s.key());
+        }
+        for f in &model.functions {
+            let n = f.key();
+            g.node(n.clone());
+            for d in &f.depends_on {
+                g.edge(d, &n, Edge::Declared);
+            }
+        }
+        for r in &model.raw {
+            let n = r.key();
+            g.node(n.clone());
             for d in &r.depends_on {
-                g.edge((*d).into(), n);
+                g.edge(d, &n, Edge::Declared);
             }
         }
-        for (i, t) in model.tables.iter().enumerate() {
-            let n = Node::Table(i);
-            g.node(n);
+        for t in &model.tables {
+            let n = t.key();
+            g.node(n.clone());
             for c in &t.columns {
-                if let Some(dep) = type_dependency(&c.ty.base) {
-                    g.edge(dep, n);
+                if let Some(dep) = user_type(c.ty.dependency()) {
+                    g.edge(&dep, &n, Edge::TypeUse);
                 }
             }
             for d in &t.depends_on {
-                g.edge((*d).into(), n);
+                g.edge(d, &n, Edge::Declared);
             }
         }
-        for (i, t) in model.tables.iter().enumerate() {
-            for (f, fk) in t.foreign_keys.iter().enumerate() {
-                let Some(target) = tables.get(&fk.target_table).copied() else {
+        let tables: HashSet<&QName> = model.tables.iter().map(|t| &t.sql).collect();
+        for t in &model.tables {
+            let n = t.key();
+            for fk in &t.foreign_keys {
+                if !tables.contains(&fk.target_table) {
                     continue;
-                };
-                if g.deferred.contains(&(i, f)) {
-                    let n = Node::ForeignKey(i, f);
-                    g.edge(Node::Table(i), n);
-                    g.edge(Node::Table(target), n);
-                } else if target != i {
-                    g.edge(Node::Table(target), Node::Table(i));
+                }
+                let target = fk.target_key();
+                let key = fk.key(&t.sql);
+                if g.deferred.contains(&key) {
+                    g.edge(&n, &key, Edge::Owner);
+                    g.edge(&target, &key, Edge::ForeignKey);
+                } else {
+                    g.edge(&target, &n, Edge::ForeignKey);
                 }
             }
         }
-        for (i, v) in model.views.iter().enumerate() {
-            let n = Node::View(i);
-            g.node(n);
-            for d in &v.depends_on {
-                g.edge((*d).into(), n);
+        for v in &model.views {
+            let n = v.key();
+            g.node(n.clone());
+            for d in &v.reads {
+                g.edge(d, &n, Edge::ViewRead);
             }
+            for d in &v.depends_on {
+                g.edge(d, &n, Edge::Declared);
+            }
+        }
+        for t in &model.triggers {
+            let n = t.key();
+            g.node(n.clone());
+            g.edge(
+                &Key::new(ObjectKind::Table, t.table.clone()),
+                &n,
+                Edge::Trigger,
+            );
+            g.edge(&t.function, &n, Edge::Trigger);
         }
         g
     }
 
-    fn node(&mut self, n: Node) -> NodeIndex {
+    fn node(&mut self, n: Key) -> NodeIndex {
         if let Some(&i) = self.index.get(&n) {
             return i;
         }
-        let i = self.graph.add_node(n);
+        let i = self.graph.add_node(n.clone());
         self.index.insert(n, i);
         i
     }
 
-    fn edge(&mut self, from: Node, to: Node) {
-        if from == to {
+    fn edge(&mut self, from: &Key, to: &Key, kind: Edge) {
+        let from = self.created_by.get(from).unwrap_or(from).clone();
+        if &from == to {
             return;
         }
-        let (a, b) = (self.node(from), self.node(to));
-        self.graph.update_edge(a, b, ());
+        let (a, b) = (self.node(from), self.node(to.clone()));
+        if self.graph.find_edge(a, b).is_none() {
+            self.graph.add_edge(a, b, kind);
+        }
+    }
+
+    /// The edges into `key`: what it needs, and why.
+    pub fn needs(&self, key: &Key) -> Vec<(&Key, Edge)> {
+        let Some(&i) = self.index.get(key) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&Key, Edge)> = self
+            .graph
+            .edges_directed(i, petgraph::Incoming)
+            .map(|e| (&self.graph[e.source()], *e.weight()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The tables that reach `table` through foreign keys, directly or
+    /// through other tables (who references it, who references those, ...),
+    /// sorted. `table` itself is included only when a cycle leads back.
+    pub fn referencing(&self, table: &Key) -> Vec<Key> {
+        let Some(&start) = self.index.get(table) else {
+            return Vec::new();
+        };
+        let mut seen: HashSet<NodeIndex> = HashSet::default();
+        let mut out = Vec::new();
+        let mut queue = VecDeque::from([start]);
+        while let Some(i) = queue.pop_front() {
+            for e in self.graph.edges_directed(i, petgraph::Outgoing) {
+                if *e.weight() != Edge::ForeignKey {
+                    continue;
+                }
+                // A deferred key's node stands for its table.
+                let next = match self.graph[e.target()].table() {
+                    Some(t) => match self.index.get(&t) {
+                        Some(&n) => n,
+                        None => continue,
+                    },
+                    None => e.target(),
+                };
+                if seen.insert(next) {
+                    out.push(self.graph[next].clone());
+                    queue.push_back(next);
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// Topological order (Kahn), ties broken by kind then SQL name. A cycle
     /// that foreign keys cannot explain is reported.
     pub fn plan(&self, model: &Model) -> Result<Plan, Diagnostic> {
-        let key = |n: Node| (n.rank(), sort_name(model, n), n);
-        let mut indegree: HashMap<NodeIndex, usize> = HashMap::default();
+        let sort_key = |i: NodeIndex| {
+            let k = &self.graph[i];
+            (rank(k.kind), sort_name(k), i)
+        };
+        let mut indegree: Vec<usize> = vec![0; self.graph.node_count()];
+        let mut ready: BinaryHeap<Reverse<(u8, String, NodeIndex)>> = BinaryHeap::new();
         for i in self.graph.node_indices() {
-            indegree.insert(
-                i,
-                self.graph.neighbors_directed(i, petgraph::Incoming).count(),
-            );
-        }
-        let mut ready: BinaryHeap<Reverse<(u8, String, Node, NodeIndex)>> = BinaryHeap::new();
-        for (&i, &d) in &indegree {
+            let d = self.graph.neighbors_directed(i, petgraph::Incoming).count();
+            indegree[i.index()] = d;
             if d == 0 {
-                let (r, s, n) = key(self.graph[i]);
-                ready.push(Reverse((r, s, n, i)));
+                ready.push(Reverse(sort_key(i)));
             }
         }
         let mut order = Vec::with_capacity(self.graph.node_count());
-        while let Some(Reverse((_, _, n, i))) = ready.pop() {
-            order.push(n);
+        while let Some(Reverse((_, _, i))) = ready.pop() {
+            order.push(i);
             for next in self.graph.neighbors_directed(i, petgraph::Outgoing) {
-                if let Some(d) = indegree.get_mut(&next) {
-                    *d -= 1;
-                    if *d == 0 {
-                        let (r, s, n) = key(self.graph[next]);
-                        ready.push(Reverse((r, s, n, next)));
-                    }
+                let d = &mut indegree[next.index()];
+                *d -= 1;
+                if *d == 0 {
+                    ready.push(Reverse(sort_key(next)));
                 }
             }
         }
@@ -206,32 +253,74 @@ impl Graph {
             return Err(self.cycle_error(model, &order));
         }
         Ok(Plan {
-            order,
+            order: order.into_iter().map(|i| self.graph[i].clone()).collect(),
             deferred: self.deferred.clone(),
         })
     }
 
-    fn cycle_error(&self, model: &Model, done: &[Node]) -> Diagnostic {
-        let done: HashSet<Node> = done.iter().copied().collect();
+    fn cycle_error(&self, model: &Model, done: &[NodeIndex]) -> Diagnostic {
+        let done: HashSet<NodeIndex> = done.iter().copied().collect();
+        let objects = model.objects();
         let sccs = kosaraju_scc(&self.graph);
+        // Whatever order the algorithm finds them in: the cycle with the
+        // smallest key, labelled at its member declared last (the one that
+        // closed it).
         let cycle = sccs
             .into_iter()
-            .find(|c| c.len() > 1 && c.iter().all(|i| !done.contains(&self.graph[*i])))
+            .filter(|c| c.len() > 1 && c.iter().all(|i| !done.contains(i)))
+            .min_by_key(|c| c.iter().map(|i| self.graph[*i].clone()).min())
             .unwrap_or_default();
         let mut names: Vec<String> = cycle
             .iter()
-            .map(|i| describe(model, self.graph[*i]))
+            .map(|i| describe(&objects, &self.graph[*i]))
             .collect();
         names.sort();
         let mut d = Diagnostic::error(
-            "schemac::dependency_cycle",
+            Code::DependencyCycle,
             format!("these objects depend on each other: {}", names.join(", ")),
         )
         .help("break the cycle: views and sql blocks cannot depend on each other in a circle");
-        if let Some(first) = cycle.first() {
-            d = d.label(span_of(model, self.graph[*first]), "part of the cycle");
+        let first = cycle
+            .iter()
+            .filter_map(|i| objects.get(&self.graph[*i]))
+            .map(|o| o.origin().span)
+            .max_by_key(|s| (s.file, s.start));
+        if let Some(span) = first {
+            d = d.label(span, "part of the cycle");
         }
         d
+    }
+}
+
+/// Types the graph orders: enums and domains (extensions come first anyway).
+fn user_type(key: Option<Key>) -> Option<Key> {
+    key.filter(|k| k.kind != ObjectKind::Extension)
+}
+
+fn rank(kind: ObjectKind) -> u8 {
+    match kind {
+        ObjectKind::Schema | ObjectKind::Extension => 0,
+        ObjectKind::Enum => 1,
+        ObjectKind::Domain => 2,
+        ObjectKind::Sequence => 3,
+        ObjectKind::Function => 4,
+        ObjectKind::Raw => 5,
+        ObjectKind::Table => 6,
+        ObjectKind::Column | ObjectKind::Constraint | ObjectKind::Index => 7,
+        ObjectKind::View | ObjectKind::MaterializedView => 8,
+        ObjectKind::Trigger | ObjectKind::Policy => 9,
+    }
+}
+
+/// The tie-breaking name: the SQL name (`schema.name`, members after their
+/// table); a sql block's declared name.
+fn sort_name(k: &Key) -> String {
+    if k.kind == ObjectKind::Raw {
+        return k.name.name.clone();
+    }
+    match &k.member {
+        Some(m) => format!("{}.{m}", k.name),
+        None => k.name.to_string(),
     }
 }
 
@@ -239,7 +328,7 @@ impl Graph {
 /// strongly connected set of tables, those pointing at a table that comes
 /// later by name (self references excluded: a table can reference itself
 /// inline).
-fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
+fn cyclic_foreign_keys(model: &Model) -> HashSet<Key> {
     let mut g: DiGraph<usize, (usize, usize)> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..model.tables.len()).map(|i| g.add_node(i)).collect();
     let mut by_name = HashMap::default();
@@ -270,43 +359,107 @@ fn cyclic_foreign_keys(model: &Model) -> HashSet<(usize, usize)> {
             let (target, referencing) = g.edge_endpoints(e)?;
             let (ca, cb) = (component[g[target]], component[g[referencing]]);
             let later = model.tables[g[target]].sql > model.tables[g[referencing]].sql;
-            (ca != usize::MAX && ca == cb && later).then(|| g[e])
+            let (t, f) = g[e];
+            let table = &model.tables[t];
+            (ca != usize::MAX && ca == cb && later).then(|| table.foreign_keys[f].key(&table.sql))
         })
         .collect()
 }
 
-fn sort_name(model: &Model, n: Node) -> String {
-    match n {
-        Node::Enum(i) => model.enums[i].sql.to_string(),
-        Node::Domain(i) => model.domains[i].sql.to_string(),
-        Node::Raw(i) => model.raw[i].name.clone(),
-        Node::Table(i) => model.tables[i].sql.to_string(),
-        Node::ForeignKey(t, f) => format!(
-            "{}.{}",
-            model.tables[t].sql, model.tables[t].foreign_keys[f].name
-        ),
-        Node::View(i) => model.views[i].sql.to_string(),
+fn describe(objects: &HashMap<Key, Object<'_>>, k: &Key) -> String {
+    match objects.get(k) {
+        Some(Object::Enum(e)) => format!("enum {}", e.name),
+        Some(Object::Domain(d)) => format!("domain {}", d.name),
+        Some(Object::Raw(r)) => format!("sql {}", r.name),
+        Some(Object::Table(t)) => format!("entity {}", t.name),
+        Some(Object::View(v)) => format!("view {}", v.name),
+        _ => k.to_string(),
     }
 }
 
-fn describe(model: &Model, n: Node) -> String {
-    match n {
-        Node::Enum(i) => format!("enum {}", model.enums[i].name),
-        Node::Domain(i) => format!("domain {}", model.domains[i].name),
-        Node::Raw(i) => format!("sql {}", model.raw[i].name),
-        Node::Table(i) => format!("entity {}", model.tables[i].name),
-        Node::ForeignKey(t, f) => format!("foreign key {}", model.tables[t].foreign_keys[f].name),
-        Node::View(i) => format!("view {}", model.views[i].name),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn span_of(model: &Model, n: Node) -> dsl::Span {
-    match n {
-        Node::Enum(i) => model.enums[i].span,
-        Node::Domain(i) => model.domains[i].span,
-        Node::Raw(i) => model.raw[i].span,
-        Node::Table(i) => model.tables[i].span,
-        Node::ForeignKey(t, f) => model.tables[t].foreign_keys[f].span,
-        Node::View(i) => model.views[i].span,
+    fn graph(text: &str) -> (Model, Graph) {
+        let project = crate::Project::from_sources(&[("t.schema", text)]);
+        let compiled = crate::compile(&project, &crate::Options::default()).expect("compiles");
+        let g = Graph::build(&compiled.model);
+        (compiled.model, g)
+    }
+
+    fn table(name: &str) -> Key {
+        Key::new(ObjectKind::Table, QName::new("public", name))
+    }
+
+    const SHOP: &str = "enum Kind { a b }\n\
+        entity Customer {\n  id bigint @pk\n}\n\
+        entity Order {\n  id bigint @pk\n  customer_id -> Customer on delete cascade\n  kind Kind\n}\n\
+        entity Line {\n  id bigint @pk\n  order_id -> Order on delete cascade\n}\n\
+        entity Product {\n  id bigint @pk\n}\n\
+        entity Alpha {\n  id bigint @pk\n  beta_id -> Beta? on delete set null\n}\n\
+        entity Beta {\n  id bigint @pk\n  alpha_id -> Alpha? on delete set null\n}\n\
+        view Recent {\n  select id from orders\n}\n\
+        sql touch @depends(Product) {\n  select 1\n}\n";
+
+    #[test]
+    fn tables_that_reach_a_table_through_foreign_keys() {
+        let (_, g) = graph(SHOP);
+        assert_eq!(
+            g.referencing(&table("customers")),
+            [table("lines"), table("orders")]
+        );
+        assert_eq!(g.referencing(&table("lines")), Vec::<Key>::new());
+        assert_eq!(g.referencing(&table("products")), Vec::<Key>::new());
+        // Through a cycle (one of its keys deferred) each reaches the other
+        // and itself.
+        assert_eq!(
+            g.referencing(&table("alphas")),
+            [table("alphas"), table("betas")]
+        );
+        assert_eq!(g.referencing(&table("nothing")), Vec::<Key>::new());
+    }
+
+    #[test]
+    fn edges_say_why() {
+        let (_, g) = graph(SHOP);
+        let kind = Key::new(ObjectKind::Enum, QName::new("public", "kind"));
+        assert_eq!(
+            g.needs(&table("orders")),
+            [
+                (&kind, Edge::TypeUse),
+                (&table("customers"), Edge::ForeignKey)
+            ]
+        );
+        let recent = Key::new(ObjectKind::View, QName::new("public", "recent"));
+        assert_eq!(g.needs(&recent), [(&table("orders"), Edge::ViewRead)]);
+        let touch = Key::new(ObjectKind::Raw, QName::new("public", "touch"));
+        assert_eq!(g.needs(&touch), [(&table("products"), Edge::Declared)]);
+        // The deferred key of the cycle needs both tables.
+        let deferred = Key::member(
+            ObjectKind::Constraint,
+            QName::new("public", "alphas"),
+            "fk_alphas_beta_id",
+        );
+        assert_eq!(
+            g.needs(&deferred),
+            [
+                (&table("alphas"), Edge::Owner),
+                (&table("betas"), Edge::ForeignKey)
+            ]
+        );
+    }
+
+    #[test]
+    fn what_a_sql_block_creates_is_the_block_in_the_graph() {
+        let (model, g) = graph(
+            "sql events @creates(table events) {\n  create table events (id int)\n}\n\
+             view Recent {\n  select id from public.events\n}\n",
+        );
+        let recent = Key::new(ObjectKind::View, QName::new("public", "recent"));
+        let block = Key::new(ObjectKind::Raw, QName::new("public", "events"));
+        assert_eq!(g.needs(&recent), [(&block, Edge::ViewRead)]);
+        let plan = g.plan(&model).expect("plans");
+        assert_eq!(plan.order, [block, recent]);
     }
 }

@@ -2,11 +2,13 @@
 //! dependency graph, the statement layer and the emitters. See
 //! ARCHITECTURE.md.
 
+pub mod config;
 pub mod emit;
 pub mod graph;
 pub mod key;
 pub mod lower;
 pub mod model;
+pub mod model_file;
 pub(crate) mod names;
 pub mod project;
 pub mod resolve;
@@ -16,6 +18,7 @@ pub mod statement;
 mod types;
 pub mod validate;
 
+pub use config::Config;
 pub use model::Model;
 pub use names::MAX_IDENT;
 pub use project::Project;
@@ -104,9 +107,9 @@ mod tests {
     }
 
     fn refuse(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
-        let span = model.tables[0].span;
+        let span = model.tables[0].origin.span;
         diagnostics.push(
-            Diagnostic::error("schemac::unsupported", "refused by a lowering pass")
+            Diagnostic::error(dsl::Code::Unsupported, "refused by a lowering pass")
                 .label(span, "here"),
         );
     }
@@ -145,7 +148,7 @@ mod tests {
         assert!(failed
             .diagnostics
             .iter()
-            .any(|d| d.code == "schemac::unknown_type"));
+            .any(|d| d.code == dsl::Code::UnknownType));
         // A pass's diagnostics are reported like any other.
         let ok = Project::from_sources(&[("t.schema", "entity User {\n  id bigint @pk\n}\n")]);
         let options = Options {

@@ -3,22 +3,68 @@
 //! produces it; every writer (emitters, diff, lint) consumes it.
 //!
 //! Names here are final: SQL names as PostgreSQL will see them, and the
-//! declared names that generated code uses. Spans point back at the source.
+//! declared names that generated code uses. Every object has a stable
+//! [`Key`]; references between objects are keys, never list positions.
+//! Each object's [`Origin`] points back at the source and says why the
+//! object exists; equality ignores it, so two models that describe the same
+//! database are equal wherever their text was written.
+//!
+//! Equality is also blind to the order of lists whose order PostgreSQL does
+//! not keep (tables, constraints, indexes, ...); column order and enum value
+//! order are part of the database and compared as lists.
 
+use crate::key::{Key, ObjectKind};
 use dsl::Span;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Model {
     /// Schemas other than `public` that objects live in, sorted.
     pub schemas: Vec<String>,
-    /// Extensions the schema needs (`citext`, `pg_trgm`, ...), sorted.
-    pub extensions: Vec<String>,
+    /// Extensions the schema needs (`citext`, `pg_trgm`, ...), sorted by name.
+    pub extensions: Vec<Extension>,
     pub enums: Vec<Enum>,
     pub domains: Vec<Domain>,
     pub tables: Vec<Table>,
     pub views: Vec<View>,
     pub raw: Vec<RawSql>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        self.schemas == other.schemas
+            && same_set(&self.extensions, &other.extensions, Extension::key)
+            && same_set(&self.enums, &other.enums, Enum::key)
+            && same_set(&self.domains, &other.domains, Domain::key)
+            && same_set(&self.tables, &other.tables, Table::key)
+            && same_set(&self.views, &other.views, View::key)
+            && same_set(&self.raw, &other.raw, RawSql::key)
+            && same_set(&self.sequences, &other.sequences, Sequence::key)
+            && same_set(&self.functions, &other.functions, Function::key)
+            && same_set(&self.triggers, &other.triggers, Trigger::key)
+    }
+}
+
+/// Two lists hold equal objects under the same keys, in any order.
+fn same_set<T: PartialEq, K: Ord>(a: &[T], b: &[T], key: impl Fn(&T) -> K) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    fn sorted<'l, T, K: Ord>(l: &'l [T], key: &impl Fn(&T) -> K) -> Vec<(K, &'l T)> {
+        let mut v: Vec<(K, &T)> = l.iter().map(|x| (key(x), x)).collect();
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        v
+    }
+    sorted(a, &key)
+        .iter()
+        .zip(sorted(b, &key).iter())
+        .all(|(x, y)| x.0 == y.0 && x.1 == y.1)
 }
 
 /// A schema-qualified SQL name.
@@ -43,6 +89,102 @@ impl std::fmt::Display for QName {
     }
 }
 
+/// Where an object comes from. Not part of what the object *is*: see the
+/// `PartialEq` impl.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Origin {
+    pub span: Span,
+    #[serde(default)]
+    pub why: Why,
+    #[serde(default)]
+    pub name: NameSource,
+}
+
+/// Always equal. The same database can be written in many places and many
+/// ways (another file, another line, a mixin instead of a column): a model
+/// diff, the reordering tests and a future introspected model must see the
+/// objects, not where their text stood.
+impl PartialEq for Origin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Origin {
+    /// A declared object whose name the user gave (or that is named by its
+    /// declaration, like a table).
+    pub fn declared(span: Span) -> Self {
+        Origin {
+            span,
+            why: Why::Declared,
+            name: NameSource::Given,
+        }
+    }
+
+    /// A declared object whose SQL name schemac generated.
+    pub fn generated(span: Span) -> Self {
+        Origin {
+            name: NameSource::Generated,
+            ..Origin::declared(span)
+        }
+    }
+
+    pub fn because(mut self, why: Why) -> Self {
+        self.why = why;
+        self
+    }
+
+    pub fn is_generated(&self) -> bool {
+        self.name == NameSource::Generated
+    }
+}
+
+/// Why an object is in the model.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Why {
+    /// Written by the user.
+    #[default]
+    Declared,
+    /// Copied from a mixin (named by its declaration).
+    Mixin { mixin: String },
+    /// The index schemac adds so a foreign key's columns are indexed.
+    ForeignKeyIndex,
+    /// The GIN index of a full-text search column.
+    SearchIndex,
+    /// Needed by something in the model (an extension for a type or an
+    /// operator class).
+    Required,
+}
+
+/// Whether an object's SQL name was written by the user or generated from
+/// a pattern (`idx_<table>_<columns>`, ...).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameSource {
+    #[default]
+    Given,
+    Generated,
+}
+
+/// `CREATE EXTENSION`: a name, and the schema its objects go to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    pub name: String,
+    pub schema: String,
+    /// From a declaration's doc comment: for the docs, not the database
+    /// (an extension may be shared, and its comment is its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    pub origin: Origin,
+}
+
+impl Extension {
+    pub fn key(&self) -> Key {
+        Key::extension(self.name.clone())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     /// The declared name (the Rust type name).
@@ -50,7 +192,13 @@ pub struct Enum {
     pub sql: QName,
     pub values: Vec<EnumValue>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl Enum {
+    pub fn key(&self) -> Key {
+        Key::new(ObjectKind::Enum, self.sql.clone())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,7 +216,13 @@ pub struct Domain {
     pub default: Option<Expr>,
     pub checks: Vec<Check>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl Domain {
+    pub fn key(&self) -> Key {
+        Key::new(ObjectKind::Domain, self.sql.clone())
+    }
 }
 
 /// A column type. `base` is the canonical PostgreSQL spelling for built-in
@@ -83,9 +237,23 @@ pub struct SqlType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeBase {
-    Builtin { name: String },
-    Enum { name: String, sql: QName },
-    Domain { name: String, sql: QName },
+    Builtin {
+        name: String,
+    },
+    /// A type an extension provides (`citext`), created in `schema`.
+    Extension {
+        name: String,
+        extension: String,
+        schema: String,
+    },
+    Enum {
+        name: String,
+        sql: QName,
+    },
+    Domain {
+        name: String,
+        sql: QName,
+    },
 }
 
 impl SqlType {
@@ -99,16 +267,31 @@ impl SqlType {
         }
     }
 
-    /// The built-in type name, if this is a scalar built-in type.
+    /// The type name, if this is a scalar built-in or extension type (not a
+    /// type declared in the schema).
     pub fn builtin_name(&self) -> Option<&str> {
         match &self.base {
-            TypeBase::Builtin { name } if self.array_dims == 0 => Some(name),
+            TypeBase::Builtin { name } | TypeBase::Extension { name, .. }
+                if self.array_dims == 0 =>
+            {
+                Some(name)
+            }
             _ => None,
+        }
+    }
+
+    /// The key of the model object this type needs, if any.
+    pub fn dependency(&self) -> Option<Key> {
+        match &self.base {
+            TypeBase::Builtin { .. } => None,
+            TypeBase::Extension { extension, .. } => Some(Key::extension(extension.clone())),
+            TypeBase::Enum { sql, .. } => Some(Key::new(ObjectKind::Enum, sql.clone())),
+            TypeBase::Domain { sql, .. } => Some(Key::new(ObjectKind::Domain, sql.clone())),
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Table {
     /// The declared entity name (the Rust type name).
     pub name: String,
@@ -122,14 +305,161 @@ pub struct Table {
     pub excludes: Vec<Exclude>,
     pub indexes: Vec<Index>,
     /// Declared `@depends(...)` on objects the graph cannot see otherwise.
-    pub depends_on: Vec<Dependency>,
-    pub span: Span,
+    pub depends_on: Vec<Key>,
+    /// `PARTITION BY ...`; none yet (the partitioning policy fills it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+    /// Row-level security policies; none yet (the RLS policy fills them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
+    /// Privileges granted on the table; none yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    pub origin: Origin,
+}
+
+/// A model object found by its key.
+#[derive(Clone, Copy, Debug)]
+pub enum Object<'m> {
+    Extension(&'m Extension),
+    Enum(&'m Enum),
+    Domain(&'m Domain),
+    Sequence(&'m Sequence),
+    Function(&'m Function),
+    Raw(&'m RawSql),
+    Table(&'m Table),
+    View(&'m View),
+    Trigger(&'m Trigger),
+}
+
+impl Model {
+    /// Every top-level object by key, for lookups by key (the plan, the
+    /// graph, validation). Table members are found through their table.
+    pub fn objects(&self) -> rustc_hash::FxHashMap<Key, Object<'_>> {
+        let mut map = rustc_hash::FxHashMap::default();
+        map.reserve(self.tables.len() + self.views.len() + self.enums.len() + self.domains.len());
+        for x in &self.extensions {
+            map.insert(x.key(), Object::Extension(x));
+        }
+        for x in &self.enums {
+            map.insert(x.key(), Object::Enum(x));
+        }
+        for x in &self.domains {
+            map.insert(x.key(), Object::Domain(x));
+        }
+        for x in &self.sequences {
+            map.insert(x.key(), Object::Sequence(x));
+        }
+        for x in &self.functions {
+            map.insert(x.key(), Object::Function(x));
+        }
+        for x in &self.raw {
+            map.insert(x.key(), Object::Raw(x));
+        }
+        for x in &self.tables {
+            map.insert(x.key(), Object::Table(x));
+        }
+        for x in &self.views {
+            map.insert(x.key(), Object::View(x));
+        }
+        for x in &self.triggers {
+            map.insert(x.key(), Object::Trigger(x));
+        }
+        map
+    }
+}
+
+impl<'m> Object<'m> {
+    pub fn origin(&self) -> &'m Origin {
+        match *self {
+            Object::Extension(x) => &x.origin,
+            Object::Enum(x) => &x.origin,
+            Object::Domain(x) => &x.origin,
+            Object::Sequence(x) => &x.origin,
+            Object::Function(x) => &x.origin,
+            Object::Raw(x) => &x.origin,
+            Object::Table(x) => &x.origin,
+            Object::View(x) => &x.origin,
+            Object::Trigger(x) => &x.origin,
+        }
+    }
+}
+
+impl PartialEq for Table {
+    fn eq(&self, o: &Self) -> bool {
+        let t = &self.sql;
+        self.name == o.name
+            && self.sql == o.sql
+            && self.doc == o.doc
+            && self.columns == o.columns
+            && self.primary_key == o.primary_key
+            && same_set(&self.uniques, &o.uniques, |u| u.key(t))
+            && same_set(&self.checks, &o.checks, |c| c.key(t))
+            && same_set(&self.foreign_keys, &o.foreign_keys, |f| f.key(t))
+            && same_set(&self.excludes, &o.excludes, |x| x.key(t))
+            && same_set(&self.indexes, &o.indexes, |i| i.key(t))
+            && same_set(&self.depends_on, &o.depends_on, Key::clone)
+            && self.partition == o.partition
+            && same_set(&self.policies, &o.policies, |p| p.name.clone())
+            && same_set(&self.grants, &o.grants, |g| {
+                (g.role.clone(), g.privileges.clone())
+            })
+    }
 }
 
 impl Table {
+    pub fn key(&self) -> Key {
+        Key::new(ObjectKind::Table, self.sql.clone())
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Keys of the constraints the table owns, with the constraint names.
+    pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
+        self.primary_key
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(self.uniques.iter().map(|u| u.name.as_str()))
+            .chain(self.checks.iter().map(|c| c.name.as_str()))
+            .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
+            .chain(self.excludes.iter().map(|x| x.name.as_str()))
+    }
+}
+
+/// How a table is partitioned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Partition {
+    pub strategy: PartitionStrategy,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
+/// `CREATE POLICY name ON table ...`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub name: String,
+    /// `all`, `select`, `insert`, `update` or `delete`.
+    pub command: String,
+    pub roles: Vec<String>,
+    pub using: Option<Expr>,
+    pub with_check: Option<Expr>,
+    pub origin: Origin,
+}
+
+/// `GRANT privileges ON table TO role`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: String,
+    pub privileges: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -144,7 +474,13 @@ pub struct Column {
     pub generated: Option<Expr>,
     pub identity: Option<Identity>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl Column {
+    pub fn key(&self, table: &QName) -> Key {
+        Key::member(ObjectKind::Column, table.clone(), self.name.clone())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,11 +490,37 @@ pub enum Identity {
     ByDefault,
 }
 
-/// An SQL expression as the user wrote it, checked by sqlparser.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An SQL expression: the text as the user wrote it (what is printed) and a
+/// canonical text (what is compared), checked by sqlparser.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Expr {
     pub sql: String,
+    /// sqlparser's rendering of the parsed text: spacing, keyword case and
+    /// redundant parentheses do not matter. The written text when sqlparser
+    /// cannot parse it.
+    pub canonical: String,
     pub span: Span,
+}
+
+/// Compares canonical texts: `price>=0` and `price >= 0` are the same check.
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical == other.canonical
+    }
+}
+
+impl Eq for Expr {}
+
+impl Expr {
+    /// An expression whose canonical text is its written text (generated
+    /// SQL, raw bodies).
+    pub fn verbatim(sql: String, span: Span) -> Self {
+        Expr {
+            canonical: sql.clone(),
+            sql,
+            span,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -166,46 +528,159 @@ pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<String>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
 }
 
-/// One element of an index or unique key: a column or an expression, with
-/// trailing options such as `desc`, `nulls last` or an operator class.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum IndexElement {
-    Column { name: String, options: String },
-    Expr { sql: String, options: String },
-}
-
-impl IndexElement {
-    pub fn column_name(&self) -> Option<&str> {
-        match self {
-            IndexElement::Column { name, .. } => Some(name),
-            IndexElement::Expr { .. } => None,
-        }
+impl PrimaryKey {
+    pub fn key(&self, table: &QName) -> Key {
+        Key::member(ObjectKind::Constraint, table.clone(), self.name.clone())
     }
 }
 
+/// What an index element indexes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ElementTarget {
+    Column { name: String },
+    Expr { expr: Expr },
+}
+
+/// One element of an index, a unique key or an exclusion constraint:
+/// `target [COLLATE c] [opclass] [DESC] [NULLS FIRST|LAST]`, canonical:
+/// ascending and PostgreSQL's default null placement are not stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexElement {
+    pub target: ElementTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub descending: bool,
+    /// Nulls sort first. PostgreSQL's default is last for ascending, first
+    /// for descending order; [`IndexElement::nulls_first`] resolves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nulls_first: Option<bool>,
+}
+
+impl IndexElement {
+    pub fn column(name: impl Into<String>) -> Self {
+        IndexElement {
+            target: ElementTarget::Column { name: name.into() },
+            collation: None,
+            opclass: None,
+            descending: false,
+            nulls_first: None,
+        }
+    }
+
+    pub fn expr(expr: Expr) -> Self {
+        IndexElement {
+            target: ElementTarget::Expr { expr },
+            ..IndexElement::column("")
+        }
+    }
+
+    pub fn column_name(&self) -> Option<&str> {
+        match &self.target {
+            ElementTarget::Column { name } => Some(name),
+            ElementTarget::Expr { .. } => None,
+        }
+    }
+
+    /// A plain column: no expression and no options.
+    pub fn is_plain_column(&self) -> bool {
+        self.column_name().is_some()
+            && self.collation.is_none()
+            && self.opclass.is_none()
+            && !self.descending
+            && self.nulls_first.is_none()
+    }
+
+    /// Where nulls sort.
+    pub fn nulls_first(&self) -> bool {
+        self.nulls_first.unwrap_or(self.descending)
+    }
+
+    /// Sets where nulls sort, storing nothing when it is the default, so
+    /// `desc` and `desc nulls first` are one element.
+    pub fn set_nulls_first(&mut self, first: bool) {
+        self.nulls_first = (first != self.descending).then_some(first);
+    }
+
+    /// Whether the element says where nulls sort (not the default).
+    pub fn nulls_written(&self) -> bool {
+        self.nulls_first.is_some()
+    }
+}
+
+/// The access method of an index or an exclusion constraint.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexMethod {
+    #[default]
+    Btree,
+    Hash,
+    Gin,
+    Gist,
+    Spgist,
+    Brin,
+}
+
+impl IndexMethod {
+    pub const ALL: [IndexMethod; 6] = [
+        IndexMethod::Btree,
+        IndexMethod::Hash,
+        IndexMethod::Gin,
+        IndexMethod::Gist,
+        IndexMethod::Spgist,
+        IndexMethod::Brin,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexMethod::Btree => "btree",
+            IndexMethod::Hash => "hash",
+            IndexMethod::Gin => "gin",
+            IndexMethod::Gist => "gist",
+            IndexMethod::Spgist => "spgist",
+            IndexMethod::Brin => "brin",
+        }
+    }
+
+    /// The method by name, case-insensitively.
+    pub fn parse(name: &str) -> Option<IndexMethod> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(name))
+    }
+}
+
+fn is_btree(m: &IndexMethod) -> bool {
+    *m == IndexMethod::Btree
+}
+
+/// A unique constraint over plain columns. A unique key over expressions,
+/// with options or a predicate is a unique [`Index`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unique {
     pub name: String,
-    pub elements: Vec<IndexElement>,
+    pub columns: Vec<String>,
     pub nulls_not_distinct: bool,
-    pub predicate: Option<Expr>,
+    /// `deferrable [initially deferred]`: checked at commit if so set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferrable: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub initially_deferred: bool,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
 }
 
 impl Unique {
-    /// Plain columns and no predicate: a table constraint. Otherwise
-    /// PostgreSQL needs a unique index.
-    pub fn is_constraint(&self) -> bool {
-        self.predicate.is_none()
-            && self
-                .elements
-                .iter()
-                .all(|e| matches!(e, IndexElement::Column { options, .. } if options.is_empty()))
+    pub fn key(&self, table: &QName) -> Key {
+        Key::member(ObjectKind::Constraint, table.clone(), self.name.clone())
     }
 }
 
@@ -214,7 +689,13 @@ pub struct Check {
     pub name: String,
     pub expr: Expr,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl Check {
+    pub fn key(&self, table: &QName) -> Key {
+        Key::member(ObjectKind::Constraint, table.clone(), self.name.clone())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -244,17 +725,33 @@ pub struct ForeignKey {
     /// From a `foreign key` clause's doc comment (a relation column's
     /// doc documents the column).
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl ForeignKey {
+    pub fn key(&self, table: &QName) -> Key {
+        Key::member(ObjectKind::Constraint, table.clone(), self.name.clone())
+    }
+
+    pub fn target_key(&self) -> Key {
+        Key::new(ObjectKind::Table, self.target_table.clone())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Exclude {
     pub name: String,
-    pub method: String,
+    pub method: IndexMethod,
     pub elements: Vec<ExcludeElement>,
     pub predicate: Option<Expr>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl Exclude {
+    pub fn key(&self, table: &QName) -> Key {
+        Key::member(ObjectKind::Constraint, table.clone(), self.name.clone())
+    }
 }
 
 /// `element with operator`.
@@ -264,28 +761,30 @@ pub struct ExcludeElement {
     pub operator: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndexOrigin {
-    /// Written by the user.
-    Declared,
-    /// Added so a foreign key's columns are indexed.
-    ForeignKey,
-    /// The GIN index of a full-text search column.
-    Search,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
-    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "is_btree")]
+    pub method: IndexMethod,
     pub unique: bool,
+    /// Unique indexes only: nulls count as equal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
     pub elements: Vec<IndexElement>,
     pub include: Vec<String>,
     pub predicate: Option<Expr>,
-    pub origin: IndexOrigin,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl Index {
+    /// Indexes are named in their table's schema, beside the relations.
+    pub fn key(&self, table: &QName) -> Key {
+        Key::new(
+            ObjectKind::Index,
+            QName::new(table.schema.clone(), self.name.clone()),
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -294,9 +793,23 @@ pub struct View {
     pub sql: QName,
     pub materialized: bool,
     pub body: Expr,
-    pub depends_on: Vec<Dependency>,
+    /// The tables and views its body reads.
+    pub reads: Vec<Key>,
+    /// Declared `@depends(...)`.
+    pub depends_on: Vec<Key>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
+}
+
+impl View {
+    pub fn key(&self) -> Key {
+        let kind = if self.materialized {
+            ObjectKind::MaterializedView
+        } else {
+            ObjectKind::View
+        };
+        Key::new(kind, self.sql.clone())
+    }
 }
 
 /// Raw SQL, placed in the creation order by its declared dependencies.
@@ -307,19 +820,79 @@ pub struct RawSql {
     /// there first, then in `public`.
     pub schema: String,
     pub body: Expr,
-    pub depends_on: Vec<Dependency>,
+    pub depends_on: Vec<Key>,
+    /// What the block creates (`@creates(...)`): other objects may depend
+    /// on these, and they belong to the model although schemac does not
+    /// write their DDL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub creates: Vec<Key>,
     pub doc: Option<String>,
-    pub span: Span,
+    pub origin: Origin,
 }
 
-/// A reference from one object to another, by kind and index into the
-/// model's lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "index", rename_all = "snake_case")]
-pub enum Dependency {
-    Enum(usize),
-    Domain(usize),
-    Table(usize),
-    View(usize),
-    Raw(usize),
+impl RawSql {
+    pub fn key(&self) -> Key {
+        Key::new(
+            ObjectKind::Raw,
+            QName::new(self.schema.clone(), self.name.clone()),
+        )
+    }
+}
+
+/// `CREATE SEQUENCE`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub sql: QName,
+    /// `smallint`, `integer` or `bigint`.
+    pub ty: String,
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub origin: Origin,
+}
+
+impl Sequence {
+    pub fn key(&self) -> Key {
+        Key::new(ObjectKind::Sequence, self.sql.clone())
+    }
+}
+
+/// `CREATE FUNCTION name(args) RETURNS returns LANGUAGE language AS body`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    pub sql: QName,
+    /// Argument types, comma-separated as PostgreSQL identifies the
+    /// function (`integer, text`; empty for none).
+    pub args: String,
+    pub returns: String,
+    pub language: String,
+    pub body: String,
+    pub depends_on: Vec<Key>,
+    pub origin: Origin,
+}
+
+impl Function {
+    pub fn key(&self) -> Key {
+        Key::member(ObjectKind::Function, self.sql.clone(), self.args.clone())
+    }
+}
+
+/// `CREATE TRIGGER name {BEFORE|AFTER} events ON table FOR EACH {ROW|STATEMENT} EXECUTE FUNCTION f()`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    pub table: QName,
+    /// `before`, `after` or `instead of`.
+    pub timing: String,
+    /// `insert`, `update`, `delete`, `truncate`.
+    pub events: Vec<String>,
+    pub for_each_row: bool,
+    /// The key of the function it executes.
+    pub function: Key,
+    pub origin: Origin,
+}
+
+impl Trigger {
+    pub fn key(&self) -> Key {
+        Key::member(ObjectKind::Trigger, self.table.clone(), self.name.clone())
+    }
 }

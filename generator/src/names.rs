@@ -3,6 +3,8 @@
 //! did not name. PostgreSQL cuts identifiers at 63 bytes; a longer
 //! generated name is shortened with a hash suffix so it stays unique.
 
+use crate::model::{ElementTarget, IndexElement, Model, Origin, QName};
+use dsl::Span;
 use heck::ToSnakeCase;
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
@@ -114,8 +116,20 @@ pub fn fit(name: String) -> String {
     format!("{}_{suffix}", name[..cut].trim_end_matches('_'))
 }
 
-/// Hands out generated names unique within one PostgreSQL schema (indexes
-/// and constraints that own indexes share the relation namespace).
+/// A generated name before collisions are resolved: `prefix_part_part`,
+/// fitted to 63 bytes. [`assign`] makes it unique.
+pub fn pattern(prefix: &str, parts: &[&str]) -> String {
+    let mut base = String::with_capacity(64);
+    base.push_str(prefix);
+    for p in parts {
+        base.push('_');
+        push_plain(&mut base, p);
+    }
+    fit(base)
+}
+
+/// Names unique within one PostgreSQL schema (indexes and constraints that
+/// own indexes share the relation namespace).
 #[derive(Default)]
 pub struct NameSet {
     used: FxHashMap<String, FxHashSet<String>>,
@@ -130,23 +144,154 @@ impl NameSet {
         };
         !names.contains(name) && names.insert(name.to_string())
     }
+}
 
-    /// A fresh name from `prefix_parts`, with `_2`, `_3`, ... on collision.
-    pub fn generate(&mut self, schema: &str, prefix: &str, parts: &[&str]) -> String {
-        let mut base = String::with_capacity(64);
-        base.push_str(prefix);
-        for p in parts {
-            base.push('_');
-            push_plain(&mut base, p);
+/// Where a generated name sits in the model.
+#[derive(Clone, Copy)]
+enum Slot {
+    PrimaryKey(usize),
+    Unique(usize, usize),
+    Check(usize, usize),
+    ForeignKey(usize, usize),
+    Exclude(usize, usize),
+    Index(usize, usize),
+}
+
+/// Makes every generated name in `model` unique, after the user's names
+/// are claimed in `names`. A name whose pattern nobody else produced is
+/// kept; names that collide get `_2`, `_3`, ... in the order of what they
+/// name (the table, then the object's definition), never in the order of
+/// declaration, so moving lines does not swap names.
+pub fn assign(model: &mut Model, names: &mut NameSet) {
+    let mut groups: FxHashMap<(&str, &str), Vec<Slot>> = FxHashMap::default();
+    for (t, table) in model.tables.iter().enumerate() {
+        let schema = table.sql.schema.as_str();
+        fn add<'n>(origin: &Origin, name: &'n str, slot: Slot) -> Option<(&'n str, Slot)> {
+            origin.is_generated().then_some((name, slot))
         }
-        let base = fit(base);
-        let mut name = base.clone();
+        let mut found = Vec::new();
+        if let Some(pk) = &table.primary_key {
+            found.extend(add(&pk.origin, &pk.name, Slot::PrimaryKey(t)));
+        }
+        for (i, x) in table.uniques.iter().enumerate() {
+            found.extend(add(&x.origin, &x.name, Slot::Unique(t, i)));
+        }
+        for (i, x) in table.checks.iter().enumerate() {
+            found.extend(add(&x.origin, &x.name, Slot::Check(t, i)));
+        }
+        for (i, x) in table.foreign_keys.iter().enumerate() {
+            found.extend(add(&x.origin, &x.name, Slot::ForeignKey(t, i)));
+        }
+        for (i, x) in table.excludes.iter().enumerate() {
+            found.extend(add(&x.origin, &x.name, Slot::Exclude(t, i)));
+        }
+        for (i, x) in table.indexes.iter().enumerate() {
+            found.extend(add(&x.origin, &x.name, Slot::Index(t, i)));
+        }
+        for (name, slot) in found {
+            groups.entry((schema, name)).or_default().push(slot);
+        }
+    }
+    let mut keep: Vec<(String, String)> = Vec::new();
+    let mut colliding: Vec<(String, String, Vec<Slot>)> = Vec::new();
+    for ((schema, base), slots) in groups {
+        if slots.len() == 1 {
+            keep.push((schema.to_string(), base.to_string()));
+        }
+        colliding.push((schema.to_string(), base.to_string(), slots));
+    }
+    // Unique patterns first: they keep their name unless the user took it.
+    let mut taken_by_user: FxHashSet<(String, String)> = FxHashSet::default();
+    for (schema, base) in keep {
+        if !names.claim(&schema, &base) {
+            taken_by_user.insert((schema, base));
+        }
+    }
+    colliding
+        .retain(|(s, b, slots)| slots.len() > 1 || taken_by_user.contains(&(s.clone(), b.clone())));
+    colliding.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let mut renames: Vec<(Slot, String)> = Vec::new();
+    for (schema, base, slots) in colliding {
+        let mut ordered: Vec<(String, Slot)> = slots
+            .into_iter()
+            .map(|s| (signature(model, s), s))
+            .collect();
+        ordered.sort_by(|a, b| a.0.cmp(&b.0));
         let mut n = 2;
-        while !self.claim(schema, &name) {
-            name = fit(format!("{base}_{n}"));
-            n += 1;
+        for (_, slot) in ordered {
+            let mut name = base.clone();
+            while !names.claim(&schema, &name) {
+                name = fit(format!("{base}_{n}"));
+                n += 1;
+            }
+            renames.push((slot, name));
         }
-        name
+    }
+    for (slot, name) in renames {
+        let tables = &mut model.tables;
+        let target = match slot {
+            Slot::PrimaryKey(t) => tables[t].primary_key.as_mut().map(|p| &mut p.name),
+            Slot::Unique(t, i) => Some(&mut tables[t].uniques[i].name),
+            Slot::Check(t, i) => Some(&mut tables[t].checks[i].name),
+            Slot::ForeignKey(t, i) => Some(&mut tables[t].foreign_keys[i].name),
+            Slot::Exclude(t, i) => Some(&mut tables[t].excludes[i].name),
+            Slot::Index(t, i) => Some(&mut tables[t].indexes[i].name),
+        };
+        if let Some(target) = target {
+            *target = name;
+        }
+    }
+}
+
+/// What an object is, without its name and origin: the order among
+/// objects whose generated names collide.
+fn signature(model: &Model, slot: Slot) -> String {
+    fn text<T: serde::Serialize + Clone>(table: &QName, x: &T, strip: impl Fn(&mut T)) -> String {
+        let mut x = x.clone();
+        strip(&mut x);
+        format!("{table} {}", serde_json::to_string(&x).unwrap_or_default())
+    }
+    let blank = || Origin::declared(Span::default());
+    let tables = &model.tables;
+    match slot {
+        Slot::PrimaryKey(t) => format!("{} pk", tables[t].sql),
+        Slot::Unique(t, i) => text(&tables[t].sql, &tables[t].uniques[i], |x| {
+            x.name.clear();
+            x.origin = blank();
+        }),
+        Slot::Check(t, i) => text(&tables[t].sql, &tables[t].checks[i], |x| {
+            x.name.clear();
+            x.origin = blank();
+            x.expr.span = Span::default();
+        }),
+        Slot::ForeignKey(t, i) => text(&tables[t].sql, &tables[t].foreign_keys[i], |x| {
+            x.name.clear();
+            x.origin = blank();
+        }),
+        Slot::Exclude(t, i) => text(&tables[t].sql, &tables[t].excludes[i], |x| {
+            x.name.clear();
+            x.origin = blank();
+            strip_spans(x.elements.iter_mut().map(|e| &mut e.element));
+            if let Some(p) = &mut x.predicate {
+                p.span = Span::default();
+            }
+        }),
+        Slot::Index(t, i) => text(&tables[t].sql, &tables[t].indexes[i], |x| {
+            x.name.clear();
+            x.origin = blank();
+            strip_spans(x.elements.iter_mut());
+            if let Some(p) = &mut x.predicate {
+                p.span = Span::default();
+            }
+        }),
+    }
+}
+
+fn strip_spans<'e>(elements: impl Iterator<Item = &'e mut IndexElement>) {
+    for e in elements {
+        if let ElementTarget::Expr { expr } = &mut e.target {
+            expr.span = Span::default();
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 //! `billing.invoices`. This module reads files; nothing in `generator`
 //! writes them.
 
+use crate::config::{self, Config};
 use dsl::ast::{File, Item};
+use dsl::Code;
 use dsl::{Diagnostic, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,8 @@ pub struct Project {
     pub root: PathBuf,
     pub sources: SourceMap,
     pub modules: Vec<Module>,
+    /// The settings of `schemac.toml`, when the project has one.
+    pub config: Option<Config>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -48,14 +52,19 @@ impl Project {
             root: PathBuf::new(),
             sources: SourceMap::new(),
             modules: Vec::new(),
+            config: None,
             diagnostics: Vec::new(),
         }
     }
 
     /// Parses in-memory files: `(module path like "auth/users.schema", text)`.
-    pub fn from_sources<S: AsRef<str>>(files: &[(S, S)]) -> Project {
+    /// A file named `schemac.toml` is the project's settings.
+    pub fn from_sources<P: AsRef<str>, T: AsRef<str>>(files: &[(P, T)]) -> Project {
         let mut project = Project::empty();
-        let batch = files
+        let (settings, schemas): (Vec<_>, Vec<_>) = files
+            .iter()
+            .partition(|(path, _)| path.as_ref() == CONFIG_FILE);
+        let batch = schemas
             .iter()
             .map(|(path, text)| Pending {
                 display: path.as_ref().to_string(),
@@ -64,7 +73,19 @@ impl Project {
             })
             .collect();
         project.parse_batch(batch);
+        for (path, text) in settings {
+            project.add_config(path.as_ref().to_string(), text.as_ref().to_string());
+        }
         project
+    }
+
+    /// Adds `schemac.toml` to the sources, after the modules so that their
+    /// file ids do not depend on it, and reads it.
+    fn add_config(&mut self, display: String, text: String) {
+        let file = self.sources.add(display, text);
+        let (config, diags) = config::parse(&self.sources.get(file).text, file);
+        self.config = Some(config);
+        self.diagnostics.extend(diags);
     }
 
     /// Loads a `.schema` file with its imports, or a project directory.
@@ -73,11 +94,19 @@ impl Project {
         let mut project = Project::empty();
         if meta.is_dir() {
             project.root = path.to_path_buf();
+            let settings = path.join(CONFIG_FILE);
+            let settings = match settings.is_file() {
+                true => Some(read_config(&settings)?),
+                false => None,
+            };
             let mut batch = Vec::new();
             for f in schema_files(path)? {
                 batch.extend(project.read(&f)?);
             }
             project.parse_batch(batch);
+            if let Some((display, text)) = settings {
+                project.add_config(display, text);
+            }
         } else {
             project.root = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let batch = project.read(path)?.into_iter().collect();
@@ -168,7 +197,7 @@ impl Project {
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let file = self.sources.add(display, text);
                 self.diagnostics.push(
-                    Diagnostic::error("schemac::encoding", "this file is not valid UTF-8")
+                    Diagnostic::error(Code::Encoding, "this file is not valid UTF-8")
                         .label(dsl::Span::new(file, valid, valid + 1), "invalid byte here")
                         .help("save the file as UTF-8"),
                 );
@@ -183,6 +212,13 @@ struct Pending {
     display: String,
     name: String,
     text: String,
+}
+
+/// `schemac.toml`'s display path and text. One that cannot be read, or is
+/// not UTF-8, stops the load (exit code 2), as it always has.
+fn read_config(path: &Path) -> Result<(String, String), LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
+    Ok((path.display().to_string(), text))
 }
 
 fn io(path: &Path, e: std::io::Error) -> LoadError {

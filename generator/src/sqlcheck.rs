@@ -70,6 +70,9 @@ fn location_offset(text: &str, loc: sqlparser::tokenizer::Location) -> usize {
 pub struct Checked {
     pub names: Vec<NameRef>,
     pub literal: Option<Value>,
+    /// The expression as sqlparser prints it: the text compared by model
+    /// equality (see `model::Expr`).
+    pub canonical: String,
 }
 
 /// Checks one expression. The common simple forms (numbers, strings,
@@ -87,7 +90,27 @@ pub fn check_expr(text: &str) -> Result<Checked, SqlError> {
     Ok(Checked {
         names: names_in(&expr, text),
         literal,
+        canonical: expr.to_string(),
     })
+}
+
+/// The canonical text of an expression (sqlparser's printing), or the
+/// written text when sqlparser cannot parse it.
+pub fn canonical_expr(text: &str) -> String {
+    check_expr(text).map_or_else(|_| text.trim().to_string(), |c| c.canonical)
+}
+
+/// The canonical text of a query (a view body), or the written text when
+/// sqlparser cannot parse it.
+pub fn canonical_query(text: &str) -> String {
+    match Parser::parse_sql(&PostgreSqlDialect {}, text) {
+        Ok(statements) => statements
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(";\n"),
+        Err(_) => text.trim().to_string(),
+    }
 }
 
 fn is_name(t: &str) -> bool {
@@ -98,9 +121,11 @@ fn is_name(t: &str) -> bool {
 }
 
 fn simple(text: &str) -> Option<Checked> {
-    let literal = |v| {
+    // sqlparser prints literals as written, keywords in upper case.
+    let literal = |v: Value| {
         Some(Checked {
             names: Vec::new(),
+            canonical: v.to_string(),
             literal: Some(v),
         })
     };
@@ -135,6 +160,7 @@ fn simple(text: &str) -> Option<Checked> {
         return is_name(function).then(|| Checked {
             names: Vec::new(),
             literal: None,
+            canonical: text.to_string(),
         });
     }
     if let Some(c) = comparison(text) {
@@ -148,6 +174,7 @@ fn simple(text: &str) -> Option<Checked> {
                 offset: 0,
             }],
             literal: None,
+            canonical: text.to_string(),
         });
     }
     None
@@ -168,28 +195,34 @@ fn comparison(text: &str) -> Option<Checked> {
         quoted: false,
         offset: 0,
     }];
-    let right_ok = match (op.to_ascii_lowercase().as_str(), right.as_slice()) {
-        ("is", [null]) => null.eq_ignore_ascii_case("null"),
-        ("is", [not, null]) => not.eq_ignore_ascii_case("not") && null.eq_ignore_ascii_case("null"),
+    let canonical = match (op.to_ascii_lowercase().as_str(), right.as_slice()) {
+        ("is", [null]) if null.eq_ignore_ascii_case("null") => format!("{left} IS NULL"),
+        ("is", [not, null])
+            if not.eq_ignore_ascii_case("not") && null.eq_ignore_ascii_case("null") =>
+        {
+            format!("{left} IS NOT NULL")
+        }
         ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=", [value]) => {
             let offset = text.len() - value.len();
+            let op = if op == "!=" { "<>" } else { op };
             match simple(value) {
-                Some(c) if c.literal.is_some() => true,
+                Some(c) if c.literal.is_some() => format!("{left} {op} {}", c.canonical),
                 Some(c) if c.names.len() == 1 && !is_keyword(value) => {
                     names.push(NameRef {
                         offset,
                         ..c.names[0].clone()
                     });
-                    true
+                    format!("{left} {op} {}", c.canonical)
                 }
-                _ => false,
+                _ => return None,
             }
         }
-        _ => false,
+        _ => return None,
     };
-    right_ok.then_some(Checked {
+    Some(Checked {
         names,
         literal: None,
+        canonical,
     })
 }
 
@@ -372,17 +405,32 @@ mod tests {
         assert!(check_expr("a b").is_err());
         // The fast path agrees with sqlparser.
         for text in [
-            "0", "12.5", "'it''s'", "true", "NULL", "now()", "amount", "-1", "'a\\b'",
+            "0",
+            "12.5",
+            "'it''s'",
+            "true",
+            "NULL",
+            "now()",
+            "amount",
+            "-1",
+            "'a\\b'",
+            "price >= 0",
+            "a <> b",
+            "a != b",
+            "deleted_at is null",
+            "deleted_at IS not NULL",
+            "kind = 'x'",
+            "flag = TRUE",
         ] {
-            let fast = simple(text).map(|c| (c.names, c.literal));
+            let fast = simple(text).map(|c| (c.names, c.literal, c.canonical));
             let slow = parse_expr(text).ok().map(|e| {
                 let lit = match &e {
                     Expr::Value(v) => Some(v.value.clone()),
                     _ => None,
                 };
-                (names_in(&e, text), lit)
+                (names_in(&e, text), lit, e.to_string())
             });
-            let fast = fast.or_else(|| comparison(text).map(|c| (c.names, c.literal)));
+            let fast = fast.or_else(|| comparison(text).map(|c| (c.names, c.literal, c.canonical)));
             if let Some(fast) = fast {
                 assert_eq!(Some(fast), slow, "{text}");
             }

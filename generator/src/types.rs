@@ -76,6 +76,26 @@ const BUILTINS: &[Builtin] = &[
     b("tstzrange", 0, Family::Other),
     b("daterange", 0, Family::Other),
     b("oid", 0, Family::Other),
+    b("regconfig", 0, Family::Other),
+    b("regclass", 0, Family::Other),
+    b("regtype", 0, Family::Other),
+    b("regproc", 0, Family::Other),
+    b("regrole", 0, Family::Other),
+    b("regnamespace", 0, Family::Other),
+    b("pg_lsn", 0, Family::Other),
+    b("jsonpath", 0, Family::Other),
+    b("int4multirange", 0, Family::Other),
+    b("int8multirange", 0, Family::Other),
+    b("nummultirange", 0, Family::Other),
+    b("tsmultirange", 0, Family::Other),
+    b("tstzmultirange", 0, Family::Other),
+    b("datemultirange", 0, Family::Other),
+    // Types of extensions PostgreSQL ships (contrib); see `extension_for`.
+    b("ltree", 0, Family::Other),
+    b("lquery", 0, Family::Other),
+    b("ltxtquery", 0, Family::Other),
+    b("hstore", 0, Family::Other),
+    b("cube", 0, Family::Other),
 ];
 
 const ALIASES: &[(&str, &str)] = &[
@@ -100,9 +120,16 @@ const ALIASES: &[(&str, &str)] = &[
     ("time without time zone", "time"),
 ];
 
-/// Extensions that provide a type.
+/// Extensions that provide a type. Types of other extensions are declared
+/// with the extension: `extension postgis @types(geometry)`.
 pub fn extension_for(name: &str) -> Option<&'static str> {
-    (name == "citext").then_some("citext")
+    match name {
+        "citext" => Some("citext"),
+        "ltree" | "lquery" | "ltxtquery" => Some("ltree"),
+        "hstore" => Some("hstore"),
+        "cube" => Some("cube"),
+        _ => None,
+    }
 }
 
 /// Looks a type name up, case-insensitively, through the aliases. Called

@@ -13,12 +13,12 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     let relations = model
         .tables
         .iter()
-        .map(|t| (&t.sql.name, t.span, "table name"))
+        .map(|t| (&t.sql.name, t.origin.span, "table name"))
         .chain(
             model
                 .views
                 .iter()
-                .map(|v| (&v.sql.name, v.span, "view name")),
+                .map(|v| (&v.sql.name, v.origin.span, "view name")),
         );
     for (name, span, what) in relations {
         if name.len() > MAX_IDENT {
@@ -30,7 +30,7 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
 
 fn too_long(name: &str, span: dsl::Span, what: &str) -> Diagnostic {
     Diagnostic::error(
-        "schemac::name_too_long",
+        dsl::Code::NameTooLong,
         format!("this {what} is {} bytes; PostgreSQL keeps 63", name.len()),
     )
     .label(span, "too long")
@@ -56,7 +56,7 @@ mod tests {
                 "this view name is 65 bytes; PostgreSQL keeps 63"
             ]
         );
-        assert!(diags.iter().all(|d| d.code == "schemac::name_too_long"));
+        assert!(diags.iter().all(|d| d.code == dsl::Code::NameTooLong));
         assert!(validate(&crate::Model::default()).is_empty());
     }
 }

@@ -18,7 +18,10 @@ pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 
                 "schema.sql",
                 generator::emit::postgres::render(&compiled.creation),
             ),
-            Emit::Model => ("model.json", model_json(&compiled.model)),
+            Emit::Model => (
+                "model.json",
+                generator::model_file::to_json(&compiled.model, output::MARK),
+            ),
         };
         if let Err(e) = output::write(&out, name, &text, force) {
             report::fatal(e);
@@ -29,14 +32,4 @@ pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 
     eprintln!("schemac: wrote {}", written.join(", "));
     super::exit_without_freeing(loaded);
     OK
-}
-
-fn model_json(model: &generator::Model) -> String {
-    let json = serde_json::json!({
-        "generator": output::MARK,
-        "model": model,
-    });
-    let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
-    s.push('\n');
-    s
 }

@@ -5,8 +5,9 @@ mod check;
 mod fmt;
 
 use crate::cli::{Cli, Command};
-use crate::{config, report, SCHEMA_ERRORS, USAGE_OR_IO};
-use generator::{Compiled, Options, Project};
+use crate::{report, SCHEMA_ERRORS, USAGE_OR_IO};
+use generator::project::CONFIG_FILE;
+use generator::{Compiled, Config, Project};
 use std::path::{Path, PathBuf};
 
 pub fn run(cli: Cli) -> u8 {
@@ -26,30 +27,25 @@ pub fn run(cli: Cli) -> u8 {
 pub struct Loaded {
     pub project: Project,
     pub compiled: Compiled,
-    pub config: config::Config,
+    pub config: Config,
     /// Where outputs go when `--out` is not given.
     pub default_out: PathBuf,
 }
 
-/// Loads, compiles and reports. Diagnostics are printed here.
+/// Loads, compiles and reports. Diagnostics are printed here. A `.json`
+/// path is a `model.json` written by `--emit model`: the model is read
+/// back instead of compiled.
 pub fn load(path: &Path) -> Result<Loaded, u8> {
-    let config = match config::load(path) {
-        Ok(c) => c,
-        Err(e) => {
-            report::fatal(e);
-            return Err(USAGE_OR_IO);
-        }
-    };
-    if path.is_dir() && config.is_none() {
+    if path.extension().is_some_and(|e| e == "json") && !path.is_dir() {
+        return load_model(path);
+    }
+    if path.is_dir() && !path.join(CONFIG_FILE).is_file() {
         report::fatal(format!(
-            "{} is a directory without {}; give a .schema file, or add a {} (it may be empty)",
+            "{} is a directory without {CONFIG_FILE}; give a .schema file, or add a {CONFIG_FILE} (it may be empty)",
             path.display(),
-            generator::project::CONFIG_FILE,
-            generator::project::CONFIG_FILE
         ));
         return Err(USAGE_OR_IO);
     }
-    let config = config.unwrap_or_default();
     let timings = std::env::var_os("SCHEMAC_TIMINGS").is_some();
     let started = std::time::Instant::now();
     let project = match Project::load(path) {
@@ -63,10 +59,8 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
         report::fatal(format!("no .schema files in {}", path.display()));
         return Err(USAGE_OR_IO);
     }
-    let mut options = Options::default();
-    if let Some(s) = &config.project.default_schema {
-        options.default_schema = s.clone();
-    }
+    let config = project.config.clone().unwrap_or_default();
+    let options = config.options();
     let base = if path.is_dir() {
         path.to_path_buf()
     } else {
@@ -110,4 +104,48 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
 /// on big schemas), so the memory goes back to the system at exit instead.
 pub fn exit_without_freeing(loaded: Loaded) {
     std::mem::forget(loaded);
+}
+
+/// Reads a `model.json` and orders it. Outputs go beside it by default.
+fn load_model(path: &Path) -> Result<Loaded, u8> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            report::fatal(format!("cannot read {}: {e}", path.display()));
+            return Err(USAGE_OR_IO);
+        }
+    };
+    let mut project = Project::from_sources::<&str, &str>(&[]);
+    let file = project.sources.add(path.display().to_string(), text);
+    let model = generator::Model::from_json(&project.sources.get(file).text, file);
+    let planned = model.and_then(|model| {
+        match generator::graph::Graph::build(&model).plan(&model) {
+            Ok(plan) => Ok(Compiled {
+                creation: generator::statement::creation(&model, &plan),
+                model,
+                plan,
+                warnings: Vec::new(),
+            }),
+            // Its spans point into .schema files that are not loaded here.
+            Err(mut d) => {
+                d.labels.clear();
+                Err(vec![d])
+            }
+        }
+    });
+    match planned {
+        Ok(compiled) => Ok(Loaded {
+            default_out: match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+            project,
+            compiled,
+            config: Config::default(),
+        }),
+        Err(diags) => {
+            report::print(&diags, &project.sources);
+            Err(SCHEMA_ERRORS)
+        }
+    }
 }

@@ -9,6 +9,7 @@
 //! the casts and parentheses PostgreSQL adds do not matter, and nothing in
 //! the test re-implements them.
 
+use generator::key::ObjectKind;
 use generator::model::{Action, Model, SqlType, TypeBase};
 use postgres::Client;
 use std::collections::BTreeSet;
@@ -32,9 +33,6 @@ fn expected_type(ty: &SqlType) -> String {
                 }
             };
             match name.as_str() {
-                "serial" => "integer".into(),
-                "bigserial" => "bigint".into(),
-                "smallserial" => "smallint".into(),
                 "varchar" => with_args("character varying"),
                 "char" if ty.args.is_empty() => "character(1)".into(),
                 "char" => with_args("character"),
@@ -44,9 +42,11 @@ fn expected_type(ty: &SqlType) -> String {
                 "timestamp" => format!("{} without time zone", with_args("timestamp")),
                 "timetz" => format!("{} with time zone", with_args("time")),
                 "time" => format!("{} without time zone", with_args("time")),
-                "citext" => "public.citext".into(),
                 other => with_args(other),
             }
+        }
+        TypeBase::Extension { name, schema, .. } => {
+            format!("{}.{}", pg_quote(schema), pg_quote(name))
         }
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
             format!("{}.{}", pg_quote(&sql.schema), pg_quote(&sql.name))
@@ -172,6 +172,146 @@ fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut 
     }
 }
 
+/// An index element as the model describes it, in PostgreSQL's syntax;
+/// order and null placement only where the method has an order (btree).
+fn element_sql(e: &generator::model::IndexElement, ordered: bool) -> String {
+    let mut out = match &e.target {
+        generator::model::ElementTarget::Column { name } => generator::sql::ident(name).to_string(),
+        generator::model::ElementTarget::Expr { expr } => format!("({})", expr.sql),
+    };
+    if let Some(c) = &e.collation {
+        out.push_str(&format!(" collate {}", generator::sql::ident(c)));
+    }
+    if let Some(o) = &e.opclass {
+        out.push_str(&format!(" {o}"));
+    }
+    if ordered {
+        out.push_str(if e.descending { " desc" } else { " asc" });
+        out.push_str(if e.nulls_first() {
+            " nulls first"
+        } else {
+            " nulls last"
+        });
+    }
+    out
+}
+
+/// Index and exclusion-constraint definitions against the model's
+/// methods, elements, `include` lists and predicates.
+fn assert_index_definitions_match(t: &generator::model::Table, oid: u32, client: &mut Client) {
+    let name = qualified(&t.sql);
+    // The definition from `USING` on: the index and table names differ.
+    let tail = "substring(d from position(' USING ' in d))";
+    for i in &t.indexes {
+        let index = qualified(&generator::model::QName::new(
+            t.sql.schema.clone(),
+            i.name.clone(),
+        ));
+        let actual: String = client
+            .query_one(
+                &format!("select {tail} from (select pg_get_indexdef(to_regclass($1)) as d) x"),
+                &[&index],
+            )
+            .unwrap_or_else(|e| panic!("index {index}: {e}"))
+            .get(0);
+        let ordered = i.method == generator::model::IndexMethod::Btree;
+        let elements: Vec<String> = i.elements.iter().map(|e| element_sql(e, ordered)).collect();
+        let mut create = format!(
+            "create temp table probe (like {name}); create {}index probe_index on probe using {} ({})",
+            if i.unique { "unique " } else { "" },
+            i.method.name(),
+            elements.join(", ")
+        );
+        if !i.include.is_empty() {
+            let cols: Vec<String> = i
+                .include
+                .iter()
+                .map(|c| generator::sql::ident(c).to_string())
+                .collect();
+            create.push_str(&format!(" include ({})", cols.join(", ")));
+        }
+        if i.nulls_not_distinct {
+            create.push_str(" nulls not distinct");
+        }
+        if let Some(p) = &i.predicate {
+            create.push_str(&format!(" where ({})", p.sql));
+        }
+        let expected = printed(
+            client,
+            &t.sql.schema,
+            &create,
+            &format!("select {tail} from (select pg_get_indexdef('pg_temp.probe_index'::regclass) as d) x"),
+        );
+        assert_eq!(actual, expected, "definition of index {index}");
+    }
+    for x in &t.excludes {
+        let actual: String = client
+            .query_one(
+                "select pg_get_constraintdef(oid) from pg_constraint where conrelid = $1 and conname = $2",
+                &[&oid, &x.name],
+            )
+            .unwrap_or_else(|e| panic!("exclusion {}: {e}", x.name))
+            .get(0);
+        let elements: Vec<String> = x
+            .elements
+            .iter()
+            .map(|e| format!("{} with {}", element_sql(&e.element, false), e.operator))
+            .collect();
+        let mut add = format!(
+            "create temp table probe (like {name}); alter table probe add constraint probe_exclude exclude using {} ({})",
+            x.method.name(),
+            elements.join(", ")
+        );
+        if let Some(p) = &x.predicate {
+            add.push_str(&format!(" where ({})", p.sql));
+        }
+        let expected = printed(
+            client,
+            &t.sql.schema,
+            &add,
+            "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'probe'::regclass and conname = 'probe_exclude'",
+        );
+        assert_eq!(
+            actual, expected,
+            "definition of exclusion {} of {name}",
+            x.name
+        );
+    }
+    for u in &t.uniques {
+        let actual: String = client
+            .query_one(
+                "select pg_get_constraintdef(oid) from pg_constraint where conrelid = $1 and conname = $2",
+                &[&oid, &u.name],
+            )
+            .unwrap_or_else(|e| panic!("unique {}: {e}", u.name))
+            .get(0);
+        // Column names quoted as PostgreSQL prints them.
+        let cols: String = client
+            .query_one(
+                "select string_agg(quote_ident(c), ', ' order by n) from unnest($1::text[]) with ordinality as x(c, n)",
+                &[&u.columns],
+            )
+            .expect("quote_ident")
+            .get(0);
+        let nnd = if u.nulls_not_distinct {
+            " NULLS NOT DISTINCT"
+        } else {
+            ""
+        };
+        let deferrable = match (u.deferrable, u.initially_deferred) {
+            (true, true) => " DEFERRABLE INITIALLY DEFERRED",
+            (true, false) => " DEFERRABLE",
+            _ => "",
+        };
+        assert_eq!(
+            actual,
+            format!("UNIQUE{nnd} ({cols}){deferrable}"),
+            "unique {} of {name}",
+            u.name
+        );
+    }
+}
+
 pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     client
         .batch_execute("set search_path = ''")
@@ -293,6 +433,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             .collect();
         assert_eq!(got, want, "columns of {qualified}");
         assert_expressions_match(t, oid, client);
+        assert_index_definitions_match(t, oid, client);
 
         let constraints = client
             .query(
@@ -308,7 +449,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
         if let Some(pk) = &t.primary_key {
             want.insert((pk.name.clone(), "p".to_string(), pk.doc.clone()));
         }
-        for u in t.uniques.iter().filter(|u| u.is_constraint()) {
+        for u in &t.uniques {
             want.insert((u.name.clone(), "u".into(), u.doc.clone()));
         }
         for c in &t.checks {
@@ -364,12 +505,7 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             want.insert((pk.name.clone(), true, None));
         }
         for u in &t.uniques {
-            let doc = if u.is_constraint() {
-                None
-            } else {
-                u.doc.clone()
-            };
-            want.insert((u.name.clone(), true, doc));
+            want.insert((u.name.clone(), true, None));
         }
         for x in &t.excludes {
             want.insert((x.name.clone(), false, None));
@@ -421,5 +557,36 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
             v.doc,
             "comment on {qualified}"
         );
+    }
+    // What sql blocks say they create exists: the model owns it.
+    for r in &model.raw {
+        for k in &r.creates {
+            let q = qualified(&k.name);
+            let found: bool = match k.kind {
+                ObjectKind::Function => client
+                    .query_one(
+                        "select to_regprocedure($1) is not null",
+                        &[&format!("{q}({})", k.member.clone().unwrap_or_default())],
+                    )
+                    .expect("function lookup")
+                    .get(0),
+                ObjectKind::Trigger => client
+                    .query_one(
+                        "select exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2)",
+                        &[&q, &k.member.clone().unwrap_or_default()],
+                    )
+                    .expect("trigger lookup")
+                    .get(0),
+                ObjectKind::Enum | ObjectKind::Domain => client
+                    .query_one("select to_regtype($1) is not null", &[&q])
+                    .expect("type lookup")
+                    .get(0),
+                _ => client
+                    .query_one("select to_regclass($1) is not null", &[&q])
+                    .expect("relation lookup")
+                    .get(0),
+            };
+            assert!(found, "sql block `{}` creates {k}", r.name);
+        }
     }
 }

@@ -102,6 +102,40 @@ fn build_writes_sql_and_model() {
     assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
 }
 
+/// A `model.json` given as the path builds the same SQL as the schema it
+/// came from; a damaged one is a schema error with a diagnostic.
+#[test]
+fn build_from_model_json() {
+    let first = tempfile::tempdir().expect("tempdir");
+    schemac()
+        .args(["build", "--emit", "sql,model", "--out"])
+        .arg(first.path())
+        .arg(root().join("examples/shop"))
+        .assert()
+        .code(0);
+    let second = tempfile::tempdir().expect("tempdir");
+    schemac()
+        .args(["build", "--out"])
+        .arg(second.path())
+        .arg(first.path().join("model.json"))
+        .assert()
+        .code(0);
+    let read = |d: &tempfile::TempDir| std::fs::read(d.path().join("schema.sql")).expect("sql");
+    assert_eq!(read(&first), read(&second));
+    let model = first.path().join("model.json");
+    let text = std::fs::read_to_string(&model).expect("model.json");
+    std::fs::write(&model, &text[..text.len() / 3]).expect("truncate");
+    let out = schemac()
+        .args(["--color", "never", "check"])
+        .arg(&model)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("schemac::model_syntax"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
 #[test]
 fn build_never_overwrites_a_file_it_did_not_write() {
     let out = tempfile::tempdir().expect("tempdir");
@@ -250,4 +284,66 @@ fn fmt_reads_standard_input() {
         .write_stdin("entity {")
         .assert()
         .code(1);
+}
+
+#[test]
+fn a_misspelt_setting_is_reported_in_schemac_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("schemac.toml"),
+        "[project]\nname = \"shop\"\ndefault_shema = \"app\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("tags.schema"),
+        "entity Tag {\n  id bigint @pk @identity\n}\n",
+    )
+    .expect("write");
+    let out = schemac()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for want in [
+        "schemac::unknown_config_key",
+        "schemac.toml:3:1]",
+        "3 │ default_shema = \"app\"",
+        "did you mean `default_schema`?",
+    ] {
+        assert!(err.contains(want), "{want} missing from:\n{err}");
+    }
+}
+
+/// Outputs are created like any file the user creates: mode 0666 less the
+/// umask (not the temporary file's 0600).
+#[cfg(unix)]
+#[test]
+fn outputs_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = assert_cmd::cargo::cargo_bin("schemac");
+    let example = root().join("examples/seed-template");
+    for (umask, mode) in [("022", 0o644), ("002", 0o664), ("077", 0o600)] {
+        let out = tempfile::tempdir().expect("tempdir");
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" build --emit sql,model --out \"$1\" \"$2\""
+            ))
+            .arg(&bin)
+            .arg(out.path())
+            .arg(&example)
+            .status()
+            .expect("run");
+        assert!(status.success());
+        for name in ["schema.sql", "model.json"] {
+            let meta = std::fs::metadata(out.path().join(name)).expect("output");
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                mode,
+                "{name}, umask {umask}"
+            );
+        }
+    }
 }

@@ -90,7 +90,7 @@ fn language_reference_examples_are_true() {
                 let shown = shown_errors.map_or("", |s| s.as_str());
                 for d in diags {
                     assert!(
-                        shown.contains(d.code),
+                        shown.contains(d.code.as_str()),
                         "docs/language.md:{}: {} is not shown in the example output",
                         b.line,
                         d.code

@@ -55,35 +55,112 @@ fn output_is_byte_identical_across_processes() {
     }
 }
 
+/// Compiles files given in this order, each rewritten by `edit`.
+fn compile_edited(
+    files: &[(String, String)],
+    edit: impl Fn(&str) -> String,
+) -> Result<generator::Compiled, String> {
+    let edited: Vec<(String, String)> = files
+        .iter()
+        .rev()
+        .map(|(path, text)| (path.clone(), edit(text)))
+        .collect();
+    let project = generator::Project::from_sources(&edited);
+    generator::compile(&project, &Default::default()).map_err(|f| format!("{:?}", f.diagnostics))
+}
+
 /// Creation order comes from the graph: declaring the same things in
-/// reverse order gives the same SQL.
+/// reverse order, and the files in reverse order, gives the same SQL.
 #[test]
 fn order_does_not_depend_on_declaration_order() {
-    for case in support::cases("ok") {
-        let path = case.join("input.schema");
-        if !path.is_file() {
-            continue;
+    for case in support::cases("ok").into_iter().chain(support::examples()) {
+        let files = support::sources(&case);
+        let a = compile_ok(&input(&case));
+        let b = compile_edited(&files, reverse_declarations)
+            .unwrap_or_else(|d| panic!("reversed {}: {d}", case.display()));
+        assert_eq!(support::sql(&a), support::sql(&b), "{}", case_name(&case));
+    }
+}
+
+/// Reversing declarations, files and the members inside every entity and
+/// mixin gives an equal model with the same generated names. Column order
+/// is part of a table, so columns are compared by name.
+#[test]
+fn model_does_not_depend_on_member_order() {
+    fn by_column_name(mut m: generator::Model) -> generator::Model {
+        for t in &mut m.tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
         }
-        let text = std::fs::read_to_string(&path).expect("fixture");
-        let reversed = reverse_declarations(&text);
-        let forward = generator::Project::from_sources(&[("input.schema", text.as_str())]);
-        let backward = generator::Project::from_sources(&[("input.schema", reversed.as_str())]);
-        let a = generator::compile(&forward, &Default::default())
-            .unwrap_or_else(|_| panic!("{}", case.display()));
-        let b = generator::compile(&backward, &Default::default()).unwrap_or_else(|f| {
-            panic!(
-                "reversed {}: {:?}\n{reversed}",
-                case.display(),
-                f.diagnostics
-            )
-        });
-        assert_eq!(
-            generator::emit::postgres::render(&a.creation),
-            generator::emit::postgres::render(&b.creation),
-            "{}",
+        m
+    }
+    fn names(m: &generator::Model) -> Vec<String> {
+        let mut out: Vec<String> = m
+            .tables
+            .iter()
+            .flat_map(|t| {
+                t.constraint_names()
+                    .chain(t.indexes.iter().map(|i| i.name.as_str()))
+                    .map(move |n| format!("{}.{n}", t.sql))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+    for case in support::cases("ok").into_iter().chain(support::examples()) {
+        let files = support::sources(&case);
+        assert!(
+            files.iter().any(|(_, t)| reverse_members(t) != *t),
+            "{}: nothing to reorder",
+            case_name(&case)
+        );
+        let a = compile_ok(&input(&case));
+        let b = compile_edited(&files, |t| reverse_declarations(&reverse_members(t)))
+            .unwrap_or_else(|d| panic!("reordered {}: {d}", case.display()));
+        assert_eq!(names(&a.model), names(&b.model), "{}", case_name(&case));
+        assert!(
+            by_column_name(a.model) == by_column_name(b.model),
+            "{}: models differ",
             case_name(&case)
         );
     }
+}
+
+/// Reverses the members of every entity and mixin block (a member is a
+/// line with the doc comments above it; other comments and blank lines are
+/// dropped).
+fn reverse_members(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let head = line.trim_start();
+        let opens = (head.starts_with("entity ") || head.starts_with("mixin "))
+            && line.trim_end().ends_with('{');
+        if !opens {
+            continue;
+        }
+        let mut members: Vec<String> = Vec::new();
+        let mut doc = String::new();
+        for inner in lines.by_ref() {
+            let t = inner.trim();
+            if t == "}" {
+                for m in members.iter().rev() {
+                    out.push_str(m);
+                }
+                out.push_str(inner);
+                out.push('\n');
+                break;
+            }
+            if t.starts_with("///") {
+                doc.push_str(inner);
+                doc.push('\n');
+            } else if !t.is_empty() && !t.starts_with("//") {
+                members.push(format!("{}{inner}\n", std::mem::take(&mut doc)));
+            }
+        }
+    }
+    out
 }
 
 /// Splits a file into top-level declarations (a declaration starts at a

@@ -5,8 +5,10 @@ mod apply;
 mod catalog;
 mod cli;
 mod docs;
+mod errors;
 mod fixtures;
 mod format;
+mod model;
 mod pg;
 #[path = "../../benches/projects/mod.rs"]
 mod projects;

@@ -6,8 +6,22 @@ use crate::support::root;
 use generator::{Options, Project};
 use proptest::prelude::*;
 
-/// The whole pipeline on one text; must return, never panic.
+/// The whole pipeline on one text; must return, never panic. A text that
+/// parses also formats to the same tree.
 fn pipeline(text: &str) {
+    let parsed = dsl::parse(text, 0);
+    if parsed.diagnostics.is_empty() {
+        let formatted = dsl::format(text, &parsed.file);
+        let again = dsl::parse(&formatted, 0);
+        assert!(
+            again.diagnostics.is_empty(),
+            "formatted text must parse:\n{formatted}"
+        );
+        assert!(
+            dsl::printer::same_meaning(&parsed.file, &again.file),
+            "formatting changed the tree of:\n{text}"
+        );
+    }
     let project = Project::from_sources(&[("fuzz.schema", text)]);
     if let Ok(c) = generator::compile(&project, &Options::default()) {
         let _ = generator::emit::postgres::render(&c.creation);
@@ -159,6 +173,23 @@ proptest! {
     #[test]
     fn token_soup_never_panics(text in token_soup()) {
         pipeline(&text);
+    }
+
+    /// `schemac.toml`: random text, and real settings cut and spliced.
+    #[test]
+    fn config_never_panics(
+        text in "\\PC{0,200}",
+        cut in any::<prop::sample::Index>(),
+        junk in "[\\[\\]=\"a-z. \n]{0,20}",
+    ) {
+        let _ = generator::config::parse(&text, 0);
+        let real = "[project]\nname = \"shop\"\ndefault_schema = \"app\"\n\n[build]\nout = \"build\"\n";
+        let at = floor(real, cut.index(real.len() + 1));
+        let spliced = format!("{}{junk}{}", &real[..at], &real[at..]);
+        let (_, diags) = generator::config::parse(&spliced, 0);
+        for d in &diags {
+            prop_assert!(d.primary_span().is_some(), "{spliced}: {d:?}");
+        }
     }
 
     #[test]

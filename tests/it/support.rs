@@ -65,3 +65,35 @@ pub fn case_name(case: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+/// Every `.schema` file of a case (one for a single-file fixture), with its
+/// path relative to the case, sorted.
+pub fn sources(case: &Path) -> Vec<(String, String)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("case directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.') || n == "build");
+            if p.is_dir() && !hidden {
+                walk(&p, root, out);
+            } else if p.extension().is_some_and(|e| e == "schema") {
+                let rel = p.strip_prefix(root).expect("inside the case");
+                let text = std::fs::read_to_string(&p).expect("schema file");
+                out.push((rel.to_string_lossy().into_owned(), text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if case.join("schemac.toml").is_file() {
+        walk(case, case, &mut out);
+    } else {
+        let text = std::fs::read_to_string(case.join("input.schema")).expect("fixture");
+        out.push(("input.schema".to_string(), text));
+    }
+    out
+}

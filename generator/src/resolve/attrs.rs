@@ -2,10 +2,17 @@
 //! accepts any `@name(...)`; this is where meaning and errors come from.
 
 use dsl::ast::{ArgValue, Attribute, Sql};
+use dsl::Code;
 use dsl::Diagnostic;
 
 /// Attributes an entity (or a mixin) may carry.
 pub const ENTITY: &[&str] = &["table", "schema", "depends"];
+/// Attributes a view may carry.
+pub const VIEW: &[&str] = &["table", "schema", "depends"];
+/// Attributes an `extension` declaration may carry.
+pub const EXTENSION: &[&str] = &["schema", "types"];
+/// Attributes a `sql` block may carry.
+pub const SQL_BLOCK: &[&str] = &["depends", "creates"];
 /// Attributes a column may carry.
 pub const COLUMN: &[&str] = &[
     "pk",
@@ -55,12 +62,12 @@ pub fn check_known(
         PLANNED_ENTITY
     };
     let d = if planned.contains(&name) {
-        Diagnostic::error("schemac::unsupported", format!("`@{name}` is not implemented yet"))
+        Diagnostic::error(Code::Unsupported, format!("`@{name}` is not implemented yet"))
             .label(attr.span, "planned, not yet generated")
             .help("this version of schemac does not generate this policy; remove it until it does, so nobody relies on it")
     } else {
         let mut d = Diagnostic::error(
-            "schemac::unknown_attribute",
+            Code::UnknownAttribute,
             format!("unknown {place} attribute `@{name}`"),
         )
         .label(attr.span, "not known here");
@@ -132,7 +139,7 @@ pub fn require_name(attr: &Attribute, diags: &mut Vec<Diagnostic>) -> Option<Str
     if name.is_none() {
         diags.push(
             Diagnostic::error(
-                "schemac::bad_argument",
+                Code::BadArgument,
                 format!("`@{}` takes one name", attr.name.name),
             )
             .label(attr.span, "expected one name argument")
@@ -150,7 +157,7 @@ pub fn no_args(attr: &Attribute, diags: &mut Vec<Diagnostic>) {
     if !attr.args.is_empty() {
         diags.push(
             Diagnostic::error(
-                "schemac::bad_argument",
+                Code::BadArgument,
                 format!("`@{}` takes no arguments", attr.name.name),
             )
             .label(attr.span, "remove the parentheses"),
@@ -169,7 +176,7 @@ pub fn require_sql<'a>(attr: &'a Attribute, diags: &mut Vec<Diagnostic>) -> Opti
     }
     diags.push(
         Diagnostic::error(
-            "schemac::bad_argument",
+            Code::BadArgument,
             format!("`@{}` takes one SQL expression", attr.name.name),
         )
         .label(attr.span, "expected `(expression)`")

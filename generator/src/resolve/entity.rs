@@ -4,13 +4,16 @@
 use super::expr::{type_text, Names};
 use super::{attrs, DeclKind, Resolver};
 use crate::model::{
-    Action, Check, Column, Exclude, ExcludeElement, ForeignKey, Identity, Index, IndexElement,
-    IndexOrigin, PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
+    Action, Check, Column, ElementTarget, Exclude, ExcludeElement, Expr, ForeignKey, Identity,
+    Index, IndexElement, IndexMethod, Origin, PrimaryKey, QName, SqlType, Table, TypeBase, Unique,
+    Why,
 };
 use crate::names;
 use crate::sql;
+use crate::sqlcheck;
 use crate::types::{self, Family};
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -32,6 +35,7 @@ type PkClause<'m> = (
     &'m Vec<ast::Ident>,
     Span,
     &'m Option<String>,
+    Why,
 );
 
 /// A member with the module whose scope it is read in (a mixin's members
@@ -40,6 +44,19 @@ type PkClause<'m> = (
 struct Placed<'a> {
     member: &'a Member,
     module: usize,
+    /// The mixin it comes from (the innermost, for nested mixins).
+    mixin: Option<&'a str>,
+}
+
+impl Placed<'_> {
+    fn why(&self) -> Why {
+        match self.mixin {
+            Some(m) => Why::Mixin {
+                mixin: m.to_string(),
+            },
+            None => Why::Declared,
+        }
+    }
 }
 
 /// One entity on its way to a table.
@@ -52,6 +69,8 @@ struct Work<'a> {
     members: Vec<Placed<'a>>,
     /// `ast::Column` behind each model column, with its module.
     columns: Vec<(&'a ast::Column, usize)>,
+    /// Why each model column exists (declared or from which mixin).
+    column_why: Vec<Why>,
 }
 
 impl<'a> Resolver<'a> {
@@ -70,6 +89,7 @@ impl<'a> Resolver<'a> {
                     entity: e,
                     members,
                     columns: Vec::new(),
+                    column_why: Vec::new(),
                 });
             }
         }
@@ -110,7 +130,11 @@ impl<'a> Resolver<'a> {
         let own: Vec<Placed<'a>> = e
             .members
             .iter()
-            .map(|member| Placed { member, module })
+            .map(|member| Placed {
+                member,
+                module,
+                mixin: None,
+            })
             .collect();
         let mut inherited: Vec<Placed<'a>> = Vec::new();
         for path in &e.with {
@@ -120,7 +144,7 @@ impl<'a> Resolver<'a> {
             if stack.contains(&mi) {
                 self.push(
                     Diagnostic::error(
-                        "schemac::cyclic_mixin",
+                        Code::CyclicMixin,
                         format!("mixin `{}` includes itself", path.dotted()),
                     )
                     .label(path.span, "cycle through here"),
@@ -133,7 +157,8 @@ impl<'a> Resolver<'a> {
             stack.push(mi);
             let members = self.flatten(m, m_module, stack, attrs);
             stack.pop();
-            for p in members {
+            for mut p in members {
+                p.mixin.get_or_insert(m.name.name.as_str());
                 if let Some((name, span)) = column_name(p.member) {
                     if let Some(prev) = inherited
                         .iter()
@@ -142,7 +167,7 @@ impl<'a> Resolver<'a> {
                         let prev_span = column_name(prev.member).map_or(span, |(_, s)| s);
                         self.push(
                             Diagnostic::error(
-                                "schemac::mixin_clash",
+                                Code::MixinClash,
                                 format!("two mixins define column `{name}`"),
                             )
                             .label(span, "here")
@@ -171,7 +196,7 @@ impl<'a> Resolver<'a> {
                     let span = column_name(q.member).map_or(c.name.span, |(_, s)| s);
                     self.push(
                         Diagnostic::error(
-                            "schemac::mixin_clash",
+                            Code::MixinClash,
                             format!("column `{}` is also defined by a mixin", c.name.name),
                         )
                         .label(c.name.span, "defined here")
@@ -185,7 +210,7 @@ impl<'a> Resolver<'a> {
                 (None, true) => {
                     self.push(
                         Diagnostic::error(
-                            "schemac::nothing_to_override",
+                            Code::NothingToOverride,
                             format!("no mixin defines `{}`", c.name.name),
                         )
                         .label(c.name.span, "`override` replaces a mixin's column")
@@ -255,7 +280,10 @@ impl<'a> Resolver<'a> {
             excludes: Vec::new(),
             indexes: Vec::new(),
             depends_on: Vec::new(),
-            span: e.name.span,
+            partition: None,
+            policies: Vec::new(),
+            grants: Vec::new(),
+            origin: Origin::declared(e.name.span),
         });
         // `@depends` is resolved once all declarations have model indexes.
         self.pending_depends
@@ -266,7 +294,7 @@ impl<'a> Resolver<'a> {
         if name.len() > names::MAX_IDENT {
             self.push(
                 Diagnostic::error(
-                    "schemac::name_too_long",
+                    Code::NameTooLong,
                     format!("this {what} is {} bytes; PostgreSQL keeps 63", name.len()),
                 )
                 .label(span, "too long")
@@ -291,13 +319,17 @@ impl<'a> Resolver<'a> {
                     | MemberKind::Check { name, .. }
                     | MemberKind::ForeignKey { name, .. }
                     | MemberKind::Exclude { name, .. } => name.as_ref(),
+                    MemberKind::Column(ast::Column {
+                        ty: ast::ColumnType::Relation(r),
+                        ..
+                    }) => r.constraint.as_ref(),
                     _ => None,
                 };
                 if let Some(n) = name {
                     self.check_ident_len(&n.name, n.span, "name");
                     if !self.names.claim(&schema, &n.name) {
                         self.push(
-                            Diagnostic::error("schemac::duplicate_sql_name", format!("the name `{}` is used twice in schema `{schema}`", n.name))
+                            Diagnostic::error(Code::DuplicateSqlName, format!("the name `{}` is used twice in schema `{schema}`", n.name))
                                 .label(n.span, "second use")
                                 .help("constraint and index names share one namespace per schema in schemac"),
                         );
@@ -340,10 +372,10 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .find(|x| x.name == name)
             {
-                let prev_span = prev.span;
+                let prev_span = prev.origin.span;
                 self.push(
                     Diagnostic::error(
-                        "schemac::duplicate_column",
+                        Code::DuplicateColumn,
                         format!("column `{name}` is declared twice"),
                     )
                     .label(c.name.span, "second declaration")
@@ -356,16 +388,25 @@ impl<'a> Resolver<'a> {
                 // Placeholder until `relations` copies the target's type.
                 ColumnType::Relation(r) => (None, r.nullable),
             };
-            let ty = ty.unwrap_or_else(|| SqlType::builtin("text"));
-            let mut ty = ty;
-            // serial is a shorthand for integer + sequence; keep it as typed.
+            let mut ty = ty.unwrap_or_else(|| SqlType::builtin("text"));
+            // serial is a shorthand for an integer filled from a sequence:
+            // lowered to the identity column that says the same thing
+            // (`by default`, as serial lets an insert give the value).
+            let mut identity = None;
             if let TypeBase::Builtin { name: n } = &ty.base {
-                if ty.array_dims > 0 && types::serial_storage(n).is_some() {
-                    self.push(
-                        Diagnostic::error("schemac::bad_type", "arrays of serial do not exist")
-                            .label(c.name.span, "use integer[]"),
-                    );
-                    ty = SqlType::builtin("integer");
+                if let Some(storage) = types::serial_storage(n) {
+                    if ty.array_dims > 0 {
+                        self.push(
+                            Diagnostic::error(Code::BadType, "arrays of serial do not exist")
+                                .label(c.name.span, "use integer[]"),
+                        );
+                    } else {
+                        identity = Some(Identity::ByDefault);
+                    }
+                    ty = SqlType {
+                        array_dims: ty.array_dims,
+                        ..SqlType::builtin(storage)
+                    };
                 }
             }
             self.model.tables[ti].columns.push(Column {
@@ -375,11 +416,12 @@ impl<'a> Resolver<'a> {
                 nullable,
                 default: None,
                 generated: None,
-                identity: None,
+                identity,
                 doc: p.member.doc.clone(),
-                span: c.name.span,
+                origin: Origin::declared(c.name.span).because(p.why()),
             });
             w.columns.push((c, p.module));
+            w.column_why.push(p.why());
         }
     }
 
@@ -408,7 +450,7 @@ impl<'a> Resolver<'a> {
                         Some(pk) if pk.len() == 1 => pk,
                         Some(pk) if !pk.is_empty() => {
                             self.push(
-                                Diagnostic::error("schemac::composite_target", format!("`{}` has a composite primary key", r.target.dotted()))
+                                Diagnostic::error(Code::CompositeTarget, format!("`{}` has a composite primary key", r.target.dotted()))
                                     .label(r.target.span, format!("its key is ({})", pk.join(", ")))
                                     .help("reference it with a `foreign key (a, b) -> Target(x, y) on delete ...` clause"),
                             );
@@ -417,7 +459,7 @@ impl<'a> Resolver<'a> {
                         _ => {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::no_primary_key",
+                                    Code::NoPrimaryKey,
                                     format!(
                                         "`{}` has no primary key to reference",
                                         r.target.dotted()
@@ -435,7 +477,7 @@ impl<'a> Resolver<'a> {
                     vec![r.target_columns[0].name.clone()]
                 } else {
                     self.push(
-                        Diagnostic::error("schemac::composite_relation", "a relation column references one column")
+                        Diagnostic::error(Code::CompositeRelation, "a relation column references one column")
                             .label(r.span, "several target columns")
                             .help("use a `foreign key (a, b) -> Target(x, y)` clause for a composite reference"),
                     );
@@ -475,17 +517,14 @@ impl<'a> Resolver<'a> {
                     let target = self.model.tables[*tt].name.clone();
                     self.push(
                         Diagnostic::error(
-                            "schemac::unknown_column",
+                            Code::UnknownColumn,
                             format!("`{target}` has no column `{}`", tcols[0]),
                         )
                         .label(span, "not a column of the target"),
                     );
                     continue;
                 };
-                let mut ty = target_col.ty.clone();
-                if let Some(storage) = ty.builtin_name().and_then(types::serial_storage) {
-                    ty = SqlType::builtin(storage);
-                }
+                let ty = target_col.ty.clone();
                 self.model.tables[*ti].columns[*ci].ty = ty;
             }
             if !progress {
@@ -495,15 +534,12 @@ impl<'a> Resolver<'a> {
         for (k, (ti, ci, r, ..)) in pending.iter().enumerate() {
             if !resolved[k] {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::cyclic_key",
-                        "this relation's type depends on itself",
-                    )
-                    .label(r.span, "the referenced key is a relation back to here")
-                    .help(format!(
-                        "give `{}` an explicit key type",
-                        self.model.tables[*ti].columns[*ci].name
-                    )),
+                    Diagnostic::error(Code::CyclicKey, "this relation's type depends on itself")
+                        .label(r.span, "the referenced key is a relation back to here")
+                        .help(format!(
+                            "give `{}` an explicit key type",
+                            self.model.tables[*ti].columns[*ci].name
+                        )),
                 );
             }
         }
@@ -512,10 +548,7 @@ impl<'a> Resolver<'a> {
             // Defaults are checked later; `set default` only needs to know
             // that one was written.
             if has_default {
-                column.default = Some(crate::model::Expr {
-                    sql: String::new(),
-                    span: column.span,
-                });
+                column.default = Some(Expr::verbatim(String::new(), column.origin.span));
             }
             let Some((on_delete, on_update, deferrable, initially_deferred)) =
                 self.actions(&r.actions, r.deferrable.as_ref(), r.span, &[&column])
@@ -523,11 +556,10 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let table = &self.model.tables[ti];
-            let name = self.names.generate(
-                &table.sql.schema.clone(),
-                "fk",
-                &[&table.sql.name.clone(), &column.name],
-            );
+            let name = match &r.constraint {
+                Some(given) => given.name.clone(),
+                None => names::pattern("fk", &[&table.sql.name, &column.name]),
+            };
             let target = &self.model.tables[tt];
             let fk = ForeignKey {
                 name,
@@ -541,7 +573,7 @@ impl<'a> Resolver<'a> {
                 initially_deferred,
                 back_name: r.back_name.as_ref().map(|b| b.name.clone()),
                 doc: None,
-                span: r.span,
+                origin: clause_origin(r.constraint.as_ref(), r.span, column.origin.why.clone()),
             };
             self.model.tables[ti].foreign_keys.push(fk);
         }
@@ -565,7 +597,7 @@ impl<'a> Resolver<'a> {
             };
             if slot.is_some() {
                 self.push(
-                    Diagnostic::error("schemac::duplicate_action", "this action is given twice")
+                    Diagnostic::error(Code::DuplicateAction, "this action is given twice")
                         .label(a.span, "second one"),
                 );
             }
@@ -573,7 +605,7 @@ impl<'a> Resolver<'a> {
         }
         let Some((on_delete, del_span)) = on_delete else {
             self.push(
-                Diagnostic::error("schemac::missing_on_delete", "say what happens when the referenced row is deleted")
+                Diagnostic::error(Code::MissingOnDelete, "say what happens when the referenced row is deleted")
                     .label(span, "no `on delete`")
                     .help("add `on delete cascade`, `on delete restrict`, `on delete set null` (nullable columns) or `on delete no action`"),
             );
@@ -584,7 +616,7 @@ impl<'a> Resolver<'a> {
                 if let Some(c) = columns.iter().find(|c| !c.nullable) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::set_null_not_nullable",
+                            Code::SetNullNotNullable,
                             format!("`set null` on column `{}`, which is not nullable", c.name),
                         )
                         .label(aspan, "would fail at run time")
@@ -596,7 +628,7 @@ impl<'a> Resolver<'a> {
                 if let Some(c) = columns.iter().find(|c| c.default.is_none()) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::set_default_without_default",
+                            Code::SetDefaultWithoutDefault,
                             format!("`set default` on column `{}`, which has no default", c.name),
                         )
                         .label(aspan, "no default to set"),
@@ -609,7 +641,7 @@ impl<'a> Resolver<'a> {
             if let Some(def) = deferrable {
                 self.push(
                     Diagnostic::error(
-                        "schemac::bad_deferrable",
+                        Code::BadDeferrable,
                         "`not deferrable` cannot be `initially deferred`",
                     )
                     .label(def.span, "contradiction"),
@@ -650,7 +682,6 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|c| c.name.clone())
             .collect();
-        let schema = self.model.tables[ti].sql.schema.clone();
         let tname = self.model.tables[ti].sql.name.clone();
         let mut pk_columns: Vec<(String, Span)> = Vec::new();
 
@@ -659,7 +690,9 @@ impl<'a> Resolver<'a> {
             let ty = self.model.tables[ti].columns[ci].ty.clone();
             let nullable = self.model.tables[ti].columns[ci].nullable;
             let is_relation = matches!(c.ty, ColumnType::Relation(_));
-            let mut identity = None;
+            // A serial column is an identity column already.
+            let mut identity = self.model.tables[ti].columns[ci].identity;
+            let why = w.column_why.get(ci).cloned().unwrap_or_default();
             let mut generated = None;
             for a in &c.attrs {
                 if !attrs::check_known(a, attrs::COLUMN, "column", &mut self.diags) {
@@ -672,41 +705,34 @@ impl<'a> Resolver<'a> {
                     }
                     "unique" => {
                         attrs::no_args(a, &mut self.diags);
-                        let name = self.names.generate(&schema, "uq", &[&tname, &col_name]);
+                        let name = names::pattern("uq", &[&tname, &col_name]);
                         self.model.tables[ti].uniques.push(Unique {
                             name,
-                            elements: vec![IndexElement::Column {
-                                name: col_name.clone(),
-                                options: String::new(),
-                            }],
+                            columns: vec![col_name.clone()],
                             nulls_not_distinct: false,
-                            predicate: None,
+                            deferrable: false,
+                            initially_deferred: false,
                             doc: None,
-                            span: a.span,
+                            origin: Origin::generated(a.span).because(why.clone()),
                         });
                     }
                     "index" => {
                         let method = match attrs::positional(a).next() {
-                            Some(s) => attrs::name_of(s).map(|m| m.to_ascii_lowercase()),
-                            None => None,
+                            Some(s) => attrs::name_of(s)
+                                .map_or(IndexMethod::Btree, |m| self.method(&m, a.span)),
+                            None => IndexMethod::Btree,
                         };
-                        if let Some(m) = &method {
-                            self.check_method(m, a.span);
-                        }
-                        let name = self.names.generate(&schema, "idx", &[&tname, &col_name]);
+                        let name = names::pattern("idx", &[&tname, &col_name]);
                         self.model.tables[ti].indexes.push(Index {
                             name,
                             method,
                             unique: false,
-                            elements: vec![IndexElement::Column {
-                                name: col_name.clone(),
-                                options: String::new(),
-                            }],
+                            nulls_not_distinct: false,
+                            elements: vec![IndexElement::column(col_name.clone())],
                             include: Vec::new(),
                             predicate: None,
-                            origin: IndexOrigin::Declared,
                             doc: None,
-                            span: a.span,
+                            origin: Origin::generated(a.span).because(why.clone()),
                         });
                     }
                     "check" => {
@@ -714,13 +740,12 @@ impl<'a> Resolver<'a> {
                             if let Some((expr, _)) =
                                 self.expr(s, Names::Columns(&column_names), "check")
                             {
-                                let name =
-                                    self.names.generate(&schema, "chk", &[&tname, &col_name]);
+                                let name = names::pattern("chk", &[&tname, &col_name]);
                                 self.model.tables[ti].checks.push(Check {
                                     name,
                                     expr,
                                     doc: None,
-                                    span: a.span,
+                                    origin: Origin::generated(a.span).because(why.clone()),
                                 });
                             }
                         }
@@ -733,7 +758,7 @@ impl<'a> Resolver<'a> {
                             Some(other) => {
                                 self.push(
                                     Diagnostic::error(
-                                        "schemac::bad_argument",
+                                        Code::BadArgument,
                                         format!("unknown identity kind `{other}`"),
                                     )
                                     .label(a.span, "expected `always` or `by_default`"),
@@ -745,7 +770,7 @@ impl<'a> Resolver<'a> {
                             matches!(ty.builtin_name(), Some("smallint" | "integer" | "bigint"));
                         if !integer {
                             self.push(
-                                Diagnostic::error("schemac::bad_identity", format!("identity columns are smallint, integer or bigint, not `{}`", type_text(&ty)))
+                                Diagnostic::error(Code::BadIdentity, format!("identity columns are smallint, integer or bigint, not `{}`", type_text(&ty)))
                                     .label(a.span, "here"),
                             );
                         }
@@ -757,15 +782,13 @@ impl<'a> Resolver<'a> {
                                 .map(|(e, _)| e);
                         }
                     }
-                    "search" => {
-                        generated = self.search_column(a, ti, ci, &column_names, &schema, &tname)
-                    }
+                    "search" => generated = self.search_column(a, ti, ci, &column_names, &tname),
                     "no_index" => {
                         attrs::no_args(a, &mut self.diags);
                         if !is_relation {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::bad_attribute",
+                                    Code::BadAttribute,
                                     "`@no_index` is for relation columns",
                                 )
                                 .label(a.span, "no foreign key here"),
@@ -784,7 +807,7 @@ impl<'a> Resolver<'a> {
             if default.is_some() && (identity.is_some() || generated.is_some()) {
                 self.push(
                     Diagnostic::error(
-                        "schemac::default_conflict",
+                        Code::DefaultConflict,
                         "an identity or generated column cannot have a default",
                     )
                     .label(span, "remove the `= ...`"),
@@ -793,13 +816,27 @@ impl<'a> Resolver<'a> {
             if identity.is_some() && generated.is_some() {
                 self.push(
                     Diagnostic::error(
-                        "schemac::default_conflict",
+                        Code::DefaultConflict,
                         "a column cannot be both identity and generated",
                     )
                     .label(span, "choose one"),
                 );
             }
             let _ = module;
+            if identity.is_some() && self.model.tables[ti].columns[ci].identity.is_some() {
+                if let ColumnType::Type(t) = &c.ty {
+                    if c.attrs.iter().any(|a| a.name.name == "identity") {
+                        self.push(
+                            Diagnostic::error(
+                                Code::BadIdentity,
+                                format!("`{}` is already an identity column", t.name),
+                            )
+                            .label(span, "remove `@identity`, or use an integer type with it")
+                            .help("serial types are identity columns: `bigint @identity(by_default)` says the same"),
+                        );
+                    }
+                }
+            }
             let col = &mut self.model.tables[ti].columns[ci];
             col.default = default;
             col.identity = identity;
@@ -809,37 +846,81 @@ impl<'a> Resolver<'a> {
         let mut pk_clause: Option<PkClause<'_>> = None;
         for p in &w.members {
             let span = p.member.span;
+            let why = p.why();
             match &p.member.kind {
                 MemberKind::PrimaryKey { name, columns } => {
                     if pk_clause.is_some() {
                         self.push(
                             Diagnostic::error(
-                                "schemac::duplicate_primary_key",
+                                Code::DuplicatePrimaryKey,
                                 "a table has one primary key",
                             )
                             .label(span, "second primary key"),
                         );
                     }
-                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc));
+                    pk_clause = Some((name.as_ref(), columns, span, &p.member.doc, why));
                 }
                 MemberKind::Unique {
                     name,
                     elements,
                     nulls_not_distinct,
+                    deferrable,
                     predicate,
                 } => {
                     let els = self.elements(elements, &column_names);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
-                    let name =
-                        self.clause_name(name.as_ref(), &schema, "uq", &name_parts(&tname, &els));
-                    self.model.tables[ti].uniques.push(Unique {
-                        name,
-                        elements: els,
-                        nulls_not_distinct: *nulls_not_distinct,
-                        predicate,
-                        doc: p.member.doc.clone(),
-                        span,
-                    });
+                    let origin = clause_origin(name.as_ref(), span, why);
+                    let name = clause_name(name.as_ref(), "uq", &name_parts(&tname, &els));
+                    let constraint =
+                        predicate.is_none() && els.iter().all(IndexElement::is_plain_column);
+                    if let (Some(d), false) = (deferrable, constraint) {
+                        self.push(
+                            Diagnostic::error(
+                                Code::BadDeferrable,
+                                "only a unique constraint over plain columns can be deferrable",
+                            )
+                            .label(d.span, "PostgreSQL cannot defer a unique index")
+                            .help(
+                                "drop `deferrable`, or make the key plain columns without `where`",
+                            ),
+                        );
+                    }
+                    let table = &mut self.model.tables[ti];
+                    if constraint {
+                        table.uniques.push(Unique {
+                            name,
+                            columns: els
+                                .iter()
+                                .filter_map(|e| e.column_name().map(str::to_string))
+                                .collect(),
+                            nulls_not_distinct: *nulls_not_distinct,
+                            deferrable: deferrable.as_ref().is_some_and(|d| d.deferrable),
+                            initially_deferred: deferrable
+                                .as_ref()
+                                .is_some_and(|d| d.deferrable && d.initially_deferred),
+                            doc: p.member.doc.clone(),
+                            origin,
+                        });
+                    } else {
+                        // Only an index can be unique over expressions, with
+                        // options or for some rows: one spelling, a unique
+                        // index (created before the table's other indexes).
+                        let at = table.indexes.iter().take_while(|i| i.unique).count();
+                        table.indexes.insert(
+                            at,
+                            Index {
+                                name,
+                                method: IndexMethod::Btree,
+                                unique: true,
+                                nulls_not_distinct: *nulls_not_distinct,
+                                elements: els,
+                                include: Vec::new(),
+                                predicate,
+                                doc: p.member.doc.clone(),
+                                origin,
+                            },
+                        );
+                    }
                 }
                 MemberKind::Index {
                     name,
@@ -851,23 +932,22 @@ impl<'a> Resolver<'a> {
                     let els = self.elements(elements, &column_names);
                     let include = self.column_refs(include, &column_names);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
-                    let name =
-                        self.clause_name(name.as_ref(), &schema, "idx", &name_parts(&tname, &els));
-                    let method = using.as_ref().map(|u| u.name.to_ascii_lowercase());
-                    if let (Some(m), Some(u)) = (&method, using) {
-                        self.check_method(m, u.span);
-                    }
-                    self.note_extensions(&els);
+                    let origin = clause_origin(name.as_ref(), span, why);
+                    let name = clause_name(name.as_ref(), "idx", &name_parts(&tname, &els));
+                    let method = using
+                        .as_ref()
+                        .map_or(IndexMethod::Btree, |u| self.method(&u.name, u.span));
+                    self.note_extensions(&els, span);
                     self.model.tables[ti].indexes.push(Index {
                         name,
                         method,
                         unique: false,
+                        nulls_not_distinct: false,
                         elements: els,
                         include,
                         predicate,
-                        origin: IndexOrigin::Declared,
                         doc: p.member.doc.clone(),
-                        span,
+                        origin,
                     });
                 }
                 MemberKind::Check { name, expr } => {
@@ -883,12 +963,13 @@ impl<'a> Resolver<'a> {
                         let parts: Vec<&str> = std::iter::once(tname.as_str())
                             .chain(cols.iter().map(String::as_str))
                             .collect();
-                        let name = self.clause_name(name.as_ref(), &schema, "chk", &parts);
+                        let origin = clause_origin(name.as_ref(), span, why);
+                        let name = clause_name(name.as_ref(), "chk", &parts);
                         self.model.tables[ti].checks.push(Check {
                             name,
                             expr: e,
                             doc: p.member.doc.clone(),
-                            span,
+                            origin,
                         });
                     }
                 }
@@ -909,7 +990,7 @@ impl<'a> Resolver<'a> {
                         target_columns,
                         actions,
                         deferrable.as_ref(),
-                        (span, p.member.doc.as_ref()),
+                        (span, p.member.doc.as_ref(), why),
                         &column_names,
                     );
                 }
@@ -921,14 +1002,14 @@ impl<'a> Resolver<'a> {
                 } => {
                     let method = using
                         .as_ref()
-                        .map_or("gist".to_string(), |u| u.name.to_ascii_lowercase());
-                    self.check_method(&method, using.as_ref().map_or(span, |u| u.span));
+                        .map_or(IndexMethod::Gist, |u| self.method(&u.name, u.span));
                     let elements = self.exclude_elements(elements, &column_names, span);
                     let predicate = self.predicate(predicate.as_ref(), &column_names);
-                    let name = self.clause_name(name.as_ref(), &schema, "excl", &[&tname]);
-                    if method == "gist" && elements.iter().any(|e| e.operator == "=") {
+                    let origin = clause_origin(name.as_ref(), span, why);
+                    let name = clause_name(name.as_ref(), "excl", &[&tname]);
+                    if method == IndexMethod::Gist && elements.iter().any(|e| e.operator == "=") {
                         // Equality on scalar columns in a GiST index needs btree_gist.
-                        self.model.extensions.push("btree_gist".into());
+                        self.need_extension("btree_gist", span);
                     }
                     self.model.tables[ti].excludes.push(Exclude {
                         name,
@@ -936,7 +1017,7 @@ impl<'a> Resolver<'a> {
                         elements,
                         predicate,
                         doc: p.member.doc.clone(),
-                        span,
+                        origin,
                     });
                 }
                 MemberKind::Attributes(_) | MemberKind::Column(_) => {}
@@ -944,10 +1025,10 @@ impl<'a> Resolver<'a> {
         }
 
         let pk = match (pk_clause, pk_columns.is_empty()) {
-            (Some((_, _, span, _)), false) => {
+            (Some((_, _, span, _, _)), false) => {
                 self.push(
                     Diagnostic::error(
-                        "schemac::duplicate_primary_key",
+                        Code::DuplicatePrimaryKey,
                         "both `@pk` and `primary key (...)` are given",
                     )
                     .label(span, "primary key clause")
@@ -956,20 +1037,21 @@ impl<'a> Resolver<'a> {
                 );
                 None
             }
-            (Some((name, cols, span, doc)), true) => {
+            (Some((name, cols, span, doc, why)), true) => {
                 let columns = self.column_refs(cols, &column_names);
-                let name = self.clause_name(name, &schema, "pk", &[&tname]);
+                let origin = clause_origin(name, span, why);
+                let name = clause_name(name, "pk", &[&tname]);
                 Some(PrimaryKey {
                     name,
                     columns,
                     doc: doc.clone(),
-                    span,
+                    origin,
                 })
             }
             (None, false) => {
                 if pk_columns.len() > 1 {
                     self.push(
-                        Diagnostic::error("schemac::several_pk", "`@pk` on several columns")
+                        Diagnostic::error(Code::SeveralPk, "`@pk` on several columns")
                             .label(pk_columns[1].1, "second `@pk`")
                             .help(format!(
                                 "for a composite key write `primary key ({})`",
@@ -981,12 +1063,17 @@ impl<'a> Resolver<'a> {
                             )),
                     );
                 }
-                let name = self.names.generate(&schema, "pk", &[&tname]);
+                let (column, span) = pk_columns[0].clone();
+                let why = column_names
+                    .iter()
+                    .position(|c| *c == column)
+                    .and_then(|i| w.column_why.get(i).cloned())
+                    .unwrap_or_default();
                 Some(PrimaryKey {
-                    name,
-                    columns: vec![pk_columns[0].0.clone()],
+                    name: names::pattern("pk", &[&tname]),
+                    columns: vec![column],
                     doc: None,
-                    span: pk_columns[0].1,
+                    origin: Origin::generated(span).because(why),
                 })
             }
             (None, true) => None,
@@ -995,10 +1082,10 @@ impl<'a> Resolver<'a> {
             for c in &pk.columns {
                 if let Some(col) = self.model.tables[ti].columns.iter().find(|x| &x.name == c) {
                     if col.nullable {
-                        let span = col.span;
+                        let span = col.origin.span;
                         self.push(
                             Diagnostic::error(
-                                "schemac::nullable_key",
+                                Code::NullableKey,
                                 format!("primary key column `{c}` is nullable"),
                             )
                             .label(span, "remove `?`: key columns are never null"),
@@ -1021,31 +1108,20 @@ impl<'a> Resolver<'a> {
             .map(|(e, _)| e)
     }
 
-    /// The name the user gave a clause (claimed already), or a generated one.
-    fn clause_name(
-        &mut self,
-        given: Option<&ast::Ident>,
-        schema: &str,
-        prefix: &str,
-        parts: &[&str],
-    ) -> String {
-        match given {
-            Some(n) => n.name.clone(),
-            None => self.names.generate(schema, prefix, parts),
-        }
-    }
-
-    fn check_method(&mut self, method: &str, span: Span) {
-        if !["btree", "hash", "gin", "gist", "spgist", "brin"].contains(&method) {
+    /// An index method by name; an unknown one is reported (and btree
+    /// stands in for it).
+    fn method(&mut self, method: &str, span: Span) -> IndexMethod {
+        IndexMethod::parse(method).unwrap_or_else(|| {
             self.push(
                 Diagnostic::error(
-                    "schemac::unknown_index_method",
-                    format!("unknown index method `{method}`"),
+                    Code::UnknownIndexMethod,
+                    format!("unknown index method `{}`", method.to_ascii_lowercase()),
                 )
                 .label(span, "not a PostgreSQL index method")
                 .help("methods: btree, hash, gin, gist, spgist, brin"),
             );
-        }
+            IndexMethod::Btree
+        })
     }
 
     /// `column with operator` elements of an exclusion constraint.
@@ -1061,7 +1137,7 @@ impl<'a> Resolver<'a> {
             let Some(at) = lower.rfind(" with ") else {
                 self.push(
                     Diagnostic::error(
-                        "schemac::bad_exclude",
+                        Code::BadExclude,
                         "an exclusion element is `column with operator`",
                     )
                     .label(e.span, "no `with`")
@@ -1074,11 +1150,8 @@ impl<'a> Resolver<'a> {
                 !operator.is_empty() && operator.chars().all(|c| "=<>&|!~@#%^*+-/?".contains(c));
             if !operator_ok {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::bad_exclude",
-                        format!("`{operator}` is not an operator"),
-                    )
-                    .label(e.span, "expected an operator such as `=` or `&&`"),
+                    Diagnostic::error(Code::BadExclude, format!("`{operator}` is not an operator"))
+                        .label(e.span, "expected an operator such as `=` or `&&`"),
                 );
                 continue;
             }
@@ -1096,24 +1169,19 @@ impl<'a> Resolver<'a> {
         }
         if out.is_empty() && elements.is_empty() {
             self.push(
-                Diagnostic::error(
-                    "schemac::bad_exclude",
-                    "an exclusion constraint needs elements",
-                )
-                .label(span, "empty"),
+                Diagnostic::error(Code::BadExclude, "an exclusion constraint needs elements")
+                    .label(span, "empty"),
             );
         }
         out
     }
 
-    fn note_extensions(&mut self, elements: &[IndexElement]) {
-        let trigram = elements.iter().any(|e| match e {
-            IndexElement::Column { options, .. } | IndexElement::Expr { options, .. } => {
-                options.contains("trgm_ops")
-            }
-        });
+    fn note_extensions(&mut self, elements: &[IndexElement], span: Span) {
+        let trigram = elements
+            .iter()
+            .any(|e| e.opclass.as_deref().is_some_and(|o| o.contains("trgm_ops")));
         if trigram {
-            self.model.extensions.push("pg_trgm".into());
+            self.need_extension("pg_trgm", span);
         }
     }
 
@@ -1124,11 +1192,9 @@ impl<'a> Resolver<'a> {
             if columns.contains(&i.name) {
                 out.push(i.name.clone());
             } else {
-                let mut d = Diagnostic::error(
-                    "schemac::unknown_column",
-                    format!("unknown column `{}`", i.name),
-                )
-                .label(i.span, "not a column of this entity");
+                let mut d =
+                    Diagnostic::error(Code::UnknownColumn, format!("unknown column `{}`", i.name))
+                        .label(i.span, "not a column of this entity");
                 if let Some(s) = super::suggest(&i.name, columns.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
@@ -1144,6 +1210,7 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         for e in elements {
             let (core, options) = split_options(&e.text);
+            let core = core.trim_end();
             let core_sql = ast::Sql {
                 text: core.to_string(),
                 span: Span::new(
@@ -1164,15 +1231,11 @@ impl<'a> Resolver<'a> {
                 {
                     continue;
                 }
-                out.push(IndexElement::Column { name, options });
-            } else if self
-                .expr(&core_sql, Names::Columns(columns), "index expression")
-                .is_some()
+                out.push(options.apply(IndexElement::column(name)));
+            } else if let Some((expr, _)) =
+                self.expr(&core_sql, Names::Columns(columns), "index expression")
             {
-                out.push(IndexElement::Expr {
-                    sql: core.to_string(),
-                    options,
-                });
+                out.push(options.apply(IndexElement::expr(expr)));
             }
         }
         out
@@ -1189,7 +1252,7 @@ impl<'a> Resolver<'a> {
         target_columns: &[ast::Ident],
         actions: &[ast::RefAction],
         deferrable: Option<&ast::Deferrable>,
-        (span, doc): (Span, Option<&String>),
+        (span, doc, why): (Span, Option<&String>, Why),
         column_names: &[String],
     ) {
         let cols = self.column_refs(columns, column_names);
@@ -1210,7 +1273,7 @@ impl<'a> Resolver<'a> {
         if tcols.len() != cols.len() {
             self.push(
                 Diagnostic::error(
-                    "schemac::fk_arity",
+                    Code::FkArity,
                     format!(
                         "{} column(s) reference {} column(s)",
                         cols.len(),
@@ -1235,31 +1298,20 @@ impl<'a> Resolver<'a> {
             let a = self.model.tables[ti].column(c).map(|c| c.ty.clone());
             let b = self.model.tables[tt].column(tc).map(|c| c.ty.clone());
             match (a, b) {
-                (Some(a), Some(b)) => {
-                    let b_store = b
-                        .builtin_name()
-                        .and_then(types::serial_storage)
-                        .map(SqlType::builtin)
-                        .unwrap_or(b);
-                    if a != b_store {
-                        self.push(
-                            Diagnostic::error(
-                                "schemac::fk_type_mismatch",
-                                format!(
-                                    "`{c}` is {} but `{tc}` is {}",
-                                    type_text(&a),
-                                    type_text(&b_store)
-                                ),
-                            )
-                            .label(span, "types differ"),
-                        );
-                    }
+                (Some(a), Some(b)) if a != b => {
+                    self.push(
+                        Diagnostic::error(
+                            Code::FkTypeMismatch,
+                            format!("`{c}` is {} but `{tc}` is {}", type_text(&a), type_text(&b)),
+                        )
+                        .label(span, "types differ"),
+                    );
                 }
                 (_, None) => {
                     let tname = self.model.tables[tt].name.clone();
                     self.push(
                         Diagnostic::error(
-                            "schemac::unknown_column",
+                            Code::UnknownColumn,
                             format!("`{tname}` has no column `{tc}`"),
                         )
                         .label(target.span, "target"),
@@ -1269,11 +1321,12 @@ impl<'a> Resolver<'a> {
             }
         }
         let table = &self.model.tables[ti];
-        let (schema, tname) = (table.sql.schema.clone(), table.sql.name.clone());
+        let tname = table.sql.name.clone();
         let parts: Vec<&str> = std::iter::once(tname.as_str())
             .chain(cols.iter().map(String::as_str))
             .collect();
-        let name = self.clause_name(name, &schema, "fk", &parts);
+        let origin = clause_origin(name, span, why);
+        let name = clause_name(name, "fk", &parts);
         let target_table = &self.model.tables[tt];
         let fk = ForeignKey {
             name,
@@ -1287,7 +1340,7 @@ impl<'a> Resolver<'a> {
             initially_deferred: i,
             back_name: None,
             doc: doc.cloned(),
-            span,
+            origin,
         };
         self.model.tables[ti].foreign_keys.push(fk);
     }
@@ -1319,15 +1372,19 @@ impl<'a> Resolver<'a> {
                         .collect::<HashSet<_>>()
                         == want
                 });
-                let by_unique = target.uniques.iter().any(|u| {
-                    u.predicate.is_none()
-                        && u.elements.iter().all(|e| e.column_name().is_some())
-                        && u.elements
-                            .iter()
-                            .filter_map(IndexElement::column_name)
-                            .collect::<HashSet<_>>()
-                            == want
-                });
+                let by_unique =
+                    target.uniques.iter().any(|u| {
+                        u.columns.iter().map(String::as_str).collect::<HashSet<_>>() == want
+                    }) || target.indexes.iter().any(|i| {
+                        i.unique
+                            && i.predicate.is_none()
+                            && i.elements.iter().all(|e| e.column_name().is_some())
+                            && i.elements
+                                .iter()
+                                .filter_map(IndexElement::column_name)
+                                .collect::<HashSet<_>>()
+                                == want
+                    });
                 if !by_pk
                     && !by_unique
                     && target
@@ -1335,14 +1392,18 @@ impl<'a> Resolver<'a> {
                         .iter()
                         .any(|c| want.contains(c.name.as_str()))
                 {
-                    problems.push((fk.span, target.name.clone(), fk.target_columns.join(", ")));
+                    problems.push((
+                        fk.origin.span,
+                        target.name.clone(),
+                        fk.target_columns.join(", "),
+                    ));
                 }
             }
         }
         for (span, target, cols) in problems {
             self.push(
                 Diagnostic::error(
-                    "schemac::reference_not_unique",
+                    Code::ReferenceNotUnique,
                     format!("`{target}({cols})` is neither its primary key nor unique"),
                 )
                 .label(span, "PostgreSQL needs a unique key to reference")
@@ -1381,41 +1442,35 @@ impl<'a> Resolver<'a> {
                 .primary_key
                 .as_ref()
                 .is_some_and(|pk| leads(pk.columns.iter().map(|c| Some(c.as_str())).collect()))
-                || table.uniques.iter().any(|u| {
-                    u.predicate.is_none()
-                        && leads(u.elements.iter().map(IndexElement::column_name).collect())
-                })
+                || table
+                    .uniques
+                    .iter()
+                    .any(|u| leads(u.columns.iter().map(|c| Some(c.as_str())).collect()))
                 || table.indexes.iter().any(|i| {
                     i.predicate.is_none()
-                        && i.method.as_deref().is_none_or(|m| m == "btree")
+                        && i.method == IndexMethod::Btree
                         && leads(i.elements.iter().map(IndexElement::column_name).collect())
                 });
             if !covered {
-                add.push((fk.columns.clone(), fk.span));
+                add.push((fk.columns.clone(), fk.origin.span));
             }
         }
-        let (schema, tname) = (table.sql.schema.clone(), table.sql.name.clone());
+        let tname = table.sql.name.clone();
         for (cols, span) in add {
             let parts: Vec<&str> = std::iter::once(tname.as_str())
                 .chain(cols.iter().map(String::as_str))
                 .collect();
-            let name = self.names.generate(&schema, "idx", &parts);
+            let name = names::pattern("idx", &parts);
             self.model.tables[ti].indexes.push(Index {
                 name,
-                method: None,
+                method: IndexMethod::Btree,
                 unique: false,
-                elements: cols
-                    .into_iter()
-                    .map(|name| IndexElement::Column {
-                        name,
-                        options: String::new(),
-                    })
-                    .collect(),
+                nulls_not_distinct: false,
+                elements: cols.into_iter().map(IndexElement::column).collect(),
                 include: Vec::new(),
                 predicate: None,
-                origin: IndexOrigin::ForeignKey,
                 doc: None,
-                span,
+                origin: Origin::generated(span).because(Why::ForeignKeyIndex),
             });
         }
     }
@@ -1428,13 +1483,12 @@ impl<'a> Resolver<'a> {
         ti: usize,
         ci: usize,
         columns: &[String],
-        schema: &str,
         tname: &str,
-    ) -> Option<crate::model::Expr> {
+    ) -> Option<Expr> {
         let col = self.model.tables[ti].columns[ci].clone();
         if col.ty.builtin_name() != Some("tsvector") {
             self.push(
-                Diagnostic::error("schemac::bad_search", "`@search` makes a tsvector column")
+                Diagnostic::error(Code::BadSearch, "`@search` makes a tsvector column")
                     .label(a.span, format!("this column is `{}`", type_text(&col.ty)))
                     .help(format!(
                         "declare it as `{} tsvector @search(...)`",
@@ -1443,16 +1497,15 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let mut language = "english".to_string();
+        // A configuration name, or a `regconfig` column of the row (for
+        // content whose language varies by row).
+        let mut language = sql::literal("english") + "::regconfig";
         let mut sources: Vec<(String, Option<String>)> = Vec::new();
         for arg in &a.args {
             let ast::ArgValue::Sql(value) = &arg.value else {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::bad_argument",
-                        "`@search` takes columns and weights",
-                    )
-                    .label(arg.span, "unexpected list"),
+                    Diagnostic::error(Code::BadArgument, "`@search` takes columns and weights")
+                        .label(arg.span, "unexpected list"),
                 );
                 continue;
             };
@@ -1460,10 +1513,25 @@ impl<'a> Resolver<'a> {
             let (source, weight) = match key {
                 Some(k) if k == "language" => {
                     match attrs::name_of(value) {
-                        Some(l) => language = l,
+                        Some(l) if columns.contains(&l) => {
+                            let ty = self.model.tables[ti].column(&l).map(|c| c.ty.clone());
+                            if ty.as_ref().and_then(|t| t.builtin_name()) == Some("regconfig") {
+                                language = sql::ident(&l).to_string();
+                            } else {
+                                self.push(
+                                    Diagnostic::error(
+                                        Code::BadSearch,
+                                        format!("`{l}` is not a regconfig column"),
+                                    )
+                                    .label(value.span, "the language column must be `regconfig`")
+                                    .help(format!("declare it `{l} regconfig`, or name a configuration such as english")),
+                                );
+                            }
+                        }
+                        Some(l) => language = sql::literal(&l) + "::regconfig",
                         None => self.push(
                             Diagnostic::error(
-                                "schemac::bad_argument",
+                                Code::BadArgument,
                                 "a language is a text search configuration name",
                             )
                             .label(value.span, "like english or simple"),
@@ -1477,7 +1545,7 @@ impl<'a> Resolver<'a> {
             if !columns.contains(&source) {
                 self.push(
                     Diagnostic::error(
-                        "schemac::unknown_column",
+                        Code::UnknownColumn,
                         format!("unknown column `{source}` in `@search`"),
                     )
                     .label(arg.span, "not a column of this entity"),
@@ -1492,11 +1560,8 @@ impl<'a> Resolver<'a> {
                 .is_some_and(|b| b.family == Family::Text);
             if !texty {
                 self.push(
-                    Diagnostic::error(
-                        "schemac::bad_search",
-                        format!("`{source}` is not a text column"),
-                    )
-                    .label(arg.span, "search sources are text, varchar or char"),
+                    Diagnostic::error(Code::BadSearch, format!("`{source}` is not a text column"))
+                        .label(arg.span, "search sources are text, varchar or char"),
                 );
                 continue;
             }
@@ -1504,7 +1569,7 @@ impl<'a> Resolver<'a> {
                 if !["A", "B", "C", "D"].contains(&w.as_str()) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_search",
+                            Code::BadSearch,
                             format!("weight `{w}` is not A, B, C or D"),
                         )
                         .label(arg.span, "bad weight"),
@@ -1519,8 +1584,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|(source, weight)| {
                 let vector = format!(
-                    "to_tsvector({}::regconfig, coalesce({}, ''))",
-                    sql::literal(&language),
+                    "to_tsvector({language}, coalesce({}, ''))",
                     sql::ident(source)
                 );
                 match weight {
@@ -1532,7 +1596,7 @@ impl<'a> Resolver<'a> {
         if parts.is_empty() {
             self.push(
                 Diagnostic::error(
-                    "schemac::bad_search",
+                    Code::BadSearch,
                     "`@search` needs at least one source column",
                 )
                 .label(a.span, "no columns")
@@ -1540,26 +1604,43 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let name = self.names.generate(schema, "idx", &[tname, &col.name]);
+        let name = names::pattern("idx", &[tname, &col.name]);
         self.model.tables[ti].indexes.push(Index {
             name,
-            method: Some("gin".into()),
+            method: IndexMethod::Gin,
             unique: false,
-            elements: vec![IndexElement::Column {
-                name: col.name.clone(),
-                options: String::new(),
-            }],
+            nulls_not_distinct: false,
+            elements: vec![IndexElement::column(col.name.clone())],
             include: Vec::new(),
             predicate: None,
-            origin: IndexOrigin::Search,
             doc: None,
-            span: a.span,
+            origin: Origin::generated(a.span).because(Why::SearchIndex),
         });
-        Some(crate::model::Expr {
-            sql: parts.join(" || "),
+        let sql = parts.join(" || ");
+        Some(Expr {
+            canonical: sqlcheck::canonical_expr(&sql),
+            sql,
             span: a.span,
         })
     }
+}
+
+/// The name the user gave a clause (claimed already), or its pattern;
+/// generated names are made unique once the model is complete
+/// (`names::assign`).
+fn clause_name(given: Option<&ast::Ident>, prefix: &str, parts: &[&str]) -> String {
+    match given {
+        Some(n) => n.name.clone(),
+        None => names::pattern(prefix, parts),
+    }
+}
+
+fn clause_origin(given: Option<&ast::Ident>, span: Span, why: Why) -> Origin {
+    match given {
+        Some(_) => Origin::declared(span),
+        None => Origin::generated(span),
+    }
+    .because(why)
 }
 
 fn column_name(m: &Member) -> Option<(&str, Span)> {
@@ -1585,10 +1666,11 @@ fn map_action(a: ast::Action) -> Action {
 fn name_parts<'s>(table: &'s str, els: &'s [IndexElement]) -> Vec<&'s str> {
     let mut parts = vec![table];
     for e in els {
-        match e {
-            IndexElement::Column { name, .. } => parts.push(name),
-            IndexElement::Expr { sql, .. } => {
-                let word = sql
+        match &e.target {
+            ElementTarget::Column { name } => parts.push(name),
+            ElementTarget::Expr { expr } => {
+                let word = expr
+                    .sql
                     .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .rfind(|w| {
                         !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -1611,12 +1693,35 @@ fn plain_name(text: &str) -> Option<String> {
     attrs::is_bare_name(text).then(|| text.to_string())
 }
 
-/// Splits trailing index options off an element: `lower(name) desc nulls
-/// last` → (`lower(name)`, `desc nulls last`); an operator class (`..._ops`)
-/// counts as an option.
-fn split_options(text: &str) -> (&str, String) {
+/// Options after an index element's column or expression.
+#[derive(Debug, Default, PartialEq)]
+struct ElementOptions {
+    collation: Option<String>,
+    opclass: Option<String>,
+    descending: bool,
+    nulls_first: Option<bool>,
+}
+
+impl ElementOptions {
+    fn apply(self, mut e: IndexElement) -> IndexElement {
+        e.collation = self.collation;
+        e.opclass = self.opclass;
+        e.descending = self.descending;
+        if let Some(first) = self.nulls_first {
+            e.set_nulls_first(first);
+        }
+        e
+    }
+}
+
+/// Splits trailing options off an element: `lower(name) desc nulls last` →
+/// (`lower(name)`, descending, nulls last); `name collate "C"
+/// text_pattern_ops` → (`name`, collation C, operator class). Words that
+/// do not form `[collate c] [opclass] [asc|desc] [nulls first|last]` stay
+/// in the text (which then fails to parse and is reported).
+fn split_options(text: &str) -> (&str, ElementOptions) {
     let mut core = text.trim();
-    let mut options: Vec<&str> = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
     while let Some((head, last)) = core.rsplit_once(char::is_whitespace) {
         let lower = last.to_ascii_lowercase();
         let is_option = matches!(lower.as_str(), "asc" | "desc" | "first" | "last" | "nulls")
@@ -1631,10 +1736,39 @@ fn split_options(text: &str) -> (&str, String) {
         {
             break;
         }
-        options.insert(0, last);
+        words.insert(0, last);
         core = head.trim_end();
     }
-    (core, options.join(" ").to_ascii_lowercase())
+    let mut options = ElementOptions::default();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let mut rest: &[String] = &lower;
+    if let Some(first) = rest.first().filter(|w| w.ends_with("_ops")) {
+        options.opclass = Some(first.clone());
+        rest = &rest[1..];
+    }
+    if let Some(first) = rest.first().filter(|w| *w == "asc" || *w == "desc") {
+        options.descending = first == "desc";
+        rest = &rest[1..];
+    }
+    match rest {
+        [] => {}
+        [n, w] if n == "nulls" && (w == "first" || w == "last") => {
+            options.nulls_first = Some(w == "first");
+        }
+        _ => return (text.trim(), ElementOptions::default()),
+    }
+    // `collate name` before the options.
+    if let Some((head, name)) = core.rsplit_once(char::is_whitespace) {
+        if let Some((head, word)) = head.trim_end().rsplit_once(char::is_whitespace) {
+            if word.eq_ignore_ascii_case("collate") && !head.trim().is_empty() {
+                if let Some(c) = plain_name(name) {
+                    options.collation = Some(c);
+                    core = head.trim_end();
+                }
+            }
+        }
+    }
+    (core, options)
 }
 
 #[cfg(test)]
@@ -1643,18 +1777,41 @@ mod tests {
 
     #[test]
     fn options_split() {
-        assert_eq!(
-            split_options("lower(name) desc nulls last"),
-            ("lower(name)", "desc nulls last".to_string())
-        );
-        assert_eq!(
-            split_options("name gin_trgm_ops"),
-            ("name", "gin_trgm_ops".to_string())
-        );
+        let (core, o) = split_options("lower(name) desc nulls last");
+        assert_eq!(core, "lower(name)");
+        assert!(o.descending);
+        assert_eq!(o.nulls_first, Some(false));
+        let (core, o) = split_options("name gin_trgm_ops");
+        assert_eq!((core, o.opclass.as_deref()), ("name", Some("gin_trgm_ops")));
+        let (core, o) = split_options("name collate \"C\" text_pattern_ops ASC");
+        assert_eq!(core, "name");
+        assert_eq!(o.collation.as_deref(), Some("C"));
+        assert_eq!(o.opclass.as_deref(), Some("text_pattern_ops"));
+        assert!(!o.descending);
         assert_eq!(
             split_options("\"first name\""),
-            ("\"first name\"", String::new())
+            ("\"first name\"", ElementOptions::default())
         );
-        assert_eq!(split_options("created_at"), ("created_at", String::new()));
+        assert_eq!(
+            split_options("created_at"),
+            ("created_at", ElementOptions::default())
+        );
+        // Not a valid option sequence: left for the parser to refuse.
+        assert_eq!(split_options("a nulls").0, "a nulls");
+        assert_eq!(split_options("a desc asc").0, "a desc asc");
+    }
+
+    #[test]
+    fn one_spelling_for_null_order() {
+        let desc = |nulls: Option<&str>| {
+            let text = match nulls {
+                Some(n) => format!("a desc nulls {n}"),
+                None => "a desc".to_string(),
+            };
+            split_options(&text).1.apply(IndexElement::column("a"))
+        };
+        assert_eq!(desc(None), desc(Some("first")));
+        assert_ne!(desc(None), desc(Some("last")));
+        assert!(desc(Some("first")).nulls_first() && !desc(Some("first")).nulls_written());
     }
 }

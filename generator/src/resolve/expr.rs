@@ -6,6 +6,7 @@ use crate::model::{Expr, SqlType, TypeBase};
 use crate::sqlcheck::{self, NameRef};
 use crate::types::{self, Family};
 use dsl::ast::Sql;
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use sqlparser::ast::Value;
 
@@ -37,12 +38,9 @@ impl Resolver<'_> {
                     "the text is PostgreSQL expression syntax; quote identifiers with \"...\" and strings with '...'"
                 };
                 self.push(
-                    Diagnostic::error(
-                        "schemac::sql_syntax",
-                        format!("this {what} is not valid SQL"),
-                    )
-                    .label(span, e.message)
-                    .help(help),
+                    Diagnostic::error(Code::SqlSyntax, format!("this {what} is not valid SQL"))
+                        .label(span, e.message)
+                        .help(help),
                 );
                 return None;
             }
@@ -57,6 +55,7 @@ impl Resolver<'_> {
             (
                 Expr {
                     sql: sql.text.clone(),
+                    canonical: parsed.canonical.clone(),
                     span: sql.span,
                 },
                 parsed,
@@ -78,7 +77,7 @@ impl Resolver<'_> {
                 }
                 self.push(
                     Diagnostic::error(
-                        "schemac::unknown_column",
+                        Code::UnknownColumn,
                         format!("a domain check can only read `value`, not `{}`", r.name),
                     )
                     .label(span, "unknown here"),
@@ -90,7 +89,7 @@ impl Resolver<'_> {
                     return true;
                 }
                 self.push(
-                    Diagnostic::error("schemac::column_in_default", format!("a {what} cannot read columns (`{}`)", r.name))
+                    Diagnostic::error(Code::ColumnInDefault, format!("a {what} cannot read columns (`{}`)", r.name))
                         .label(span, "column reference")
                         .help("PostgreSQL evaluates defaults without the row; use `@generated(...)` for a value computed from other columns"),
                 );
@@ -101,7 +100,7 @@ impl Resolver<'_> {
             return true;
         }
         let mut d = Diagnostic::error(
-            "schemac::unknown_column",
+            Code::UnknownColumn,
             format!("unknown column `{}` in {what}", r.name),
         )
         .label(span, "no such column");
@@ -143,13 +142,13 @@ impl Resolver<'_> {
                 })
             }
             (Value::Number(..) | Value::Boolean(_), TypeBase::Enum { name, .. }) => Some(format!("enum `{name}` takes a value in quotes, like 'value'")),
-            (value, TypeBase::Builtin { name }) => types::builtin(name).and_then(|b| literal_problem(value, b.family, name, &ty.args)),
+            (value, TypeBase::Builtin { name } | TypeBase::Extension { name, .. }) => types::builtin(name).and_then(|b| literal_problem(value, b.family, name, &ty.args)),
             _ => None,
         };
         if let Some(p) = problem {
             self.push(
                 Diagnostic::error(
-                    "schemac::bad_default",
+                    Code::BadDefault,
                     format!(
                         "this default does not fit the column's type `{}`",
                         type_text(ty)
@@ -214,7 +213,7 @@ fn at(sql: &Sql, offset: Option<usize>) -> Span {
 /// A type as PostgreSQL spells it: `numeric(12,2)`, `text[]`.
 pub fn type_text(ty: &SqlType) -> String {
     let mut s = match &ty.base {
-        TypeBase::Builtin { name } => name.clone(),
+        TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => name.clone(),
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => sql.to_string(),
     };
     if !ty.args.is_empty() {

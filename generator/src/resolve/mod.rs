@@ -8,13 +8,16 @@
 mod attrs;
 mod entity;
 mod expr;
+mod extension;
 mod scalar;
 mod view;
 
-use crate::model::{Dependency, Model, QName};
-use crate::names::NameSet;
+use crate::key::Key;
+use crate::model::{Extension, Model, Origin, QName, Why};
+use crate::names::{self, NameSet};
 use crate::project::{Module, Project};
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -42,6 +45,7 @@ pub fn resolve(project: &Project, options: &Options) -> (Model, Vec<Diagnostic>)
     let mut r = Resolver::new(&project.modules, options);
     r.modules_and_imports();
     r.declarations();
+    r.extensions();
     r.scopes();
     r.enums();
     r.domains();
@@ -104,6 +108,11 @@ struct Resolver<'a> {
     pending_depends: Vec<(Owner, usize, Vec<&'a ast::Attribute>)>,
     /// Primary key columns by table, as declared.
     declared_pks: HashMap<usize, Vec<String>>,
+    /// Extensions something needs, with what needs it.
+    needed_extensions: Vec<(&'static str, Span)>,
+    /// `extension` declarations, and the types they provide by name.
+    declared_extensions: Vec<extension::Declared>,
+    extension_types: HashMap<String, usize>,
 }
 
 /// The model object an `@depends` belongs to.
@@ -131,12 +140,15 @@ impl<'a> Resolver<'a> {
             module_decls: Vec::new(),
             pending_depends: Vec::new(),
             declared_pks: HashMap::default(),
+            needed_extensions: Vec::new(),
+            declared_extensions: Vec::new(),
+            extension_types: HashMap::default(),
         }
     }
 
     fn error(
         &mut self,
-        code: &'static str,
+        code: dsl::Code,
         message: impl Into<String>,
         span: Span,
         label: impl Into<String>,
@@ -162,7 +174,7 @@ impl<'a> Resolver<'a> {
                 if v != 1 {
                     self.push(
                         Diagnostic::error(
-                            "schemac::version",
+                            Code::Version,
                             format!("this file asks for language version {v}"),
                         )
                         .label(span, "unknown version")
@@ -176,7 +188,7 @@ impl<'a> Resolver<'a> {
                         if let Some(prev) = schema {
                             self.push(
                                 Diagnostic::error(
-                                    "schemac::duplicate_schema",
+                                    Code::DuplicateSchema,
                                     "a file can name one schema",
                                 )
                                 .label(name.span, "second `schema`")
@@ -191,7 +203,7 @@ impl<'a> Resolver<'a> {
                         match self.module_index.get(target.as_str()) {
                             Some(&t) if t == i => {
                                 self.error(
-                                    "schemac::self_import",
+                                    Code::SelfImport,
                                     "a module cannot import itself",
                                     imp.path.span,
                                     "this module",
@@ -209,7 +221,7 @@ impl<'a> Resolver<'a> {
                                     )
                                 };
                                 self.error(
-                                    "schemac::unknown_module",
+                                    Code::UnknownModule,
                                     format!("no module `{target}`"),
                                     imp.path.span,
                                     "not found",
@@ -275,7 +287,7 @@ impl<'a> Resolver<'a> {
         for (span, path) in found {
             self.push(
                 Diagnostic::error(
-                    "schemac::cyclic_import",
+                    Code::CyclicImport,
                     format!("modules import each other: {path}"),
                 )
                 .label(span, "this import closes the cycle")
@@ -294,12 +306,12 @@ impl<'a> Resolver<'a> {
                     Item::Domain(d) => (DeclKind::Domain, &d.name),
                     Item::View(v) => (DeclKind::View, &v.name),
                     Item::Sql(s) => (DeclKind::Sql, &s.name),
-                    Item::Import(_) | Item::Schema(_) => continue,
+                    Item::Import(_) | Item::Schema(_) | Item::Extension(_) => continue,
                 };
                 if let Some(&prev) = self.by_name.get(name.name.as_str()) {
                     let p = &self.decls[prev];
                     let d = Diagnostic::error(
-                        "schemac::duplicate_name",
+                        Code::DuplicateName,
                         format!("`{}` is declared twice", name.name),
                     )
                     .label(name.span, format!("this {}", kind.word()))
@@ -346,16 +358,10 @@ impl<'a> Resolver<'a> {
                                 Some(&i) => {
                                     scopes[mi].insert(n.name.as_str(), i);
                                 }
-                                None => self.diags.push(
-                                    Diagnostic::error(
-                                        "schemac::unknown_import",
-                                        format!(
-                                            "module `{}` declares no `{}`",
-                                            self.modules[t].name, n.name
-                                        ),
-                                    )
-                                    .label(n.span, "not in that module"),
-                                ),
+                                None => {
+                                    let d = self.unknown_import(t, n);
+                                    self.diags.push(d);
+                                }
                             }
                         }
                     }
@@ -364,6 +370,32 @@ impl<'a> Resolver<'a> {
         }
         self.scopes = scopes;
         self.module_decls = own;
+    }
+
+    /// `import m.{name}` where `m` (module `t`) does not declare `name`:
+    /// the help names the module that does, or a close name in `m`.
+    fn unknown_import(&self, t: usize, name: &ast::Ident) -> Diagnostic {
+        let module = &self.modules[t].name;
+        let d = Diagnostic::error(
+            Code::UnknownImport,
+            format!("module `{module}` declares no `{}`", name.name),
+        )
+        .label(name.span, "not in that module");
+        if let Some(&g) = self.by_name.get(name.name.as_str()) {
+            let declared_in = &self.modules[self.decls[g].module].name;
+            return d.help(format!(
+                "`{}` is declared in module `{declared_in}`: import it from there, `import {declared_in}.{{{}}}`",
+                name.name, name.name
+            ));
+        }
+        let in_module = self.decls.iter().filter(|d| d.module == t);
+        match suggest(&name.name, in_module.map(|d| d.name.name.as_str())) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "no module declares `{}`; check the spelling",
+                name.name
+            )),
+        }
     }
 
     /// Finds a declaration visible from `module`; reports and returns None
@@ -398,7 +430,7 @@ impl<'a> Resolver<'a> {
                 let span = self.decls[i].name.span;
                 self.push(
                     Diagnostic::error(
-                        "schemac::wrong_kind",
+                        Code::WrongKind,
                         format!("`{}` is {} {kind}, not {what}", name.name, article(kind)),
                     )
                     .label(path.span, format!("expected {what}"))
@@ -408,7 +440,7 @@ impl<'a> Resolver<'a> {
             }
             None => {
                 let mut d = Diagnostic::error(
-                    "schemac::unknown_name",
+                    Code::UnknownName,
                     format!("unknown {what} `{}`", path.dotted()),
                 )
                 .label(path.span, "not declared or imported");
@@ -443,7 +475,7 @@ impl<'a> Resolver<'a> {
         if !self.names.claim(&q.schema, &q.name) {
             self.push(
                 Diagnostic::error(
-                    "schemac::duplicate_sql_name",
+                    Code::DuplicateSqlName,
                     format!("two objects are named `{q}` in SQL"),
                 )
                 .label(span, format!("this {what}"))
@@ -452,17 +484,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn dependency(&self, decl: usize) -> Option<Dependency> {
+    /// The key of a declaration's model object.
+    fn dependency(&self, decl: usize) -> Option<Key> {
         let d = &self.decls[decl];
         let i = d.model_index?;
+        let m = &self.model;
         Some(match d.kind {
-            DeclKind::Entity => Dependency::Table(i),
-            DeclKind::Enum => Dependency::Enum(i),
-            DeclKind::Domain => Dependency::Domain(i),
-            DeclKind::View => Dependency::View(i),
-            DeclKind::Sql => Dependency::Raw(i),
+            DeclKind::Entity => m.tables.get(i)?.key(),
+            DeclKind::Enum => m.enums.get(i)?.key(),
+            DeclKind::Domain => m.domains.get(i)?.key(),
+            DeclKind::View => m.views.get(i)?.key(),
+            DeclKind::Sql => m.raw.get(i)?.key(),
             DeclKind::Mixin => return None,
         })
+    }
+
+    /// Records that the schema needs an extension (`citext` for its type).
+    fn need_extension(&mut self, name: &'static str, span: Span) {
+        self.needed_extensions.push((name, span));
     }
 
     fn finish(&mut self) {
@@ -474,14 +513,43 @@ impl<'a> Resolver<'a> {
             .chain(self.model.enums.iter().map(|e| &e.sql.schema))
             .chain(self.model.domains.iter().map(|d| &d.sql.schema))
             .chain(self.model.views.iter().map(|v| &v.sql.schema))
+            .chain(self.declared_extensions.iter().map(|x| &x.schema))
             .filter(|s| s.as_str() != "public")
             .cloned()
             .collect();
         schemas.sort();
         schemas.dedup();
         self.model.schemas = schemas;
-        self.model.extensions.sort();
-        self.model.extensions.dedup();
+        // Declared extensions, then those something needs; the first use of
+        // each needed one is its origin.
+        let mut needed = std::mem::take(&mut self.needed_extensions);
+        needed.sort_by_key(|(name, span)| (*name, span.file, span.start));
+        needed.dedup_by_key(|(name, _)| *name);
+        let declared = std::mem::take(&mut self.declared_extensions);
+        let mut extensions: Vec<Extension> = declared
+            .into_iter()
+            .map(|d| Extension {
+                name: d.name,
+                schema: d.schema,
+                doc: d.doc,
+                origin: Origin::declared(d.span),
+            })
+            .collect();
+        for (name, span) in needed {
+            if !extensions.iter().any(|e| e.name == name) {
+                extensions.push(Extension {
+                    name: name.to_string(),
+                    // CREATE EXTENSION without a schema installs into
+                    // `public`, the first schema of the script's search path.
+                    schema: "public".to_string(),
+                    doc: None,
+                    origin: Origin::declared(span).because(Why::Required),
+                });
+            }
+        }
+        extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.model.extensions = extensions;
+        names::assign(&mut self.model, &mut self.names);
         dsl::diagnostic::sort(&mut self.diags);
     }
 }
@@ -495,7 +563,10 @@ fn article(word: &str) -> &'static str {
 }
 
 /// The closest candidate by edit distance, if close enough to be a typo.
-fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+pub(crate) fn suggest<'s>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'s str>,
+) -> Option<&'s str> {
     candidates
         .into_iter()
         .map(|c| {

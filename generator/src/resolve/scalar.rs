@@ -1,10 +1,11 @@
 //! Enums, domains, and type references.
 
 use super::{attrs, expr::Names, DeclKind, Resolver};
-use crate::model::{Check, Domain, Enum, EnumValue, QName, SqlType, TypeBase};
+use crate::model::{Check, Domain, Enum, EnumValue, Origin, QName, SqlType, TypeBase};
 use crate::names;
 use crate::types;
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::Diagnostic;
 
 impl<'a> Resolver<'a> {
@@ -28,7 +29,7 @@ impl<'a> Resolver<'a> {
             if e.values.is_empty() {
                 self.push(
                     Diagnostic::error(
-                        "schemac::empty_enum",
+                        Code::EmptyEnum,
                         format!("enum `{}` has no values", e.name.name),
                     )
                     .label(e.name.span, "add at least one value"),
@@ -39,7 +40,7 @@ impl<'a> Resolver<'a> {
                 if values.iter().any(|x| x.name == v.name) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::duplicate_value",
+                            Code::DuplicateValue,
                             format!("`{}` appears twice in enum `{}`", v.name, e.name.name),
                         )
                         .label(v.span, "duplicate"),
@@ -49,7 +50,7 @@ impl<'a> Resolver<'a> {
                 if v.name.len() > names::MAX_IDENT {
                     self.push(
                         Diagnostic::error(
-                            "schemac::name_too_long",
+                            Code::NameTooLong,
                             "enum values are at most 63 bytes in PostgreSQL",
                         )
                         .label(v.span, format!("{} bytes", v.name.len())),
@@ -66,7 +67,7 @@ impl<'a> Resolver<'a> {
                 sql,
                 values,
                 doc: e.doc.clone(),
-                span: e.name.span,
+                origin: Origin::declared(e.name.span),
             });
         }
     }
@@ -97,7 +98,7 @@ impl<'a> Resolver<'a> {
             self.qname_taken(&sql, d.name.span, "domain");
             if d.ty.nullable {
                 self.push(
-                    Diagnostic::error("schemac::nullable_domain", "a domain cannot be nullable")
+                    Diagnostic::error(Code::NullableDomain, "a domain cannot be nullable")
                         .label(d.ty.span, "remove `?`")
                         .help("nullability belongs to each column: write `email Email?` where a column may be empty"),
                 );
@@ -120,7 +121,7 @@ impl<'a> Resolver<'a> {
                         name: names::fit(format!("chk_{}{suffix}", sql.name)),
                         expr,
                         doc: None,
-                        span: a.span,
+                        origin: Origin::generated(a.span),
                     });
                 }
             }
@@ -137,7 +138,7 @@ impl<'a> Resolver<'a> {
                 default,
                 checks,
                 doc: d.doc.clone(),
-                span: d.name.span,
+                origin: Origin::declared(d.name.span),
             });
         }
     }
@@ -194,7 +195,7 @@ impl<'a> Resolver<'a> {
                 Some(i) => {
                     let kind = self.decls[i].kind;
                     let mut d = Diagnostic::error(
-                        "schemac::wrong_kind",
+                        Code::WrongKind,
                         format!(
                             "`{}` is {} {}, not a type",
                             t.name,
@@ -223,7 +224,7 @@ impl<'a> Resolver<'a> {
                         // Domains resolve base first, so only a cycle gets here.
                         self.push(
                             Diagnostic::error(
-                                "schemac::cyclic_domain",
+                                Code::CyclicDomain,
                                 format!("domain `{}` is built on itself", t.name),
                             )
                             .label(t.name_span, "this base type leads back to the domain")
@@ -235,7 +236,7 @@ impl<'a> Resolver<'a> {
                 if !t.args.is_empty() {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_type_args",
+                            Code::BadTypeArgs,
                             format!("`{}` takes no modifiers", t.name),
                         )
                         .label(t.span, "remove the parentheses"),
@@ -252,6 +253,16 @@ impl<'a> Resolver<'a> {
                     },
                 }
             }
+            None if !t.name.contains('.')
+                && self.extension_types.contains_key(t.name.trim_matches('"')) =>
+            {
+                let x = &self.declared_extensions[self.extension_types[t.name.trim_matches('"')]];
+                TypeBase::Extension {
+                    name: t.name.trim_matches('"').to_string(),
+                    extension: x.name.clone(),
+                    schema: x.schema.clone(),
+                }
+            }
             None => {
                 let Some(b) = types::builtin(&t.name) else {
                     let visible: Vec<String> = self.scopes[module]
@@ -261,14 +272,12 @@ impl<'a> Resolver<'a> {
                         })
                         .map(|(n, _)| n.to_string())
                         .collect();
-                    let mut d = Diagnostic::error(
-                        "schemac::unknown_type",
-                        format!("unknown type `{}`", t.name),
-                    )
-                    .label(
-                        t.name_span,
-                        "not a PostgreSQL type, enum or domain in scope",
-                    );
+                    let mut d =
+                        Diagnostic::error(Code::UnknownType, format!("unknown type `{}`", t.name))
+                            .label(
+                                t.name_span,
+                                "not a PostgreSQL type, enum or domain in scope",
+                            );
                     if let Some(&g) = self.by_name.get(t.name.as_str()) {
                         let m = &self.modules[self.decls[g].module].name;
                         d = d.help(format!(
@@ -284,7 +293,7 @@ impl<'a> Resolver<'a> {
                 if t.args.len() > b.max_args {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_type_args",
+                            Code::BadTypeArgs,
                             format!("`{}` takes at most {} modifier(s)", b.name, b.max_args),
                         )
                         .label(t.span, format!("{} given", t.args.len())),
@@ -292,17 +301,24 @@ impl<'a> Resolver<'a> {
                 } else if let Some(problem) = arg_problem(b.name, &t.args) {
                     self.push(
                         Diagnostic::error(
-                            "schemac::bad_type_args",
+                            Code::BadTypeArgs,
                             format!("bad modifiers for `{}`", b.name),
                         )
                         .label(t.span, problem),
                     );
                 }
-                if let Some(ext) = types::extension_for(b.name) {
-                    self.model.extensions.push(ext.to_string());
-                }
-                TypeBase::Builtin {
-                    name: b.name.to_string(),
+                match types::extension_for(b.name) {
+                    Some(ext) => {
+                        self.need_extension(ext, t.name_span);
+                        TypeBase::Extension {
+                            name: b.name.to_string(),
+                            extension: ext.to_string(),
+                            schema: self.extension_schema(ext),
+                        }
+                    }
+                    None => TypeBase::Builtin {
+                        name: b.name.to_string(),
+                    },
                 }
             }
         };

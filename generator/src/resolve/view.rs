@@ -2,11 +2,17 @@
 //! then every `@depends(...)` once all declarations have model indexes.
 
 use super::{attrs, DeclKind, Owner, Resolver};
-use crate::model::{Dependency, Expr, QName, RawSql, View};
+use crate::key::{Key, ObjectKind};
+use crate::model::{Expr, Origin, QName, RawSql, View};
 use crate::names;
 use crate::sqlcheck;
 use dsl::ast::{self, Item};
+use dsl::Code;
 use dsl::{Diagnostic, Span};
+use rustc_hash::FxHashMap as HashMap;
+
+/// Tables and views by SQL name, including those `sql` blocks create.
+type Relations = HashMap<(String, String), Key>;
 
 impl<'a> Resolver<'a> {
     pub(super) fn views_and_raw(&mut self) {
@@ -18,12 +24,7 @@ impl<'a> Resolver<'a> {
                     let mut name = names::type_name(&v.name.name);
                     let mut depends = Vec::new();
                     for a in &v.attrs {
-                        if !attrs::check_known(
-                            a,
-                            &["table", "schema", "depends"],
-                            "view",
-                            &mut self.diags,
-                        ) {
+                        if !attrs::check_known(a, attrs::VIEW, "view", &mut self.diags) {
                             continue;
                         }
                         match a.name.name.as_str() {
@@ -46,11 +47,13 @@ impl<'a> Resolver<'a> {
                         materialized: v.materialized,
                         body: Expr {
                             sql: v.body.text.clone(),
+                            canonical: sqlcheck::canonical_query(&v.body.text),
                             span: v.body.span,
                         },
+                        reads: Vec::new(),
                         depends_on: Vec::new(),
                         doc: v.doc.clone(),
-                        span: v.name.span,
+                        origin: Origin::declared(v.name.span),
                     });
                     self.pending_depends
                         .push((Owner::View(index), module, depends));
@@ -58,30 +61,34 @@ impl<'a> Resolver<'a> {
                 }
                 Item::Sql(s) => {
                     let mut depends = Vec::new();
+                    let mut creates = Vec::new();
+                    let schema = self.module_schema[module].clone();
                     for a in &s.attrs {
-                        if attrs::check_known(a, &["depends"], "sql block", &mut self.diags) {
+                        if !attrs::check_known(a, attrs::SQL_BLOCK, "sql block", &mut self.diags) {
+                            continue;
+                        }
+                        if a.name.name == "creates" {
+                            creates.extend(self.creates(a, &schema));
+                        } else {
                             depends.push(a);
                         }
                     }
                     if s.body.text.trim().is_empty() {
                         self.push(
-                            Diagnostic::error("schemac::empty_sql", "this sql block is empty")
+                            Diagnostic::error(Code::EmptySql, "this sql block is empty")
                                 .label(s.name.span, "no SQL in the braces"),
                         );
                     }
                     let index = self.model.raw.len();
                     self.decls[di].model_index = Some(index);
-                    let schema = self.module_schema[module].clone();
                     self.model.raw.push(RawSql {
                         name: s.name.name.clone(),
                         schema,
-                        body: Expr {
-                            sql: s.body.text.clone(),
-                            span: s.body.span,
-                        },
+                        body: Expr::verbatim(s.body.text.clone(), s.body.span),
                         depends_on: Vec::new(),
+                        creates,
                         doc: s.doc.clone(),
-                        span: s.name.span,
+                        origin: Origin::declared(s.name.span),
                     });
                     self.pending_depends
                         .push((Owner::Raw(index), module, depends));
@@ -89,15 +96,84 @@ impl<'a> Resolver<'a> {
                 _ => {}
             }
         }
+        let relations = self.relations_by_name();
         for (index, module, v) in bodies {
-            self.view_body(index, module, v);
+            self.view_body(index, module, v, &relations);
         }
         self.depends();
     }
 
+    /// `@creates(table events, function touch(), ...)`: the keys of what a
+    /// block creates. Unqualified names are in the block's schema.
+    fn creates(&mut self, a: &ast::Attribute, schema: &str) -> Vec<Key> {
+        let mut out = Vec::new();
+        if a.args.is_empty() {
+            self.push(
+                Diagnostic::error(Code::BadArgument, "`@creates` names what the block creates")
+                    .label(
+                        a.span,
+                        "for example `@creates(table events, function touch())`",
+                    ),
+            );
+        }
+        for arg in attrs::positional(a) {
+            match parse_created(&arg.text, schema) {
+                Some(key) => {
+                    if matches!(
+                        key.kind,
+                        ObjectKind::Table
+                            | ObjectKind::View
+                            | ObjectKind::MaterializedView
+                            | ObjectKind::Sequence
+                            | ObjectKind::Enum
+                            | ObjectKind::Domain
+                    ) {
+                        self.qname_taken(&key.name, arg.span, key.kind.sql_word());
+                    }
+                    if !out.contains(&key) {
+                        out.push(key);
+                    }
+                }
+                None => self.push(
+                    Diagnostic::error(Code::BadArgument, "expected a kind and a name")
+                        .label(arg.span, "not `kind name`")
+                        .help("kinds: table, view, materialized view, sequence, type, domain, function (with its argument types: `function touch()`), trigger (`trigger name on table`)"),
+                ),
+            }
+        }
+        out
+    }
+
+    /// Every table and view by SQL name, and what sql blocks create.
+    fn relations_by_name(&self) -> Relations {
+        let mut map = Relations::default();
+        let created = self
+            .model
+            .raw
+            .iter()
+            .flat_map(|r| r.creates.iter().cloned());
+        let keys = self
+            .model
+            .tables
+            .iter()
+            .map(|t| t.key())
+            .chain(self.model.views.iter().map(|v| v.key()))
+            .chain(created.filter(|k| {
+                matches!(
+                    k.kind,
+                    ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView
+                )
+            }));
+        for k in keys {
+            map.entry((k.name.schema.clone(), k.name.name.clone()))
+                .or_insert(k);
+        }
+        map
+    }
+
     /// Parses a view's query and records the tables and views it reads.
-    fn view_body(&mut self, index: usize, module: usize, v: &ast::View) {
-        let relations = match sqlcheck::parse_query(&v.body.text) {
+    fn view_body(&mut self, index: usize, module: usize, v: &ast::View, relations: &Relations) {
+        let read = match sqlcheck::parse_query(&v.body.text) {
             Ok(r) => r,
             Err(e) => {
                 let span = match e.offset {
@@ -109,7 +185,7 @@ impl<'a> Resolver<'a> {
                 };
                 self.push(
                     Diagnostic::error(
-                        "schemac::sql_syntax",
+                        Code::SqlSyntax,
                         format!("the body of view `{}` is not valid SQL", v.name.name),
                     )
                     .label(span, e.message)
@@ -120,22 +196,23 @@ impl<'a> Resolver<'a> {
         };
         let schema = self.model.views[index].sql.schema.clone();
         let known_schemas: Vec<String> = self.module_schema.clone();
-        for rel in relations {
-            let found = self.find_relation(&rel, &schema);
+        let own = self.model.views[index].key();
+        for rel in read {
+            let found = find_relation(relations, &rel, &schema);
             match found {
-                Some(dep) if dep == Dependency::View(index) => {
+                Some(dep) if dep == own => {
                     self.push(
                         Diagnostic::error(
-                            "schemac::cyclic_view",
+                            Code::CyclicView,
                             format!("view `{}` reads itself", v.name.name),
                         )
                         .label(v.name.span, "here"),
                     );
                 }
                 Some(dep) => {
-                    let deps = &mut self.model.views[index].depends_on;
-                    if !deps.contains(&dep) {
-                        deps.push(dep);
+                    let reads = &mut self.model.views[index].reads;
+                    if !reads.contains(&dep) {
+                        reads.push(dep);
                     }
                 }
                 // A name qualified with a schema this project does not
@@ -150,7 +227,7 @@ impl<'a> Resolver<'a> {
                         None => rel.name.clone(),
                     };
                     let mut d = Diagnostic::error(
-                        "schemac::unknown_relation",
+                        Code::UnknownRelation,
                         format!(
                             "view `{}` reads `{shown}`, which no entity or view creates",
                             v.name.name
@@ -169,40 +246,12 @@ impl<'a> Resolver<'a> {
                             let t = self.decls[i].model_index.map(|t| self.model.tables[t].sql.name.clone()).unwrap_or_default();
                             d.help(format!("SQL uses table names: write `{t}` for entity `{}`", self.decls[i].name.name))
                         }
-                        None => d.help("declare it, or qualify it with its schema if it lives outside this project"),
+                        None => d.help("declare it; if a `sql` block creates it, say so with `@creates(table name)` on the block; if it lives outside this project, qualify it with its schema"),
                     };
                     self.push(d);
                 }
             }
         }
-    }
-
-    /// A table or view by SQL name: exact schema if given, else the view's
-    /// own schema first, then `public`.
-    fn find_relation(&self, rel: &sqlcheck::RelationRef, schema: &str) -> Option<Dependency> {
-        let candidates: Vec<&str> = match &rel.schema {
-            Some(s) => vec![s.as_str()],
-            None => vec![schema, "public"],
-        };
-        for s in candidates {
-            if let Some(i) = self
-                .model
-                .tables
-                .iter()
-                .position(|t| t.sql.schema == s && t.sql.name == rel.name)
-            {
-                return Some(Dependency::Table(i));
-            }
-            if let Some(i) = self
-                .model
-                .views
-                .iter()
-                .position(|v| v.sql.schema == s && v.sql.name == rel.name)
-            {
-                return Some(Dependency::View(i));
-            }
-        }
-        None
     }
 
     /// Resolves `@depends(A, B)` to model objects.
@@ -213,7 +262,7 @@ impl<'a> Resolver<'a> {
             for a in attrs {
                 if a.args.is_empty() {
                     self.push(
-                        Diagnostic::error("schemac::bad_argument", "`@depends` names declarations")
+                        Diagnostic::error(Code::BadArgument, "`@depends` names declarations")
                             .label(a.span, "for example `@depends(User, touch_updated_at)`"),
                     );
                 }
@@ -231,11 +280,8 @@ impl<'a> Resolver<'a> {
                         .collect();
                     let Some(parts) = parts else {
                         self.push(
-                            Diagnostic::error(
-                                "schemac::bad_argument",
-                                "expected a declaration name",
-                            )
-                            .label(arg.span, "not a name"),
+                            Diagnostic::error(Code::BadArgument, "expected a declaration name")
+                                .label(arg.span, "not a name"),
                         );
                         continue;
                     };
@@ -277,5 +323,117 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+    }
+}
+
+/// A table or view by SQL name: exact schema if given, else the view's own
+/// schema first, then `public`.
+fn find_relation(relations: &Relations, rel: &sqlcheck::RelationRef, schema: &str) -> Option<Key> {
+    let candidates: Vec<&str> = match &rel.schema {
+        Some(s) => vec![s.as_str()],
+        None => vec![schema, "public"],
+    };
+    candidates
+        .iter()
+        .find_map(|s| relations.get(&(s.to_string(), rel.name.clone())))
+        .cloned()
+}
+
+/// `table events`, `view app.recent`, `function touch(integer)`, `trigger t on
+/// events`: the key of what a `sql` block creates.
+fn parse_created(text: &str, schema: &str) -> Option<Key> {
+    let text = text.trim();
+    let (kind, rest) = text.split_once(char::is_whitespace)?;
+    let rest = rest.trim();
+    let (kind, rest) = match kind.to_ascii_lowercase().as_str() {
+        "table" => (ObjectKind::Table, rest),
+        "view" => (ObjectKind::View, rest),
+        "materialized" => {
+            let rest = rest.strip_prefix("view")?.trim_start();
+            (ObjectKind::MaterializedView, rest)
+        }
+        "sequence" => (ObjectKind::Sequence, rest),
+        "type" => (ObjectKind::Enum, rest),
+        "domain" => (ObjectKind::Domain, rest),
+        "function" => (ObjectKind::Function, rest),
+        "trigger" => (ObjectKind::Trigger, rest),
+        _ => return None,
+    };
+    let qname = |name: &str| -> Option<QName> {
+        let parts: Option<Vec<String>> = name
+            .split('.')
+            .map(|p| {
+                attrs::name_of(&ast::Sql {
+                    text: p.trim().to_string(),
+                    span: Span::default(),
+                })
+            })
+            .collect();
+        match parts?.as_slice() {
+            [n] => Some(QName::new(schema, n.clone())),
+            [s, n] => Some(QName::new(s.clone(), n.clone())),
+            _ => None,
+        }
+    };
+    match kind {
+        ObjectKind::Function => {
+            let (name, args) = rest.split_once('(')?;
+            let args = args.trim_end().strip_suffix(')')?;
+            let args: Vec<String> = args
+                .split(',')
+                .map(|a| {
+                    a.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_ascii_lowercase()
+                })
+                .filter(|a| !a.is_empty())
+                .collect();
+            Some(Key::member(kind, qname(name.trim())?, args.join(", ")))
+        }
+        ObjectKind::Trigger => {
+            let lower = rest.to_ascii_lowercase();
+            let at = lower.find(" on ")?;
+            let name = attrs::name_of(&ast::Sql {
+                text: rest[..at].trim().to_string(),
+                span: Span::default(),
+            })?;
+            Some(Key::member(kind, qname(rest[at + 4..].trim())?, name))
+        }
+        _ => Some(Key::new(kind, qname(rest)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_objects() {
+        let key = |t| parse_created(t, "app").map(|k| k.to_string());
+        assert_eq!(key("table events").as_deref(), Some("table app.events"));
+        assert_eq!(
+            key("view public.recent").as_deref(),
+            Some("view public.recent")
+        );
+        assert_eq!(
+            key("materialized view totals").as_deref(),
+            Some("materialized view app.totals")
+        );
+        assert_eq!(
+            key("function touch_updated_at()").as_deref(),
+            Some("function app.touch_updated_at()")
+        );
+        assert_eq!(
+            key("function f(Integer,  text)").as_deref(),
+            Some("function app.f(integer, text)")
+        );
+        assert_eq!(
+            key("trigger t_touch on public.events").as_deref(),
+            Some("trigger public.events.t_touch")
+        );
+        assert_eq!(key("table"), None);
+        assert_eq!(key("widget w"), None);
+        assert_eq!(key("function f"), None);
     }
 }

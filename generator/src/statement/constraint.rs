@@ -14,8 +14,6 @@ use std::fmt::Write;
 #[derive(Clone, Copy, Debug)]
 pub enum Constraint<'a> {
     PrimaryKey(&'a PrimaryKey),
-    /// Only a unique key that [`Unique::is_constraint`]: the others are
-    /// indexes.
     Unique(&'a Unique),
     Check(&'a Check),
     ForeignKey(&'a ForeignKey),
@@ -77,8 +75,14 @@ impl Constraint<'_> {
                     ""
                 };
                 let _ = write!(out, "CONSTRAINT {} UNIQUE{nnd} (", Ident(&u.name));
-                write::elements(out, &u.elements);
+                write::idents(out, &u.columns);
                 out.push(')');
+                if u.deferrable {
+                    out.push_str(" DEFERRABLE");
+                    if u.initially_deferred {
+                        out.push_str(" INITIALLY DEFERRED");
+                    }
+                }
             }
             Constraint::Check(c) => {
                 let _ = write!(out, "CONSTRAINT {} CHECK ({})", Ident(&c.name), c.expr.sql);
@@ -94,7 +98,7 @@ fn exclude(out: &mut String, x: &Exclude) {
         out,
         "CONSTRAINT {} EXCLUDE USING {} (",
         Ident(&x.name),
-        x.method
+        x.method.name()
     );
     for (i, e) in x.elements.iter().enumerate() {
         if i > 0 {

@@ -2,10 +2,14 @@
 //! its plan, grouped by plan node.
 
 use super::constraint::Constraint;
-use super::{comment, domain, enums, index, raw, schema, table, view, Concurrency, Statement};
-use crate::graph::{Node, Plan};
+use super::{
+    comment, domain, enums, function, index, raw, schema, sequence, table, view, Concurrency,
+    Statement,
+};
+use crate::graph::Plan;
 use crate::key::{Key, ObjectKind};
-use crate::model::{Model, QName, Table};
+use crate::model::{Model, Object, Table};
+use rustc_hash::FxHashMap as HashMap;
 
 /// The statements of one plan node (a table: its `CREATE TABLE`, indexes
 /// and comments), kept together; schemas and extensions come first, as
@@ -41,17 +45,26 @@ fn creation_in(model: &Model, plan: &Plan, threads: usize) -> Creation {
         .schemas
         .iter()
         .map(|s| schema::create(s))
-        .chain(model.extensions.iter().map(|e| schema::create_extension(e)))
+        .chain(model.extensions.iter().map(schema::create_extension))
         .collect();
     if !first.is_empty() {
         groups.push(first);
     }
+    let objects = model.objects();
     let chunk = plan.order.len().div_ceil(threads.max(1)).max(1);
     let parts: Vec<Vec<Group>> = std::thread::scope(|scope| {
         let handles: Vec<_> = plan
             .order
             .chunks(chunk)
-            .map(|nodes| scope.spawn(move || nodes.iter().map(|n| node(model, plan, *n)).collect()))
+            .map(|keys| {
+                let objects = &objects;
+                scope.spawn(move || {
+                    keys.iter()
+                        .map(|k| node(objects, plan, k))
+                        .filter(|g| !g.is_empty())
+                        .collect()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -70,91 +83,86 @@ fn commented(out: &mut Group, key: Key, doc: &Option<String>) {
     }
 }
 
-fn node(model: &Model, plan: &Plan, node: Node) -> Group {
+fn node(objects: &HashMap<Key, Object<'_>>, plan: &Plan, key: &Key) -> Group {
     let mut out = Vec::with_capacity(4);
-    match node {
-        Node::Enum(i) => {
-            let e = &model.enums[i];
+    match objects.get(key) {
+        Some(Object::Enum(e)) => {
             out.push(enums::create(e));
-            commented(&mut out, Key::new(ObjectKind::Enum, e.sql.clone()), &e.doc);
+            commented(&mut out, e.key(), &e.doc);
         }
-        Node::Domain(i) => {
-            let d = &model.domains[i];
+        Some(Object::Domain(d)) => {
             out.push(domain::create(d));
-            commented(
-                &mut out,
-                Key::new(ObjectKind::Domain, d.sql.clone()),
-                &d.doc,
-            );
+            commented(&mut out, d.key(), &d.doc);
         }
-        Node::Raw(i) => out.push(raw::run(&model.raw[i])),
-        Node::Table(i) => table_group(&mut out, &model.tables[i], i, plan),
-        Node::ForeignKey(t, f) => {
-            let table = &model.tables[t];
-            let fk = &table.foreign_keys[f];
-            out.push(super::constraint::add(
-                &table.sql,
-                Constraint::ForeignKey(fk),
-            ));
-            let key = Key::member(ObjectKind::Constraint, table.sql.clone(), fk.name.clone());
-            commented(&mut out, key, &fk.doc);
-        }
-        Node::View(i) => {
-            let v = &model.views[i];
+        Some(Object::Raw(r)) => out.push(raw::run(r)),
+        Some(Object::Table(t)) => table_group(&mut out, t, plan),
+        Some(Object::View(v)) => {
             out.push(view::create(v));
-            commented(&mut out, view::key(&v.sql, v.materialized), &v.doc);
+            commented(&mut out, v.key(), &v.doc);
         }
+        Some(Object::Sequence(q)) => out.push(sequence::create(q)),
+        Some(Object::Function(f)) => out.push(function::create(f)),
+        Some(Object::Trigger(t)) => out.push(function::create_trigger(t)),
+        // Created before everything else, in the first group.
+        Some(Object::Extension(_)) => {}
+        // A deferred foreign key: its table is a top-level object.
+        None if key.kind == ObjectKind::Constraint => {
+            let table = key.table().and_then(|t| match objects.get(&t) {
+                Some(Object::Table(t)) => Some(*t),
+                _ => None,
+            });
+            let fk = table.and_then(|t| {
+                let fk = t
+                    .foreign_keys
+                    .iter()
+                    .find(|f| key.member.as_deref() == Some(f.name.as_str()))?;
+                Some((t, fk))
+            });
+            if let Some((table, fk)) = fk {
+                out.push(super::constraint::add(
+                    &table.sql,
+                    Constraint::ForeignKey(fk),
+                ));
+                commented(&mut out, fk.key(&table.sql), &fk.doc);
+            }
+        }
+        None => {}
     }
     out
 }
 
-fn table_group(out: &mut Group, t: &Table, ti: usize, plan: &Plan) {
-    let inline = |f: usize| !plan.deferred.contains(&(ti, f));
-    out.push(table::create(t, |f, _| inline(f)));
-    for u in t.uniques.iter().filter(|u| !u.is_constraint()) {
-        out.push(index::create_unique(&t.sql, u, Concurrency::Blocking));
-    }
+fn table_group(out: &mut Group, t: &Table, plan: &Plan) {
+    let inline = |fk: &crate::model::ForeignKey| {
+        plan.deferred.is_empty() || !plan.deferred.contains(&fk.key(&t.sql))
+    };
+    out.push(table::create(t, |_, fk| inline(fk)));
     for i in &t.indexes {
         out.push(index::create(&t.sql, i, Concurrency::Blocking));
     }
-    commented(out, table::key(&t.sql), &t.doc);
+    commented(out, t.key(), &t.doc);
     for c in t.columns.iter().filter(|c| c.doc.is_some()) {
-        let key = Key::member(ObjectKind::Column, t.sql.clone(), c.name.clone());
-        commented(out, key, &c.doc);
+        commented(out, c.key(&t.sql), &c.doc);
     }
-    let constraint = |name: &str| Key::member(ObjectKind::Constraint, t.sql.clone(), name);
     let constraints = t
         .primary_key
         .iter()
-        .map(|pk| (&pk.name, &pk.doc))
-        .chain(t.checks.iter().map(|c| (&c.name, &c.doc)))
-        .chain(t.excludes.iter().map(|x| (&x.name, &x.doc)))
+        .map(|pk| (pk.key(&t.sql), &pk.doc))
+        .chain(t.checks.iter().map(|c| (c.key(&t.sql), &c.doc)))
+        .chain(t.excludes.iter().map(|x| (x.key(&t.sql), &x.doc)))
         .chain(
             t.foreign_keys
                 .iter()
-                .enumerate()
-                .filter(|(f, _)| inline(*f))
-                .map(|(_, f)| (&f.name, &f.doc)),
-        );
-    for (name, doc) in constraints.filter(|(_, d)| d.is_some()) {
-        commented(out, constraint(name), doc);
-    }
-    let index_key = |name: &str| {
-        Key::new(
-            ObjectKind::Index,
-            QName::new(t.sql.schema.clone(), name.to_string()),
+                .filter(|f| inline(f))
+                .map(|f| (f.key(&t.sql), &f.doc)),
         )
-    };
-    for u in t.uniques.iter().filter(|u| u.doc.is_some()) {
-        let key = if u.is_constraint() {
-            constraint(&u.name)
-        } else {
-            index_key(&u.name)
-        };
-        commented(out, key, &u.doc);
+        .chain(t.uniques.iter().map(|u| (u.key(&t.sql), &u.doc)));
+    for (key, doc) in constraints {
+        if doc.is_some() {
+            commented(out, key, doc);
+        }
     }
     for i in t.indexes.iter().filter(|i| i.doc.is_some()) {
-        commented(out, index_key(&i.name), &i.doc);
+        commented(out, i.key(&t.sql), &i.doc);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::{write, Concurrency, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
-use crate::model::{Index, QName, Unique};
+use crate::model::{Index, IndexMethod, QName};
 use crate::sql::{Ident, Qualified};
 use std::fmt::Write;
 
@@ -40,8 +40,8 @@ pub fn create(table: &QName, i: &Index, how: Concurrency) -> Statement {
     let mut sql = String::with_capacity(128);
     sql.push_str(head(i.unique, how));
     let _ = write!(sql, "{} ON {}", Ident(&i.name), Qualified(table));
-    if let Some(m) = &i.method {
-        let _ = write!(sql, " USING {m}");
+    if i.method != IndexMethod::Btree {
+        let _ = write!(sql, " USING {}", i.method.name());
     }
     sql.push_str(" (");
     write::elements(&mut sql, &i.elements);
@@ -51,27 +51,13 @@ pub fn create(table: &QName, i: &Index, how: Concurrency) -> Statement {
         write::idents(&mut sql, &i.include);
         sql.push(')');
     }
+    if i.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
     if let Some(p) = &i.predicate {
         let _ = write!(sql, " WHERE {}", p.sql);
     }
-    built(sql, key(table, &i.name), how)
-}
-
-/// The index of a unique key that is not a plain constraint (expressions,
-/// element options or a predicate).
-pub fn create_unique(table: &QName, u: &Unique, how: Concurrency) -> Statement {
-    let mut sql = String::with_capacity(128);
-    sql.push_str(head(true, how));
-    let _ = write!(sql, "{} ON {} (", Ident(&u.name), Qualified(table));
-    write::elements(&mut sql, &u.elements);
-    sql.push(')');
-    if u.nulls_not_distinct {
-        sql.push_str(" NULLS NOT DISTINCT");
-    }
-    if let Some(p) = &u.predicate {
-        let _ = write!(sql, " WHERE {}", p.sql);
-    }
-    built(sql, key(table, &u.name), how)
+    built(sql, i.key(table), how)
 }
 
 /// Blocking, it takes `ACCESS EXCLUSIVE` on the table.
@@ -105,7 +91,11 @@ mod tests {
         );
         let t = &c.model.tables[0];
         let q = &t.sql;
-        let gin = t.indexes.iter().find(|i| i.method.is_some()).expect("gin");
+        let gin = t
+            .indexes
+            .iter()
+            .find(|i| i.method == IndexMethod::Gin)
+            .expect("gin");
         let s = create(q, gin, Concurrency::Blocking);
         assert_eq!(
             s.sql,
@@ -144,8 +134,8 @@ mod tests {
             p.sql
         );
 
-        let u = &t.uniques[0];
-        let ui = create_unique(q, u, Concurrency::Blocking);
+        let u = t.indexes.iter().find(|i| i.unique).expect("a unique index");
+        let ui = create(q, u, Concurrency::Blocking);
         assert_eq!(
             ui.sql,
             format!(
@@ -154,7 +144,7 @@ mod tests {
             )
         );
         assert_eq!((ui.lock, ui.transactional), (Lock::Share, true));
-        let uc = create_unique(q, u, Concurrency::Concurrently);
+        let uc = create(q, u, Concurrency::Concurrently);
         assert!(
             uc.sql.starts_with("CREATE UNIQUE INDEX CONCURRENTLY "),
             "{}",

@@ -2,8 +2,7 @@
 //! known, so they count as taking the strongest lock.
 
 use super::{write, Lock, Statement, Verb};
-use crate::key::{Key, ObjectKind};
-use crate::model::{QName, RawSql};
+use crate::model::RawSql;
 
 pub fn run(r: &RawSql) -> Statement {
     let body = write::dedent(&r.body.sql);
@@ -13,16 +12,7 @@ pub fn run(r: &RawSql) -> Statement {
     let sql = format!("-- sql block `{}`\n{body}", r.name.replace('\n', " "));
     Statement {
         search_path: Some(r.schema.clone()),
-        ..Statement::new(
-            sql,
-            Key::new(
-                ObjectKind::Raw,
-                QName::new(r.schema.clone(), r.name.clone()),
-            ),
-            Verb::Run,
-            Lock::AccessExclusive,
-            1,
-        )
+        ..Statement::new(sql, r.key(), Verb::Run, Lock::AccessExclusive, 1)
     }
 }
 

@@ -3,7 +3,9 @@
 
 use super::{Lock, Statement, Verb};
 use crate::key::Key;
+use crate::model::Extension;
 use crate::sql::Ident;
+use std::fmt::Write;
 
 pub fn create(name: &str) -> Statement {
     Statement::new(
@@ -26,14 +28,13 @@ pub fn drop(name: &str) -> Statement {
     )
 }
 
-pub fn create_extension(name: &str) -> Statement {
-    Statement::new(
-        format!("CREATE EXTENSION IF NOT EXISTS {}", Ident(name)),
-        Key::extension(name),
-        Verb::Create,
-        Lock::None,
-        1,
-    )
+/// In its schema when that is not `public`.
+pub fn create_extension(e: &Extension) -> Statement {
+    let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", Ident(&e.name));
+    if e.schema != "public" {
+        let _ = write!(sql, " WITH SCHEMA {}", Ident(&e.schema));
+    }
+    Statement::new(sql, Key::extension(&e.name), Verb::Create, Lock::None, 1)
 }
 
 pub fn drop_extension(name: &str) -> Statement {
@@ -63,8 +64,21 @@ mod tests {
             (d.key, d.verb, d.lock),
             (Key::schema("app"), Verb::Drop, Lock::None)
         );
-        let e = create_extension("citext");
+        let c = crate::statement::tests::compiled("domain Email citext\n");
+        let citext = c
+            .model
+            .extensions
+            .iter()
+            .find(|e| e.name == "citext")
+            .expect("citext");
+        let e = create_extension(citext);
         assert_eq!(e.sql, "CREATE EXTENSION IF NOT EXISTS \"citext\"");
+        let mut elsewhere = citext.clone();
+        elsewhere.schema = "ext".into();
+        assert_eq!(
+            create_extension(&elsewhere).sql,
+            "CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"ext\""
+        );
         assert_eq!(e.key, Key::extension("citext"));
         assert!(e.transactional);
         let x = drop_extension("citext");

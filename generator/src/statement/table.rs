@@ -20,8 +20,7 @@ fn next_line(out: &mut String, first: &mut bool) {
 
 /// `CREATE TABLE`, with the foreign keys for which `inline` says yes (the
 /// others wait for `ALTER TABLE`, inside a foreign-key cycle). Unique keys
-/// that need an index (expressions, options, a predicate) are not
-/// constraints: see `index::create_unique`.
+/// on expressions or with a predicate are indexes (`index::create`).
 pub fn create(t: &Table, inline: impl Fn(usize, &ForeignKey) -> bool) -> Statement {
     let mut out = String::with_capacity(200 + t.columns.len() * 48);
     let _ = write!(out, "CREATE TABLE {} (", Qualified(&t.sql));
@@ -38,12 +37,7 @@ pub fn create(t: &Table, inline: impl Fn(usize, &ForeignKey) -> bool) -> Stateme
         .primary_key
         .iter()
         .map(Constraint::PrimaryKey)
-        .chain(
-            t.uniques
-                .iter()
-                .filter(|u| u.is_constraint())
-                .map(Constraint::Unique),
-        )
+        .chain(t.uniques.iter().map(Constraint::Unique))
         .chain(t.checks.iter().map(Constraint::Check))
         .chain(t.excludes.iter().map(Constraint::Exclude));
     for c in constraints {

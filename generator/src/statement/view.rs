@@ -30,7 +30,8 @@ fn build(v: &View, verb: Verb, head: &str) -> Statement {
     // The view (a materialized one: with its toast table and index), and
     // the relations it reads.
     let own = if v.materialized { 3 } else { 1 };
-    let locks = own + u32::try_from(v.depends_on.len()).unwrap_or(u32::MAX);
+    let read = v.reads.len() + v.depends_on.len();
+    let locks = own + u32::try_from(read).unwrap_or(u32::MAX);
     let lock = if verb == Verb::CreateOrReplace {
         Lock::AccessExclusive
     } else {

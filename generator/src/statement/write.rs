@@ -1,14 +1,21 @@
 //! Pieces of statement text shared by several builders: types, name
 //! lists, column definitions, constraint clauses, index elements.
 
-use crate::model::{Action, Column, ForeignKey, Identity, IndexElement, SqlType, TypeBase};
+use crate::model::{
+    Action, Column, ElementTarget, ForeignKey, Identity, IndexElement, SqlType, TypeBase,
+};
 use crate::sql::{Ident, Qualified};
 use std::fmt::Write;
 
 /// A column type as PostgreSQL spells it, user types schema-qualified.
 pub(super) fn sql_type(out: &mut String, ty: &SqlType) {
     match &ty.base {
-        TypeBase::Builtin { name } => out.push_str(name),
+        // Extension types in `public` are on the search path; elsewhere
+        // they are qualified.
+        TypeBase::Extension { name, schema, .. } if schema != "public" => {
+            let _ = write!(out, "{}.{}", Ident(schema), Ident(name));
+        }
+        TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => out.push_str(name),
         TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
             let _ = write!(out, "{}", Qualified(sql));
         }
@@ -86,19 +93,30 @@ pub(super) fn foreign_key(out: &mut String, fk: &ForeignKey) {
 }
 
 pub(super) fn element(out: &mut String, e: &IndexElement) {
-    let options = match e {
-        IndexElement::Column { name, options } => {
+    match &e.target {
+        ElementTarget::Column { name } => {
             let _ = write!(out, "{}", Ident(name));
-            options
         }
-        IndexElement::Expr { sql, options } => {
-            let _ = write!(out, "({sql})");
-            options
+        ElementTarget::Expr { expr } => {
+            let _ = write!(out, "({})", expr.sql);
         }
-    };
-    if !options.is_empty() {
+    }
+    if let Some(c) = &e.collation {
+        let _ = write!(out, " collate {}", Ident(c));
+    }
+    if let Some(o) = &e.opclass {
         out.push(' ');
-        out.push_str(options);
+        out.push_str(o);
+    }
+    if e.descending {
+        out.push_str(" desc");
+    }
+    if e.nulls_written() {
+        out.push_str(if e.nulls_first() {
+            " nulls first"
+        } else {
+            " nulls last"
+        });
     }
 }
 

@@ -1,0 +1,562 @@
+//! The catalog of diagnostic codes: every code schemac emits, with what it
+//! means, an example that produces it and how to fix it. `docs/errors.md`
+//! is generated from this table (a test fails when it is stale), and a test
+//! compiles every example and expects its code.
+//!
+//! A code's string (`schemac::unknown_type`) is stable: tools match on it.
+//! Rename a variant freely, never its string.
+
+use serde::{Serialize, Serializer};
+
+/// One catalog entry.
+#[derive(Debug)]
+pub struct Entry {
+    /// The stable string, e.g. `schemac::unknown_type`.
+    pub code: &'static str,
+    /// One line: what is wrong.
+    pub summary: &'static str,
+    /// A paragraph: why it is an error and what schemac checks.
+    pub explanation: &'static str,
+    /// Files that produce the code. Lines `// file: NAME` (or `# file: NAME`
+    /// in TOML) start a new file; before the first one the file is
+    /// `example.schema`. `None` when no schema text can produce it (the
+    /// explanation says why; a test of its own covers it).
+    pub example: Option<&'static str>,
+    /// How to fix it, when the summary does not already say.
+    pub fix: Option<&'static str>,
+}
+
+impl Entry {
+    /// The example split into `(file name, text)`.
+    pub fn example_files(&self) -> Vec<(&'static str, String)> {
+        let Some(text) = self.example else {
+            return Vec::new();
+        };
+        let mut files: Vec<(&'static str, String)> = Vec::new();
+        for line in text.lines() {
+            let marker = line
+                .strip_prefix("// file: ")
+                .or_else(|| line.strip_prefix("# file: "));
+            match (marker, files.last_mut()) {
+                (Some(name), _) => files.push((name.trim(), String::new())),
+                (None, Some((_, body))) => {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+                (None, None) => files.push(("example.schema", format!("{line}\n"))),
+            }
+        }
+        files
+    }
+}
+
+macro_rules! catalog {
+    ($(
+        $variant:ident = $code:literal {
+            summary: $summary:literal,
+            explanation: $explanation:literal,
+            example: $example:expr,
+            fix: $fix:expr $(,)?
+        }
+    )*) => {
+        /// A diagnostic code. See the catalog (`Code::entry`) for each.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in catalog order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn entry(self) -> &'static Entry {
+                match self {
+                    $(Code::$variant => &Entry {
+                        code: $code,
+                        summary: $summary,
+                        explanation: $explanation,
+                        example: $example,
+                        fix: $fix,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+impl Code {
+    /// The stable string, e.g. `schemac::unknown_type`.
+    pub fn as_str(self) -> &'static str {
+        self.entry().code
+    }
+
+    /// The code whose string is `s`.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+catalog! {
+    // ── Syntax ────────────────────────────────────────────────────────────
+    Syntax = "schemac::syntax" {
+        summary: "a line does not parse",
+        explanation: "The parser reads a file line by line and recovers at each line, so one malformed line becomes one diagnostic and the rest of the file is still read. The label says what was expected; the help names the usual cause when it recognises one: a `:` between a column's name and its type, SQL's `not null`, or a trailing `;`.",
+        example: Some("entity User {\n  id bigint @pk @identity\n  email: text\n}\n"),
+        fix: Some("write members as `name type`, one per line, without `:` or `;`; columns are NOT NULL unless their type ends in `?`"),
+    }
+    TooDeep = "schemac::too_deep" {
+        summary: "brackets nested more than 128 levels deep",
+        explanation: "schemac refuses a file whose parentheses, brackets or braces nest more than 128 levels before parsing it, which bounds the parser's recursion on any input. No real schema comes close; the example would be a line of 129 `(`, so it is left out here and tested on its own.",
+        example: None,
+        fix: Some("split the expression, or move it into a `sql` block"),
+    }
+    DanglingDoc = "schemac::dangling_doc" {
+        summary: "a `///` doc comment documents nothing",
+        explanation: "A `///` comment documents the declaration or member right after it and becomes its `COMMENT ON`. One with nothing after it (at the end of a file or of a block) would be silently lost.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\n/// Users who can sign in.\n"),
+        fix: Some("put the doc comment right above what it documents, or write `//` for a plain comment"),
+    }
+    BadSuppression = "schemac::bad_suppression" {
+        summary: "a `// schemac:` comment that is not a well-formed suppression",
+        explanation: "A comment that starts with `// schemac:` is an inline suppression of lint rules, `// schemac: allow(rule-id, other-rule) reason: why this is right here`, on the line before what it applies to or at the end of that line. One that starts like a suppression but is malformed (a misspelt `allow`, a missing parenthesis, a rule id that is not lower-case words, an empty reason) is reported, so that a typo never silently suppresses nothing.",
+        example: Some("// schemac: alow(naming/plural) reason: a legacy table name\nentity Tag {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("write `// schemac: allow(rule-id) reason: ...`, or a plain comment that does not start with `schemac:`"),
+    }
+    NotARelation = "schemac::not_a_relation" {
+        summary: "a foreign-key clause (`on delete`, `deferrable`, `as`) on a column that is not a relation",
+        explanation: "`on delete`, `on update`, `deferrable` and `as back_name` describe a foreign key, so they only follow a relation column, `name -> Entity`. A column with a type has no foreign key to describe.",
+        example: Some("entity Team {\n  id bigint @pk @identity\n}\n\nentity User {\n  id      bigint @pk @identity\n  team_id bigint on delete cascade\n}\n"),
+        fix: Some("write the column as a relation: `team_id -> Team on delete cascade`"),
+    }
+    Encoding = "schemac::encoding" {
+        summary: "a file is not valid UTF-8",
+        explanation: "Schema files are UTF-8. A file with an invalid byte is reported at that byte and not parsed; the other files of the project still are. A schema text cannot hold an invalid byte, so there is no example here; a test writes such a file.",
+        example: None,
+        fix: Some("save the file as UTF-8"),
+    }
+    ModelSyntax = "schemac::model_syntax" {
+        summary: "a `model.json` file that is not valid JSON, or not a model",
+        explanation: "`schemac build model.json` reads back a model written by `--emit model`. A file cut short, edited into invalid JSON, or holding something other than a model is reported at the line and column where reading failed. There is no schema example: the input is a JSON file, and tests/it/model.rs truncates and edits real ones.",
+        example: None,
+        fix: Some("build the model again from the .schema files: `schemac build PATH --emit model`"),
+    }
+    ModelFormat = "schemac::model_format" {
+        summary: "a `model.json` file written in another format version",
+        explanation: "A model file records the format it was written in. A file from a schemac whose model format differs is refused rather than misread. There is no schema example: tests/it/model.rs changes the format of a real file.",
+        example: None,
+        fix: Some("build the model again with this schemac: `schemac build PATH --emit model`"),
+    }
+    ModelInvalid = "schemac::model_invalid" {
+        summary: "a `model.json` file whose model is inconsistent",
+        explanation: "A model read back is checked as a whole before anything is emitted from it: keys are unique, every reference (a foreign key's table, a type, a dependency) resolves, and the columns constraints and indexes name exist. A model edited by hand can break any of these. There is no schema example: tests/it/model.rs edits real files.",
+        example: None,
+        fix: Some("build the model again from the .schema files: `schemac build PATH --emit model`"),
+    }
+    Version = "schemac::version" {
+        summary: "a version line other than `schemac 1`",
+        explanation: "The optional first line `schemac 1` says which version of the language a file is written in. This schemac knows version 1 only, so a file asking for another is refused rather than misread.",
+        example: Some("schemac 2\n\nentity Tag {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("write `schemac 1`, or remove the line"),
+    }
+
+    // ── Modules and names ─────────────────────────────────────────────────
+    UnknownModule = "schemac::unknown_module" {
+        summary: "an import names a module that has no file",
+        explanation: "`import billing.invoices` reads `billing/invoices.schema` relative to the project root (or the imported file's directory). When there is no such file the import is an error; the help gives the path schemac looked for.",
+        example: Some("import billing.invoices\n\nentity Tag {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("correct the module name, or create the file"),
+    }
+    UnknownImport = "schemac::unknown_import" {
+        summary: "a name in an import list is not declared by that module",
+        explanation: "`import m.{A, B}` brings only the names listed into scope, and each must be declared in `m`. When another module declares the name, the help says which one.",
+        example: Some("// file: common.schema\nmixin Timestamps {\n  created_at timestamptz = now()\n}\n// file: audit.schema\nenum Level { info, warn }\n// file: users.schema\nimport common.{Timestamps, Level}\n\nentity User with Timestamps {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("import the name from the module that declares it"),
+    }
+    SelfImport = "schemac::self_import" {
+        summary: "a module imports itself",
+        explanation: "A module always sees its own declarations; importing itself is a mistake, usually a wrong module name.",
+        example: Some("import example\n\nentity Tag {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("remove the import"),
+    }
+    CyclicImport = "schemac::cyclic_import" {
+        summary: "modules import each other in a circle",
+        explanation: "Imports form a hierarchy: a module that imports another, directly or through others, cannot be imported by it. The message shows the circle, and the label is on the import that closes it.",
+        example: Some("// file: a.schema\nimport b\n\nentity A {\n  id bigint @pk @identity\n}\n// file: b.schema\nimport a\n\nentity B {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("move the declarations both modules need into a third module that both import"),
+    }
+    UnknownName = "schemac::unknown_name" {
+        summary: "an entity, mixin or declaration that is neither declared nor imported",
+        explanation: "A name used as a relation target, a mixin, or in `@depends` must be declared in the module or imported into it. When another module of the project declares it, the help names the import to add; otherwise it suggests a close name.",
+        example: Some("entity Post {\n  id        bigint @pk @identity\n  author_id -> Author on delete cascade\n}\n"),
+        fix: Some("declare the name, import its module, or correct the spelling"),
+    }
+    WrongKind = "schemac::wrong_kind" {
+        summary: "a name of the wrong kind, such as an entity used as a type",
+        explanation: "Each place takes one kind of declaration: a column's type is a PostgreSQL type, an enum or a domain; `with` takes mixins; a relation targets an entity. Using an entity as a column type is the common case, and the help shows the relation to write instead.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id     bigint @pk @identity\n  author User\n}\n"),
+        fix: Some("for a reference to another entity write a relation: `author_id -> User on delete cascade`"),
+    }
+    DuplicateName = "schemac::duplicate_name" {
+        summary: "two declarations with one name in the project",
+        explanation: "Declaration names (entities, mixins, enums, domains, views, `sql` blocks) are unique across the whole project, so that every reference and every generated type name means one thing.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nenum User { active, banned }\n"),
+        fix: Some("rename one of them"),
+    }
+    DuplicateSqlName = "schemac::duplicate_sql_name" {
+        summary: "two objects with one SQL name in one PostgreSQL schema",
+        explanation: "Different declarations can still end up with the same SQL name: two entities whose table names coincide, or two constraints or indexes given the same name. PostgreSQL would refuse the second `CREATE`; schemac reports it at the source.",
+        example: Some("entity Tag {\n  id bigint @pk @identity\n}\n\nentity Label @table(tags) {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("give one of them another name with `@table(...)`, `@type(...)` or an explicit constraint name"),
+    }
+    DuplicateSchema = "schemac::duplicate_schema" {
+        summary: "a file with two `schema` lines",
+        explanation: "`schema name` sets the PostgreSQL schema of everything in its file, wherever it stands, so a file can have only one.",
+        example: Some("schema billing\nschema audit\n\nentity Invoice {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("keep one; move declarations that belong elsewhere to another file, or give them `@schema(...)`"),
+    }
+    NameTooLong = "schemac::name_too_long" {
+        summary: "a name you wrote is longer than 63 bytes",
+        explanation: "PostgreSQL keeps the first 63 bytes of an identifier and silently drops the rest, so two long names could become one. Names schemac generates are shortened with a hash suffix; names you write (tables, columns, constraint names, enum values) are refused instead.",
+        example: Some("entity Tag @table(tags_that_have_a_name_much_longer_than_postgresql_allows_for_any_identifier) {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("choose a shorter name"),
+    }
+
+    // ── Columns and types ─────────────────────────────────────────────────
+    DuplicateColumn = "schemac::duplicate_column" {
+        summary: "a column declared twice in one entity",
+        explanation: "Each column name appears once per entity. (A column that a mixin also defines is `schemac::mixin_clash`.)",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text\n  email text?\n}\n"),
+        fix: Some("remove or rename one of them"),
+    }
+    UnknownType = "schemac::unknown_type" {
+        summary: "a type that is not a PostgreSQL type, enum or domain in scope",
+        explanation: "A column's type is a built-in PostgreSQL type (with its SQL spellings and aliases), or an enum or domain declared in or imported into the module. The help suggests a close name when there is one.",
+        example: Some("enum Status { active, banned }\n\nentity User {\n  id     bigint @pk @identity\n  status Staus\n}\n"),
+        fix: Some("correct the spelling, or import the module that declares the type"),
+    }
+    BadTypeArgs = "schemac::bad_type_args" {
+        summary: "type modifiers that the type does not take",
+        explanation: "Modifiers are checked against the type: `varchar(n)` takes one positive length, `numeric(p, s)` a precision and a scale no larger than it, `text`, enums and domains take none.",
+        example: Some("entity Product {\n  id    bigint @pk @identity\n  price numeric(2,5)\n}\n"),
+        fix: Some("give the modifiers the type takes, or none"),
+    }
+    BadType = "schemac::bad_type" {
+        summary: "an array of a serial type",
+        explanation: "`serial`, `bigserial` and `smallserial` are not types but shorthand for an integer column with a sequence, so an array of them does not exist.",
+        example: Some("entity Batch {\n  id  bigint @pk @identity\n  ids serial[]\n}\n"),
+        fix: Some("use `integer[]` (or `bigint[]`)"),
+    }
+    NullableDomain = "schemac::nullable_domain" {
+        summary: "a domain declared nullable",
+        explanation: "Whether a value may be missing is a property of each column, not of the domain: a domain is never nullable, and a column of the domain type is nullable when its type ends in `?`.",
+        example: Some("domain Email text? @check(value like '%@%')\n"),
+        fix: Some("remove the `?` from the domain and write `email Email?` on the columns that may be empty"),
+    }
+    CyclicDomain = "schemac::cyclic_domain" {
+        summary: "a domain built on itself",
+        explanation: "A domain is built on a base type, which may be another domain. Following the bases must end at a PostgreSQL type; a chain that comes back to where it started has no type at all.",
+        example: Some("domain A B\n\ndomain B A\n"),
+        fix: Some("build one of the domains on a PostgreSQL type"),
+    }
+    EmptyEnum = "schemac::empty_enum" {
+        summary: "an enum with no values",
+        explanation: "PostgreSQL allows an empty enum, but no column of it could hold a value. It is almost always a value list that was lost.",
+        example: Some("enum Status {}\n"),
+        fix: Some("add at least one value"),
+    }
+    DuplicateValue = "schemac::duplicate_value" {
+        summary: "an enum value given twice",
+        explanation: "Enum values are unique within their enum; PostgreSQL refuses the `CREATE TYPE` otherwise.",
+        example: Some("enum Status { active, banned, active }\n"),
+        fix: Some("remove the second one"),
+    }
+
+    // ── Attributes ────────────────────────────────────────────────────────
+    UnknownAttribute = "schemac::unknown_attribute" {
+        summary: "an attribute that does not exist, or not in that place",
+        explanation: "Each kind of declaration takes its own attributes (a column `@pk`, `@unique`, `@check`...; an entity `@table`, `@schema`, `@depends`). A misspelt attribute, or one in the wrong place, is refused with a suggestion, never ignored.",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text @uniq\n}\n"),
+        fix: Some("correct the spelling (the help suggests the closest attribute), or move it where it belongs"),
+    }
+    BadArgument = "schemac::bad_argument" {
+        summary: "an attribute with arguments it does not take",
+        explanation: "Attributes check their arguments: `@table(name)` takes one name, `@pk` none, `@check(expr)` one SQL expression, `@identity` `always` or `by_default`, `@search` columns with weights and a language, `@depends` declaration names.",
+        example: Some("entity User {\n  id bigint @pk(yes) @identity\n}\n"),
+        fix: Some("give the arguments the attribute takes (the help shows an example)"),
+    }
+    BadAttribute = "schemac::bad_attribute" {
+        summary: "an attribute on a kind of column it does not apply to",
+        explanation: "Some attributes are for one kind of column: `@no_index` turns off the index schemac adds for a foreign key, so it only applies to a relation column.",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text @no_index\n}\n"),
+        fix: Some("remove the attribute"),
+    }
+    Unsupported = "schemac::unsupported" {
+        summary: "a policy attribute reserved for a coming release",
+        explanation: "Some attribute names are reserved for policies that later versions will generate (auditing, row-level security, soft delete, retention...). This version refuses them rather than accept something it does not do, so nobody relies on a policy that is not there.",
+        example: Some("entity User @audit {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("remove the attribute until schemac generates it"),
+    }
+
+    // ── SQL fragments and defaults ────────────────────────────────────────
+    SqlSyntax = "schemac::sql_syntax" {
+        summary: "an SQL fragment or view body that does not parse",
+        explanation: "Defaults, checks, `where` predicates, index expressions, generated columns and view bodies are parsed with an SQL parser at build time, so a syntax error is reported at its position instead of by PostgreSQL when the script runs.",
+        example: Some("entity Product {\n  id    bigint @pk @identity\n  price numeric @check(price >=)\n}\n"),
+        fix: Some("correct the SQL; fragments are PostgreSQL syntax"),
+    }
+    UnknownColumn = "schemac::unknown_column" {
+        summary: "a name in a clause, default or expression that is not a column of the table",
+        explanation: "Column names in clauses (`unique (a, b)`, `index (...)`), in checks and predicates, in `@search` and in foreign keys are checked against the table they belong to. When only the case differs, the help says how to quote the name.",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text\n\n  unique (emial)\n}\n"),
+        fix: Some("correct the name (the help suggests the closest column)"),
+    }
+    BadDefault = "schemac::bad_default" {
+        summary: "a default that does not fit the column's type",
+        explanation: "Simple defaults are checked against the column's type: a string for a number, a number for a boolean, or a value that is not one of an enum's values. PostgreSQL would only refuse it when the script runs.",
+        example: Some("entity User {\n  id     bigint @pk @identity\n  active boolean = 'yes please'\n}\n"),
+        fix: Some("write a value of the column's type"),
+    }
+    ColumnInDefault = "schemac::column_in_default" {
+        summary: "a default that reads a column",
+        explanation: "PostgreSQL evaluates a default before the row exists, so a default cannot read other columns of the row.",
+        example: Some("entity Event {\n  id         bigint @pk @identity\n  created_at timestamptz = now()\n  updated_at timestamptz = created_at\n}\n"),
+        fix: Some("use `@generated(...)` for a value computed from other columns"),
+    }
+    DefaultConflict = "schemac::default_conflict" {
+        summary: "a default on an identity or generated column, or a column both identity and generated",
+        explanation: "An identity column takes its values from its sequence and a generated column computes its own, so neither has a default; and a column is at most one of the two.",
+        example: Some("entity User {\n  id bigint @pk @identity = 1\n}\n"),
+        fix: Some("remove the `= ...`, or choose between `@identity` and `@generated`"),
+    }
+    BadIdentity = "schemac::bad_identity" {
+        summary: "`@identity` on a column that is not an integer",
+        explanation: "PostgreSQL identity columns are `smallint`, `integer` or `bigint`.",
+        example: Some("entity User {\n  id text @pk @identity\n}\n"),
+        fix: Some("make the column `bigint`, or use `uuid @pk = gen_random_uuid()` for a generated key of another type"),
+    }
+    BadSearch = "schemac::bad_search" {
+        summary: "an `@search` column that cannot be generated",
+        explanation: "`@search(col: WEIGHT, ..., language: cfg)` makes a generated `tsvector` column from text columns of the row. The column must be declared `tsvector`, its sources must be text columns, weights are `A` to `D`, and at least one source is needed.",
+        example: Some("entity Post {\n  id     bigint @pk @identity\n  title  text\n  search text @search(title: A)\n}\n"),
+        fix: Some("declare the column `tsvector`, with text sources and weights A, B, C or D"),
+    }
+
+    // ── Relations and foreign keys ────────────────────────────────────────
+    MissingOnDelete = "schemac::missing_on_delete" {
+        summary: "a relation or foreign key without `on delete`",
+        explanation: "What happens to a row when the row it references is deleted is a decision, not a default: PostgreSQL's `no action` surprises as often as `cascade` does. Every relation and `foreign key` clause says it.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User\n}\n"),
+        fix: Some("add `on delete cascade`, `on delete restrict`, `on delete set null` (nullable columns) or `on delete no action`"),
+    }
+    DuplicateAction = "schemac::duplicate_action" {
+        summary: "`on delete` or `on update` given twice on one relation",
+        explanation: "A foreign key has one action per event; a second `on delete` (or `on update`) would silently replace the first.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete cascade on delete restrict\n}\n"),
+        fix: Some("keep one"),
+    }
+    SetNullNotNullable = "schemac::set_null_not_nullable" {
+        summary: "`set null` on a column that is not nullable",
+        explanation: "`on delete set null` sets the referencing column to null, which fails at run time on a NOT NULL column: the delete would be refused after all.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete set null\n}\n"),
+        fix: Some("make the column nullable (`-> User?`), or choose another action"),
+    }
+    SetDefaultWithoutDefault = "schemac::set_default_without_default" {
+        summary: "`set default` on a column that has no default",
+        explanation: "`on delete set default` gives the referencing column its default; without one it would become null, or fail on a NOT NULL column.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete set default\n}\n"),
+        fix: Some("give the column a default, or choose another action"),
+    }
+    BadDeferrable = "schemac::bad_deferrable" {
+        summary: "`not deferrable initially deferred`",
+        explanation: "A foreign key that is not deferrable is checked at each statement, so it cannot be checked at commit: the two words contradict each other.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete cascade not deferrable initially deferred\n}\n"),
+        fix: Some("write `deferrable initially deferred` to check at commit, or drop `initially deferred`"),
+    }
+    NoPrimaryKey = "schemac::no_primary_key" {
+        summary: "a relation to an entity without a primary key",
+        explanation: "A relation column `x -> T` references the primary key of `T`. An entity without one can only be referenced through an explicit unique column: `x -> T(col)`.",
+        example: Some("entity Setting {\n  name text\n}\n\nentity Override {\n  id         bigint @pk @identity\n  setting_id -> Setting on delete cascade\n}\n"),
+        fix: Some("give the target a primary key, or name a unique column: `-> Setting(name)`"),
+    }
+    CompositeTarget = "schemac::composite_target" {
+        summary: "a relation column to an entity whose primary key is composite",
+        explanation: "A relation column is one column, so it can reference a one-column key only. A composite key is referenced with a `foreign key (a, b) -> Target(x, y)` clause.",
+        example: Some("entity Line {\n  order_id bigint\n  line_no  integer\n\n  primary key (order_id, line_no)\n}\n\nentity Note {\n  id      bigint @pk @identity\n  line_id -> Line on delete cascade\n}\n"),
+        fix: Some("write a `foreign key (a, b) -> Target(x, y) on delete ...` clause"),
+    }
+    CompositeRelation = "schemac::composite_relation" {
+        summary: "a relation column that names several target columns",
+        explanation: "`x -> T(a)` references one column of `T`; a column cannot hold a reference to two. Composite references are `foreign key` clauses.",
+        example: Some("entity Line {\n  order_id bigint\n  line_no  integer\n\n  primary key (order_id, line_no)\n}\n\nentity Note {\n  id      bigint @pk @identity\n  line_id -> Line(order_id, line_no) on delete cascade\n}\n"),
+        fix: Some("write a `foreign key (a, b) -> Target(x, y) on delete ...` clause"),
+    }
+    ReferenceNotUnique = "schemac::reference_not_unique" {
+        summary: "a reference to columns that are neither the primary key nor unique",
+        explanation: "PostgreSQL can only reference a primary key or a unique constraint (a partial unique index does not count), so that each reference points at exactly one row.",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text\n}\n\nentity Invite {\n  id    bigint @pk @identity\n  email -> User(email) on delete cascade\n}\n"),
+        fix: Some("add `@unique` to the referenced column, or a `unique (...)` clause to the target"),
+    }
+    FkArity = "schemac::fk_arity" {
+        summary: "a foreign key whose column lists have different lengths",
+        explanation: "`foreign key (a, b) -> T(x, y)` pairs the columns in order, so both lists have the same length (without a target list, the target's primary key is meant).",
+        example: Some("entity Line {\n  order_id bigint\n  line_no  integer\n\n  primary key (order_id, line_no)\n}\n\nentity Note {\n  id       bigint @pk @identity\n  order_id bigint\n\n  foreign key (order_id) -> Line on delete cascade\n}\n"),
+        fix: Some("list as many columns as the target key has"),
+    }
+    FkTypeMismatch = "schemac::fk_type_mismatch" {
+        summary: "a foreign-key column whose type differs from the column it references",
+        explanation: "PostgreSQL compares a foreign key with the referenced key column by column, and types that merely convert make the lookups slow or fail. Each pair must have the same type.",
+        example: Some("entity Line {\n  order_id bigint\n  line_no  integer\n\n  primary key (order_id, line_no)\n}\n\nentity Note {\n  id       bigint @pk @identity\n  order_id bigint\n  line_no  text\n\n  foreign key (order_id, line_no) -> Line on delete cascade\n}\n"),
+        fix: Some("give the column the type of the column it references"),
+    }
+    CyclicKey = "schemac::cyclic_key" {
+        summary: "relations whose key types depend on each other",
+        explanation: "A relation column takes the type of the key it references, and that key may itself be a relation. When the keys of two entities are relations to each other, no column has a type to start from.",
+        example: Some("entity A {\n  b_id -> B on delete cascade @pk\n}\n\nentity B {\n  a_id -> A on delete cascade @pk\n}\n"),
+        fix: Some("give one of the keys an explicit type"),
+    }
+
+    // ── Keys, constraints and indexes ─────────────────────────────────────
+    SeveralPk = "schemac::several_pk" {
+        summary: "`@pk` on several columns",
+        explanation: "`@pk` makes its column the primary key. A composite key is written as a clause, so that its column order is explicit.",
+        example: Some("entity Membership {\n  user_id bigint @pk\n  team_id bigint @pk\n}\n"),
+        fix: Some("write `primary key (user_id, team_id)` and remove the `@pk`s"),
+    }
+    DuplicatePrimaryKey = "schemac::duplicate_primary_key" {
+        summary: "a table with two primary keys",
+        explanation: "A table has one primary key: either `@pk` on a column or one `primary key (...)` clause.",
+        example: Some("entity Membership {\n  id      bigint @pk @identity\n  user_id bigint\n  team_id bigint\n\n  primary key (user_id, team_id)\n}\n"),
+        fix: Some("keep one: `@pk` for a single column, the clause for a composite key"),
+    }
+    NullableKey = "schemac::nullable_key" {
+        summary: "a nullable primary-key column",
+        explanation: "Primary-key columns are never null in PostgreSQL; a `?` on one would be silently ignored.",
+        example: Some("entity Tag {\n  id bigint? @pk\n}\n"),
+        fix: Some("remove the `?`"),
+    }
+    UnknownIndexMethod = "schemac::unknown_index_method" {
+        summary: "an index method that PostgreSQL does not have",
+        explanation: "`@index(method)` and `index ... using method` take one of PostgreSQL's index methods: btree, hash, gin, gist, spgist, brin.",
+        example: Some("entity Doc {\n  id   bigint @pk @identity\n  body jsonb @index(gim)\n}\n"),
+        fix: Some("use btree, hash, gin, gist, spgist or brin"),
+    }
+    BadExclude = "schemac::bad_exclude" {
+        summary: "an exclusion constraint element without `with operator`",
+        explanation: "An exclusion constraint lists elements `column with operator`: two rows conflict when every operator holds between them. An element without an operator, or with something that is not an operator, cannot be checked.",
+        example: Some("entity Booking {\n  id      bigint @pk @identity\n  room_id bigint\n  during  tstzrange\n\n  exclude using gist (room_id with =, during)\n}\n"),
+        fix: Some("write each element as `column with operator`, e.g. `exclude using gist (room_id with =, during with &&)`"),
+    }
+
+    // ── Mixins ────────────────────────────────────────────────────────────
+    MixinClash = "schemac::mixin_clash" {
+        summary: "a column defined both by a mixin and by the entity (or by two mixins)",
+        explanation: "A mixin's columns are copied into every entity that uses it. A column of the same name from the entity itself or from a second mixin would silently win or lose; schemac asks you to say which.",
+        example: Some("mixin Timestamps {\n  created_at timestamptz = now()\n}\n\nmixin Audited {\n  created_at timestamptz = now()\n  created_by text\n}\n\nentity User with Timestamps, Audited {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("write `override created_at ...` to replace the mixin's column, or rename one of them"),
+    }
+    NothingToOverride = "schemac::nothing_to_override" {
+        summary: "`override` on a column that no mixin defines",
+        explanation: "`override` replaces a column that a mixin of the entity defines. Without such a column it overrides nothing, usually because the mixin was renamed or not included.",
+        example: Some("entity User {\n  id                  bigint @pk @identity\n  override created_at timestamp\n}\n"),
+        fix: Some("remove `override`, or add the mixin with `with`"),
+    }
+    CyclicMixin = "schemac::cyclic_mixin" {
+        summary: "a mixin that includes itself",
+        explanation: "Mixins may include other mixins with `with`, but the chain must end: a mixin that comes back to itself would have infinitely many columns.",
+        example: Some("mixin A with B {\n  a text\n}\n\nmixin B with A {\n  b text\n}\n\nentity T with A {\n  id bigint @pk @identity\n}\n"),
+        fix: Some("remove one of the `with`s in the circle"),
+    }
+
+    // ── Views, raw SQL and order ──────────────────────────────────────────
+    UnknownRelation = "schemac::unknown_relation" {
+        summary: "a view reading a table or view that the project does not create",
+        explanation: "View bodies use SQL names (`users`, not `User`). schemac checks that each table or view a body reads is created by the project, so the view can be created after it. Names from PostgreSQL's own catalogs (`pg_catalog`, `information_schema`) are fine.",
+        example: Some("entity User {\n  id bigint @pk @identity\n}\n\nview ActiveUser {\n  select id from User\n}\n"),
+        fix: Some("use the table's SQL name (`users`), qualified with its schema outside `public`"),
+    }
+    CyclicView = "schemac::cyclic_view" {
+        summary: "a view that reads itself",
+        explanation: "A view cannot be created before itself. (Recursive queries are written with `with recursive` inside the body.)",
+        example: Some("view Loop {\n  select 1 as x from loop\n}\n"),
+        fix: Some("read the tables the view is built on, or use `with recursive`"),
+    }
+    EmptySql = "schemac::empty_sql" {
+        summary: "an empty `sql` block",
+        explanation: "A `sql` block holds statements that schemac copies into the script. An empty one is a leftover.",
+        example: Some("sql setup {\n}\n"),
+        fix: Some("write the statements, or remove the block"),
+    }
+    DependencyCycle = "schemac::dependency_cycle" {
+        summary: "views or `sql` blocks that depend on each other in a circle",
+        explanation: "Objects are created in dependency order. Foreign-key cycles between tables are broken with `ALTER TABLE`, but views and `sql` blocks that need each other (through what they read or their `@depends`) have no order at all.",
+        example: Some("sql first @depends(second) {\n  select 1;\n}\n\nsql second @depends(first) {\n  select 2;\n}\n"),
+        fix: Some("remove one of the dependencies"),
+    }
+
+    // ── schemac.toml ──────────────────────────────────────────────────────
+    ConfigSyntax = "schemac::config_syntax" {
+        summary: "`schemac.toml` is not valid TOML",
+        explanation: "The project file is TOML. A syntax error is reported at its position and the project is not compiled with a half-read configuration.",
+        example: Some("# file: schemac.toml\n[project\nname = \"shop\"\n"),
+        fix: Some("correct the TOML syntax"),
+    }
+    UnknownConfigKey = "schemac::unknown_config_key" {
+        summary: "a key or section that `schemac.toml` does not have",
+        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
+        example: Some("# file: schemac.toml\n[project]\nname = \"shop\"\ndefault_shema = \"app\"\n"),
+        fix: Some("correct the key (the help suggests the closest one), or remove it"),
+    }
+    BadConfigValue = "schemac::bad_config_value" {
+        summary: "a `schemac.toml` value of the wrong type",
+        explanation: "Each key takes one kind of value: `name`, `default_schema` and `out` are strings, `[project]` and `[build]` are tables.",
+        example: Some("# file: schemac.toml\n[project]\nname = 42\n"),
+        fix: Some("write a value of the expected type, e.g. `name = \"shop\"`"),
+    }
+}
+
+/// A code equals its stable string, so tools and tests that match on the
+/// string keep working.
+impl PartialEq<&str> for Code {
+    fn eq(&self, s: &&str) -> bool {
+        self.as_str() == *s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_unique_and_parse_back() {
+        for &c in Code::ALL {
+            assert!(c.as_str().starts_with("schemac::"), "{c}");
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+        }
+        let mut all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn example_files_split_at_markers() {
+        let files = Code::CyclicImport.entry().example_files();
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["a.schema", "b.schema"]);
+        assert!(files[1].1.starts_with("import a\n"));
+        assert_eq!(Code::Syntax.entry().example_files()[0].0, "example.schema");
+        assert!(Code::TooDeep.entry().example_files().is_empty());
+    }
+}

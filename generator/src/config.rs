@@ -1,0 +1,232 @@
+//! `schemac.toml`: a project's settings, read here so that the CLI, lint and
+//! an editor see the same ones. Mistakes are diagnostics with a span in the
+//! file: a misspelt key would otherwise silently do nothing.
+//!
+//! ```toml
+//! [project]
+//! name = "shop"
+//! default_schema = "public"   # schema of files without `schema ...`
+//!
+//! [build]
+//! out = "build"               # output directory, relative to the project
+//! ```
+
+use crate::resolve::{suggest, Options};
+use dsl::{Code, Diagnostic, Span};
+use std::path::PathBuf;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub project: ProjectSection,
+    pub build: BuildSection,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProjectSection {
+    pub name: Option<String>,
+    pub default_schema: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildSection {
+    pub out: Option<PathBuf>,
+}
+
+/// Every section and its keys: what `parse` accepts and suggests from.
+const KEYS: &[(&str, &[&str])] = &[
+    ("project", &["name", "default_schema"]),
+    ("build", &["out"]),
+];
+
+impl Config {
+    /// The compile options the settings ask for.
+    pub fn options(&self) -> Options {
+        let mut options = Options::default();
+        if let Some(s) = &self.project.default_schema {
+            options.default_schema = s.clone();
+        }
+        options
+    }
+}
+
+/// Reads the text of `schemac.toml`, which is file `file` of the source map.
+/// A mistake leaves that setting at its default and adds a diagnostic.
+pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
+    let span = |r: std::ops::Range<usize>| Span::new(file, r.start, r.end.max(r.start));
+    let mut config = Config::default();
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        // A half-read file would give misleading follow-up errors.
+        let diags = errors
+            .iter()
+            .map(|e| {
+                let at = e.span().unwrap_or(0..0);
+                let at = if at.is_empty() {
+                    at.start..(at.start + 1).min(text.len())
+                } else {
+                    at
+                };
+                Diagnostic::error(Code::ConfigSyntax, "schemac.toml is not valid TOML")
+                    .label(span(at), e.message().to_string())
+                    .help("see docs/cli.md for the keys of schemac.toml")
+            })
+            .collect();
+        return (config, diags);
+    }
+    let mut diags = Vec::new();
+    for (section, value) in table.get_ref() {
+        let name: &str = section.get_ref();
+        let Some(&(_, keys)) = KEYS.iter().find(|(s, _)| *s == name) else {
+            diags.push(unknown(name, span(section.span()), None));
+            continue;
+        };
+        let DeValue::Table(entries) = value.get_ref() else {
+            diags.push(
+                Diagnostic::error(Code::BadConfigValue, format!("`{name}` is a section"))
+                    .label(span(value.span()), "expected a table")
+                    .help(format!(
+                        "write `[{name}]` on a line of its own, then its keys"
+                    )),
+            );
+            continue;
+        };
+        for (key, value) in entries {
+            let key_name: &str = key.get_ref();
+            if !keys.contains(&key_name) {
+                diags.push(unknown(key_name, span(key.span()), Some((name, keys))));
+                continue;
+            }
+            let Some(s) = string(value, key_name, span, &mut diags) else {
+                continue;
+            };
+            match (name, key_name) {
+                ("project", "name") => config.project.name = Some(s),
+                ("project", "default_schema") => config.project.default_schema = Some(s),
+                _ => config.build.out = Some(PathBuf::from(s)),
+            }
+        }
+    }
+    (config, diags)
+}
+
+fn string(
+    value: &Spanned<DeValue<'_>>,
+    key: &str,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match value.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        other => {
+            diags.push(
+                Diagnostic::error(Code::BadConfigValue, format!("`{key}` is a string"))
+                    .label(span(value.span()), format!("this is {}", kind(other)))
+                    .help(format!("quote it: `{key} = \"...\"`")),
+            );
+            None
+        }
+    }
+}
+
+fn kind(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// An unknown section (`in_section` None) or key, with the closest known
+/// name, or the section it belongs in.
+fn unknown(name: &str, at: Span, in_section: Option<(&str, &[&str])>) -> Diagnostic {
+    let (what, known): (String, Vec<&str>) = match in_section {
+        None => (
+            format!("unknown section `[{name}]`"),
+            KEYS.iter().map(|(s, _)| *s).collect(),
+        ),
+        Some((section, keys)) => (
+            format!("unknown key `{name}` in `[{section}]`"),
+            keys.to_vec(),
+        ),
+    };
+    let elsewhere = KEYS
+        .iter()
+        .find(|(s, keys)| Some(*s) != in_section.map(|(s, _)| s) && keys.contains(&name));
+    let help = match (elsewhere, suggest(name, known.iter().copied())) {
+        (Some((section, _)), _) => format!("`{name}` belongs in `[{section}]`"),
+        (None, Some(s)) => format!("did you mean `{s}`?"),
+        (None, None) => format!("known here: {}", known.join(", ")),
+    };
+    Diagnostic::error(Code::UnknownConfigKey, what)
+        .label(at, "not a schemac.toml setting")
+        .help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_key() {
+        let (c, d) = parse(
+            "[project]\nname = \"shop\"\ndefault_schema = \"app\"\n\n[build]\nout = \"dist\"\n",
+            0,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.project.name.as_deref(), Some("shop"));
+        assert_eq!(c.options().default_schema, "app");
+        assert_eq!(c.build.out, Some(PathBuf::from("dist")));
+        let (empty, d) = parse("", 0);
+        assert!(d.is_empty());
+        assert_eq!(empty.options().default_schema, "public");
+    }
+
+    #[test]
+    fn unknown_keys_point_at_the_key_and_suggest() {
+        let text = "[project]\ndefault_shema = \"app\"\nout = \"x\"\n[bulid]\n";
+        let (_, d) = parse(text, 3);
+        assert_eq!(d.len(), 3, "{d:?}");
+        let at = |d: &Diagnostic| {
+            let s = d.primary_span().expect("span");
+            assert_eq!(s.file, 3);
+            &text[s.start as usize..s.end as usize]
+        };
+        let mut found: Vec<(&str, String)> = d
+            .iter()
+            .map(|d| (at(d), d.help.clone().unwrap_or_default()))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("bulid", "did you mean `build`?".to_string()),
+                (
+                    "default_shema",
+                    "did you mean `default_schema`?".to_string()
+                ),
+                ("out", "`out` belongs in `[build]`".to_string()),
+            ]
+        );
+        assert!(d.iter().all(|d| d.code == Code::UnknownConfigKey));
+    }
+
+    #[test]
+    fn wrong_types_and_bad_syntax_are_diagnostics() {
+        let text = "project = 1\n[build]\nout = [\"a\"]\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.code == Code::BadConfigValue));
+        assert!(c.build.out.is_none());
+        let (_, d) = parse("[project\nname = 1\n", 0);
+        assert!(!d.is_empty());
+        assert!(d
+            .iter()
+            .all(|d| d.code == Code::ConfigSyntax && d.primary_span().is_some()));
+    }
+}

@@ -1,0 +1,59 @@
+//! Functions and triggers (policies will make them; no syntax yet).
+//! Creating a trigger takes `SHARE ROW EXCLUSIVE` on its table.
+
+use super::{write, Lock, Statement, Verb};
+use crate::key::{Key, ObjectKind};
+use crate::model::{Function, QName, Trigger};
+use crate::sql::{Ident, Qualified};
+
+pub fn create(f: &Function) -> Statement {
+    // A dollar-quote tag the body does not contain.
+    let mut tag = String::from("$body$");
+    while f.body.contains(&tag) {
+        tag.insert(tag.len() - 1, '_');
+    }
+    let sql = format!(
+        "CREATE FUNCTION {}({}) RETURNS {} LANGUAGE {} AS {tag}\n{}\n{tag}",
+        Qualified(&f.sql),
+        f.args,
+        f.returns,
+        Ident(&f.language),
+        write::dedent(&f.body).trim()
+    );
+    Statement::new(sql, f.key(), Verb::Create, Lock::None, 1)
+}
+
+/// `args`: the argument types, as PostgreSQL needs them to find it.
+pub fn drop(name: &QName, args: &str) -> Statement {
+    Statement::new(
+        format!("DROP FUNCTION {}({args})", Qualified(name)),
+        Key::member(ObjectKind::Function, name.clone(), args),
+        Verb::Drop,
+        Lock::None,
+        1,
+    )
+}
+
+pub fn create_trigger(t: &Trigger) -> Statement {
+    let events: Vec<String> = t.events.iter().map(|e| e.to_ascii_uppercase()).collect();
+    let sql = format!(
+        "CREATE TRIGGER {} {} {} ON {} FOR EACH {} EXECUTE FUNCTION {}()",
+        Ident(&t.name),
+        t.timing.to_ascii_uppercase(),
+        events.join(" OR "),
+        Qualified(&t.table),
+        if t.for_each_row { "ROW" } else { "STATEMENT" },
+        Qualified(&t.function.name)
+    );
+    Statement::new(sql, t.key(), Verb::Create, Lock::ShareRowExclusive, 1)
+}
+
+pub fn drop_trigger(table: &QName, name: &str) -> Statement {
+    Statement::new(
+        format!("DROP TRIGGER {} ON {}", Ident(name), Qualified(table)),
+        Key::member(ObjectKind::Trigger, table.clone(), name),
+        Verb::Drop,
+        Lock::AccessExclusive,
+        1,
+    )
+}
