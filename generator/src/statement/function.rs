@@ -57,3 +57,61 @@ pub fn drop_trigger(table: &QName, name: &str) -> Statement {
         1,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Origin;
+
+    #[test]
+    fn function_and_trigger_statements() {
+        let origin = Origin::declared(Default::default());
+        let f = Function {
+            sql: QName::new("app", "touch"),
+            args: String::new(),
+            returns: "trigger".into(),
+            language: "plpgsql".into(),
+            body: "  begin\n    return new; -- $body$\n  end;".into(),
+            depends_on: Vec::new(),
+            origin: origin.clone(),
+        };
+        let s = create(&f);
+        assert_eq!(
+            s.sql,
+            "CREATE FUNCTION \"app\".\"touch\"() RETURNS trigger LANGUAGE \"plpgsql\" AS $body_$\nbegin\n  return new; -- $body$\nend;\n$body_$"
+        );
+        assert_eq!(
+            (&s.key, s.verb, s.lock, s.transactional),
+            (&f.key(), Verb::Create, Lock::None, true)
+        );
+        let d = drop(&f.sql, "");
+        assert_eq!(d.sql, "DROP FUNCTION \"app\".\"touch\"()");
+        assert_eq!((d.key, d.verb), (f.key(), Verb::Drop));
+
+        let t = Trigger {
+            name: "notes_touch".into(),
+            table: QName::new("app", "notes"),
+            timing: "before".into(),
+            events: vec!["insert".into(), "update".into()],
+            for_each_row: true,
+            function: f.key(),
+            origin,
+        };
+        let c = create_trigger(&t);
+        assert_eq!(
+            c.sql,
+            "CREATE TRIGGER \"notes_touch\" BEFORE INSERT OR UPDATE ON \"app\".\"notes\" FOR EACH ROW EXECUTE FUNCTION \"app\".\"touch\"()"
+        );
+        assert_eq!(c.key.to_string(), "trigger app.notes.notes_touch");
+        assert_eq!(
+            (c.verb, c.lock, c.transactional),
+            (Verb::Create, Lock::ShareRowExclusive, true)
+        );
+        let dt = drop_trigger(&t.table, &t.name);
+        assert_eq!(dt.sql, "DROP TRIGGER \"notes_touch\" ON \"app\".\"notes\"");
+        assert_eq!(
+            (dt.key, dt.verb, dt.lock),
+            (t.key(), Verb::Drop, Lock::AccessExclusive)
+        );
+    }
+}

@@ -26,3 +26,36 @@ pub fn drop(name: &QName) -> Statement {
         1,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Origin;
+
+    #[test]
+    fn sequence_statements() {
+        let q = Sequence {
+            sql: QName::new("app", "numbers"),
+            ty: "bigint".into(),
+            start: Some(1000),
+            increment: Some(10),
+            origin: Origin::declared(Default::default()),
+        };
+        let s = create(&q);
+        assert_eq!(
+            s.sql,
+            "CREATE SEQUENCE \"app\".\"numbers\" AS bigint INCREMENT BY 10 START WITH 1000"
+        );
+        assert_eq!(s.key.to_string(), "sequence app.numbers");
+        assert_eq!(
+            (s.verb, s.lock, s.transactional),
+            (Verb::Create, Lock::None, true)
+        );
+        let d = drop(&q.sql);
+        assert_eq!(d.sql, "DROP SEQUENCE \"app\".\"numbers\"");
+        assert_eq!(
+            (d.key, d.verb, d.lock),
+            (s.key, Verb::Drop, Lock::AccessExclusive)
+        );
+    }
+}
