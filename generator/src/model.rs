@@ -416,7 +416,7 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// Keys of the constraints the table owns, with the constraint names.
+    /// The names of the constraints the table owns.
     pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
         self.primary_key
             .iter()
