@@ -1,38 +1,14 @@
 //! Pieces of statement text shared by several builders: types, name
 //! lists, column definitions, constraint clauses, index elements.
 
-use crate::model::{
-    Action, Column, ElementTarget, ForeignKey, Identity, IndexElement, SqlType, TypeBase,
-};
+use crate::model::{Action, Column, ElementTarget, ForeignKey, Identity, IndexElement, SqlType};
 use crate::sql::{Ident, Qualified};
 use std::fmt::Write;
 
-/// A column type as PostgreSQL spells it, user types schema-qualified.
+/// A column type as PostgreSQL spells it (`SqlType`'s `Display`, the one
+/// type printer).
 pub(super) fn sql_type(out: &mut String, ty: &SqlType) {
-    match &ty.base {
-        // Extension types in `public` are on the search path; elsewhere
-        // they are qualified.
-        TypeBase::Extension { name, schema, .. } if schema != "public" => {
-            let _ = write!(out, "{}.{}", Ident(schema), Ident(name));
-        }
-        TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => out.push_str(name),
-        TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
-            let _ = write!(out, "{}", Qualified(sql));
-        }
-    }
-    if !ty.args.is_empty() {
-        out.push('(');
-        for (i, a) in ty.args.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "{a}");
-        }
-        out.push(')');
-    }
-    for _ in 0..ty.array_dims {
-        out.push_str("[]");
-    }
+    let _ = write!(out, "{ty}");
 }
 
 pub(super) fn idents(out: &mut String, names: &[String]) {

@@ -128,7 +128,7 @@ impl<'a> Resolver<'a> {
                             matches!(ty.builtin_name(), Some("smallint" | "integer" | "bigint"));
                         if !integer {
                             self.push(
-                                Diagnostic::error(Code::BadIdentity, format!("identity columns are smallint, integer or bigint, not `{}`", type_text(&ty)))
+                                Diagnostic::error(Code::BadIdentity, format!("identity columns are smallint, integer or bigint, not `{}`", ty))
                                     .label(a.span, "here"),
                             );
                         }

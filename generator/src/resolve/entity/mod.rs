@@ -10,7 +10,7 @@ mod mixins;
 mod relations;
 mod search;
 
-use super::expr::{type_text, Names};
+use super::expr::Names;
 use super::{attrs, DeclKind, Resolver};
 use crate::model::{
     Action, Check, Column, ElementTarget, Exclude, ExcludeElement, Expr, ForeignKey, Identity,

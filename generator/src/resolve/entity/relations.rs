@@ -309,7 +309,7 @@ impl<'a> Resolver<'a> {
                     self.push(
                         Diagnostic::error(
                             Code::FkTypeMismatch,
-                            format!("`{c}` is {} but `{tc}` is {}", type_text(&a), type_text(&b)),
+                            format!("`{c}` is {} but `{tc}` is {}", a, b),
                         )
                         .label(span, "types differ"),
                     );

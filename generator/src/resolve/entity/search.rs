@@ -17,7 +17,7 @@ impl<'a> Resolver<'a> {
         if col.ty.builtin_name() != Some("tsvector") {
             self.push(
                 Diagnostic::error(Code::BadSearch, "`@search` makes a tsvector column")
-                    .label(a.span, format!("this column is `{}`", type_text(&col.ty)))
+                    .label(a.span, format!("this column is `{}`", col.ty))
                     .help(format!(
                         "declare it as `{} tsvector @search(...)`",
                         col.field
