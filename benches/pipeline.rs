@@ -1,65 +1,19 @@
-//! Pipeline benchmark: synthetic schemas of 100, 1,000 and 10,000 entities
-//! (with enums, relations, indexes, checks), timing parse, resolve, graph
-//! and emit separately, and the whole compile end to end.
+//! Pipeline benchmark: generated schemas of 100 to 100,000 entities, in
+//! two tiers (`benches/projects`): synthetic (enums, relations, indexes,
+//! checks; in one file, and in modules of 100 that import each other) and
+//! realistic (the shop example's shapes). Times parse, resolve, graph,
+//! statements and render separately, and the whole compile end to end.
 //!
 //!     cargo bench --bench pipeline
 //!
 //! Prints a table (best of several runs per stage) and the process's peak
 //! resident memory. Figures are recorded in docs/performance.md.
 
-use std::fmt::Write;
+mod projects;
+
+use projects::{realistic, synthetic};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-
-/// A schema of `n` entities: an enum per 10 entities; every entity has a
-/// uuid key, eight columns, a relation to an earlier entity (two for every
-/// third), a unique key, an index and checks. Split into modules of
-/// `per_file` entities, each importing the earlier modules it references.
-fn synthetic(n: usize, per_file: usize) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    for start in (0..n).step_by(per_file) {
-        let module = start / per_file;
-        let end = (start + per_file).min(n);
-        let mut s = String::with_capacity(per_file * 700);
-        s.push_str("schemac 1\n\n");
-        let mut imports: Vec<usize> = (start..end)
-            .flat_map(|i| [i / 2, i.saturating_sub(3)])
-            .map(|i| i / per_file)
-            .filter(|m| *m != module)
-            .collect();
-        imports.sort_unstable();
-        imports.dedup();
-        for m in imports {
-            let _ = writeln!(s, "import m{m}");
-        }
-        for e in (start / 10)..end.div_ceil(10) {
-            let _ = writeln!(s, "\nenum State{e} {{ draft active archived 'on hold' }}");
-        }
-        for i in start..end {
-            let _ = writeln!(s, "\n/// Entity number {i}.");
-            let _ = writeln!(s, "entity Thing{i} {{");
-            let _ = writeln!(s, "  id         uuid @pk = gen_random_uuid()");
-            let _ = writeln!(s, "  name       varchar(200)");
-            let _ = writeln!(s, "  /// The code, unique per thing.");
-            let _ = writeln!(s, "  code       text @unique");
-            let _ = writeln!(s, "  state      State{} = 'active'", i / 10);
-            let _ = writeln!(s, "  amount     numeric(12,2) = 0 @check(amount >= 0)");
-            let _ = writeln!(s, "  tags       text[] = '{{}}'");
-            let _ = writeln!(s, "  meta       jsonb?");
-            let _ = writeln!(s, "  created_at timestamptz = now()");
-            if i > 0 {
-                let _ = writeln!(s, "  parent_id  -> Thing{}? on delete set null", i / 2);
-            }
-            if i > 2 && i % 3 == 0 {
-                let _ = writeln!(s, "  owner_id   -> Thing{} on delete cascade", i - 3);
-            }
-            let _ = writeln!(s, "  index (state, created_at desc) where meta is not null");
-            let _ = writeln!(s, "}}");
-        }
-        files.push((format!("m{module}.schema"), s));
-    }
-    files
-}
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -84,36 +38,64 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
+/// The value after `flag` on the command line.
+fn arg<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == flag)?;
+    args.get(i + 1).map(String::as_str)
+}
+
+/// A tier's project of `n` entities.
+fn project(tier: &str, n: usize) -> Vec<(String, String)> {
+    match tier {
+        "synthetic" => synthetic(n, 100),
+        "realistic" => realistic(n),
+        "lean" => projects::lean(n, 100),
+        other => panic!("unknown tier {other}: synthetic, realistic or lean"),
+    }
+}
+
 fn main() {
-    // `-- --write DIR`: write the 10,000-entity project for timing the CLI.
     let args: Vec<String> = std::env::args().collect();
-    if let Some(dir) = args
-        .iter()
-        .position(|a| a == "--write")
-        .and_then(|i| args.get(i + 1))
-    {
+    // `-- --write DIR [--tier T] [--entities N]`: write a project (default:
+    // the synthetic tier, 10,000 entities) for timing the CLI.
+    if let Some(dir) = arg(&args, "--write") {
+        let tier = arg(&args, "--tier").unwrap_or("synthetic");
+        let n = arg(&args, "--entities").map_or(10_000, |n| n.parse().expect("a number"));
         let dir = std::path::Path::new(dir);
         std::fs::create_dir_all(dir).expect("create the directory");
         std::fs::write(
             dir.join("schemac.toml"),
-            "[project]\nname = \"synthetic\"\n",
+            format!("[project]\nname = \"{tier}\"\n"),
         )
         .expect("write");
-        for (name, text) in synthetic(10_000, 100) {
-            std::fs::write(dir.join(name), text).expect("write");
+        for (name, text) in project(tier, n) {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create the directory");
+            }
+            std::fs::write(path, text).expect("write");
         }
         println!("wrote {}", dir.display());
         return;
     }
     // `cargo test --benches` runs this without `--bench`: keep that quick.
-    let quick = !std::env::args().any(|a| a == "--bench");
+    let quick = !args.iter().any(|a| a == "--bench");
     let sizes: &[usize] = if quick { &[100] } else { &[100, 1_000, 10_000] };
-    println!("| entities | files | input KiB | parse ms | resolve ms | graph ms | emit ms | end to end ms | SQL KiB |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for &per_file in &[usize::MAX, 100] {
-        for &n in sizes {
-            run(n, per_file.min(n));
-        }
+    println!("| tier | entities | files | input KiB | parse ms | resolve ms | graph ms | statements ms | render ms | end to end ms | SQL KiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &n in sizes {
+        run("synthetic, one file", &synthetic(n, n));
+    }
+    let project_sizes: &[usize] = if quick {
+        &[100]
+    } else {
+        &[100, 1_000, 10_000, 100_000]
+    };
+    for &n in project_sizes {
+        run("synthetic, modules of 100", &synthetic(n, 100.min(n)));
+    }
+    for &n in sizes {
+        run("realistic", &realistic(n));
     }
     // Peak memory is the process's high-water mark: everything above,
     // with up to two copies of the largest case alive at once.
@@ -122,25 +104,32 @@ fn main() {
     }
 }
 
-fn run(n: usize, per_file: usize) {
-    let files = synthetic(n, per_file);
+fn run(tier: &str, files: &[(String, String)]) {
+    let n = files
+        .iter()
+        .map(|(_, t)| t.matches("\nentity ").count())
+        .sum::<usize>();
     let refs: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
-    let runs = if n >= 10_000 { 5 } else { 10 };
+    let runs = match n {
+        0..10_000 => 10,
+        10_000..100_000 => 5,
+        _ => 2,
+    };
     let (parse, project) = best(runs, || generator::Project::from_sources(black_box(&refs)));
     assert!(
         project.diagnostics.is_empty(),
-        "synthetic schema must parse"
+        "generated schema must parse"
     );
     let options = generator::Options::default();
     let (resolve, (model, _, diags)) =
         best(runs, || generator::resolve(black_box(&project), &options));
     assert!(
         diags.is_empty(),
-        "synthetic schema must resolve: {:?}",
+        "generated schema must resolve: {:?}",
         diags.first()
     );
     let (graph, plan) = best(runs, || {
@@ -148,24 +137,28 @@ fn run(n: usize, per_file: usize) {
             .plan(&model)
             .expect("acyclic")
     });
-    let (emit, sql) = best(runs, || {
-        generator::emit::postgres::emit(black_box(&model), &plan)
+    let (statements, creation) = best(runs, || {
+        generator::statement::creation(black_box(&model), &plan)
     });
-    drop((project, model, plan));
+    let (render, sql) = best(runs, || {
+        generator::emit::postgres::render(black_box(&creation))
+    });
+    drop((project, model, plan, creation));
     let (total, sql2) = best(runs, || {
         let project = generator::Project::from_sources(black_box(&refs));
         let compiled = generator::compile(&project, &options).expect("compiles");
-        generator::emit::postgres::emit(&compiled.model, &compiled.plan)
+        generator::emit::postgres::render(&compiled.creation)
     });
     assert_eq!(sql, sql2);
     println!(
-        "| {n} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {tier} | {n} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         files.len(),
         bytes / 1024,
         ms(parse),
         ms(resolve),
         ms(graph),
-        ms(emit),
+        ms(statements),
+        ms(render),
         ms(total),
         sql.len() / 1024,
     );

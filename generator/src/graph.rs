@@ -16,7 +16,9 @@ use crate::key::{Key, ObjectKind};
 use crate::model::{Model, Object, QName};
 use dsl::Code;
 use dsl::Diagnostic;
-use petgraph::algo::tarjan_scc;
+// Kosaraju's algorithm runs on an explicit stack; petgraph's Tarjan recurses
+// once per node of a path, which overflows on a long chain of keys.
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -259,10 +261,14 @@ impl Graph {
     fn cycle_error(&self, model: &Model, done: &[NodeIndex]) -> Diagnostic {
         let done: HashSet<NodeIndex> = done.iter().copied().collect();
         let objects = model.objects();
-        let sccs = tarjan_scc(&self.graph);
+        let sccs = kosaraju_scc(&self.graph);
+        // Whatever order the algorithm finds them in: the cycle with the
+        // smallest key, labelled at its member declared last (the one that
+        // closed it).
         let cycle = sccs
             .into_iter()
-            .find(|c| c.len() > 1 && c.iter().all(|i| !done.contains(i)))
+            .filter(|c| c.len() > 1 && c.iter().all(|i| !done.contains(i)))
+            .min_by_key(|c| c.iter().map(|i| self.graph[*i].clone()).min())
             .unwrap_or_default();
         let mut names: Vec<String> = cycle
             .iter()
@@ -275,9 +281,10 @@ impl Graph {
         )
         .help("break the cycle: views and sql blocks cannot depend on each other in a circle");
         let first = cycle
-            .first()
-            .and_then(|i| objects.get(&self.graph[*i]))
-            .map(|o| o.origin().span);
+            .iter()
+            .filter_map(|i| objects.get(&self.graph[*i]))
+            .map(|o| o.origin().span)
+            .max_by_key(|s| (s.file, s.start));
         if let Some(span) = first {
             d = d.label(span, "part of the cycle");
         }
@@ -338,7 +345,7 @@ fn cyclic_foreign_keys(model: &Model) -> HashSet<Key> {
         }
     }
     let mut component = vec![usize::MAX; model.tables.len()];
-    for (c, scc) in tarjan_scc(&g).into_iter().enumerate() {
+    for (c, scc) in kosaraju_scc(&g).into_iter().enumerate() {
         if scc.len() > 1 {
             for n in scc {
                 component[g[n]] = c;

@@ -291,6 +291,39 @@ impl SqlType {
     }
 }
 
+/// The one type printer: the type as PostgreSQL spells it, user types
+/// schema-qualified, as the DDL writes it and diagnostics show it.
+impl std::fmt::Display for SqlType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::sql::{Ident, Qualified};
+        match &self.base {
+            // Extension types in `public` are on the search path; elsewhere
+            // they are qualified.
+            TypeBase::Extension { name, schema, .. } if schema != "public" => {
+                write!(f, "{}.{}", Ident(schema), Ident(name))?
+            }
+            TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => f.write_str(name)?,
+            TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => {
+                write!(f, "{}", Qualified(sql))?
+            }
+        }
+        if !self.args.is_empty() {
+            f.write_str("(")?;
+            for (i, a) in self.args.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{a}")?;
+            }
+            f.write_str(")")?;
+        }
+        for _ in 0..self.array_dims {
+            f.write_str("[]")?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Table {
     /// The declared entity name (the Rust type name).
@@ -416,7 +449,7 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// Keys of the constraints the table owns, with the constraint names.
+    /// The names of the constraints the table owns.
     pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
         self.primary_key
             .iter()

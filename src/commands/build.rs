@@ -16,7 +16,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 
         let (name, text) = match kind {
             Emit::Sql => (
                 "schema.sql",
-                generator::emit::postgres::emit(&compiled.model, &compiled.plan),
+                generator::emit::postgres::render(&compiled.creation),
             ),
             Emit::Model => (
                 "model.json",

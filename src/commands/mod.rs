@@ -98,8 +98,8 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
                 default_out,
             })
         }
-        Err(diags) => {
-            report::print(&diags, &project.sources);
+        Err(failed) => {
+            report::print(&failed.diagnostics, &project.sources);
             Err(SCHEMA_ERRORS)
         }
     }
@@ -127,6 +127,7 @@ fn load_model(path: &Path) -> Result<Loaded, u8> {
     let planned = model.and_then(|model| {
         match generator::graph::Graph::build(&model).plan(&model) {
             Ok(plan) => Ok(Compiled {
+                creation: generator::statement::creation(&model, &plan),
                 model,
                 plan,
                 // A model file has no text behind it to resolve.

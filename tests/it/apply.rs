@@ -5,6 +5,7 @@
 use crate::catalog::assert_catalog_matches;
 use crate::pg::test_db;
 use crate::support::{self, case_name, compile_ok, input};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 fn apply_and_check(case: &Path) {
@@ -80,6 +81,75 @@ fn seed_flaws_are_fixed_in_the_database() {
         .expect("query")
         .get(0);
     assert_eq!(naive, 0, "no timestamp without time zone");
+}
+
+fn public_tables(client: &mut postgres::Client) -> BTreeSet<String> {
+    client
+        .query(
+            "select tablename::text from pg_tables where schemaname = 'public'",
+            &[],
+        )
+        .expect("query")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// A schema far larger than one transaction can create on a server with
+/// default settings (`max_locks_per_transaction = 64`: 2,000 tables in one
+/// transaction run out of shared memory) applies in several transactions;
+/// after a later transaction fails, running the whole script again skips
+/// the committed ones and finishes; a third run changes nothing.
+#[test]
+fn large_schemas_apply_in_transactions_that_can_run_again() {
+    let files = crate::projects::lean(5_000, 100);
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let project = generator::Project::from_sources(&refs);
+    let compiled = generator::compile(&project, &generator::Options::default())
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics.first()));
+    let sql = support::sql(&compiled);
+    let transactions = sql.matches("\\if :schemac_pending").count();
+    assert!(transactions > 10, "{transactions} transactions");
+    let expected: BTreeSet<String> = compiled
+        .model
+        .tables
+        .iter()
+        .map(|t| t.sql.name.clone())
+        .collect();
+    assert_eq!(expected.len(), 5_000);
+
+    // A table the last transaction creates, other than the one its guard
+    // looks for, is in the way: that transaction fails.
+    let last = sql.rsplit("-- Transaction ").next().expect("transactions");
+    let victim = last
+        .split("CREATE TABLE ")
+        .nth(2)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("the last transaction creates two tables");
+    let db = test_db("large_schema");
+    let mut client = db.connect().expect("connect");
+    client
+        .batch_execute(&format!("create table {victim} (x int)"))
+        .expect("create the obstacle");
+    let err = db.psql_apply(&sql).expect_err("the last transaction fails");
+    assert!(err.to_string().contains("already exists"), "{err}");
+    let partial = public_tables(&mut client);
+    assert!(
+        partial.len() > 4_000 && partial.len() < 5_000,
+        "{}",
+        partial.len()
+    );
+
+    client
+        .batch_execute(&format!("drop table {victim}"))
+        .expect("remove the obstacle");
+    db.psql_apply(&sql).expect("the second run finishes");
+    assert_eq!(public_tables(&mut client), expected);
+    db.psql_apply(&sql).expect("a third run skips everything");
+    assert_eq!(public_tables(&mut client), expected);
 }
 
 /// Sequences, functions and triggers have no syntax yet (policies will

@@ -85,9 +85,10 @@ fn language_reference_examples_are_true() {
             .filter(|n| n.lang == "text" && n.text.trim_start().starts_with("schemac::"))
             .map(|n| &n.text);
         match (result, next) {
-            (Err(diags), Some(_)) if shown_errors.is_some() => {
+            (Err(failed), Some(_)) if shown_errors.is_some() => {
+                let diags = &failed.diagnostics;
                 let shown = shown_errors.map_or("", |s| s.as_str());
-                for d in &diags {
+                for d in diags {
                     assert!(
                         shown.contains(d.code.as_str()),
                         "docs/language.md:{}: {} is not shown in the example output",
@@ -108,13 +109,17 @@ fn language_reference_examples_are_true() {
                 "docs/language.md:{}: the example is shown failing, but it compiles",
                 b.line
             ),
-            (Err(diags), _) => panic!(
+            (Err(failed), _) => panic!(
                 "docs/language.md:{}: example does not compile: {:?}",
                 b.line,
-                diags.iter().map(|d| &d.message).collect::<Vec<_>>()
+                failed
+                    .diagnostics
+                    .iter()
+                    .map(|d| &d.message)
+                    .collect::<Vec<_>>()
             ),
             (Ok(c), Some(n)) if n.lang == "sql" => {
-                let sql = generator::emit::postgres::emit(&c.model, &c.plan);
+                let sql = generator::emit::postgres::render(&c.creation);
                 for line in n
                     .text
                     .lines()

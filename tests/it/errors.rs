@@ -13,7 +13,7 @@ use generator::{Options, Project};
 fn codes(project: &Project) -> Vec<Code> {
     let diags = match generator::compile(project, &Options::default()) {
         Ok(c) => c.warnings,
-        Err(d) => d,
+        Err(f) => f.diagnostics,
     };
     diags.iter().map(|d| d.code).collect()
 }
@@ -145,6 +145,7 @@ fn errors_markdown() -> String {
 fn rendered(project: &Project) -> String {
     let diags = generator::compile(project, &Options::default())
         .err()
+        .map(|f| f.diagnostics)
         .unwrap_or_default();
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
@@ -185,6 +186,7 @@ fn unknown_import_names_the_module_that_declares_it() {
     let help = |files: &[(&str, &str)]| {
         let diags = generator::compile(&Project::from_sources(files), &Options::default())
             .err()
+            .map(|f| f.diagnostics)
             .unwrap_or_default();
         let d = diags.iter().find(|d| d.code == Code::UnknownImport);
         d.and_then(|d| d.help.clone()).unwrap_or_default()
@@ -214,6 +216,7 @@ fn a_column_clashing_with_a_mixin_is_reported_once() {
         &Options::default(),
     )
     .err()
+    .map(|f| f.diagnostics)
     .unwrap_or_default();
     let found: Vec<Code> = diags.iter().map(|d| d.code).collect();
     assert_eq!(found, [Code::MixinClash], "{diags:?}");

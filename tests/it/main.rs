@@ -10,6 +10,8 @@ mod fixtures;
 mod format;
 mod model;
 mod pg;
+#[path = "../../benches/projects/mod.rs"]
+mod projects;
 mod resolved;
 mod robustness;
 mod support;

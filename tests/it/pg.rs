@@ -1,7 +1,7 @@
-//! Tests of the PostgreSQL harness (`generator::pgcluster`), plus the helper other test modules
+//! Tests of the PostgreSQL harness (`live::pgcluster`), plus the helper other test modules
 //! use to get a database of their own.
 
-use generator::pgcluster::{self, ErrorKind, TestDb};
+use live::pgcluster::{self, ErrorKind, TestDb};
 
 /// A fresh, empty database for one test, dropped again when the value is dropped.
 ///

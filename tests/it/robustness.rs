@@ -24,7 +24,7 @@ fn pipeline(text: &str) {
     }
     let project = Project::from_sources(&[("fuzz.schema", text)]);
     if let Ok(c) = generator::compile(&project, &Options::default()) {
-        let _ = generator::emit::postgres::emit(&c.model, &c.plan);
+        let _ = generator::emit::postgres::render(&c.creation);
     }
 }
 
@@ -217,4 +217,25 @@ fn floor(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// The benchmark's generated projects are valid schemas (its figures
+/// would mean nothing otherwise).
+#[test]
+fn benchmark_projects_compile() {
+    for files in [
+        crate::projects::synthetic(300, 100),
+        crate::projects::realistic(300),
+        crate::projects::lean(300, 100),
+    ] {
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let project = Project::from_sources(&refs);
+        match generator::compile(&project, &Options::default()) {
+            Ok(c) => assert!(c.warnings.is_empty(), "{:?}", c.warnings.first()),
+            Err(f) => panic!("{:?}", &f.diagnostics[..f.diagnostics.len().min(3)]),
+        }
+    }
 }

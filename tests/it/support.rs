@@ -42,8 +42,9 @@ pub fn input(case: &Path) -> PathBuf {
 
 pub fn compile(path: &Path) -> Result<Compiled, String> {
     let project = Project::load(path).map_err(|e| e.to_string())?;
-    generator::compile(&project, &Options::default()).map_err(|diags| {
-        diags
+    generator::compile(&project, &Options::default()).map_err(|failed| {
+        failed
+            .diagnostics
             .iter()
             .map(|d| format!("{}: {} {:?}", d.code, d.message, d.labels))
             .collect::<Vec<_>>()
@@ -56,7 +57,7 @@ pub fn compile_ok(path: &Path) -> Compiled {
 }
 
 pub fn sql(compiled: &Compiled) -> String {
-    generator::emit::postgres::emit(&compiled.model, &compiled.plan)
+    generator::emit::postgres::render(&compiled.creation)
 }
 
 pub fn case_name(case: &Path) -> String {

@@ -153,10 +153,7 @@ impl Resolver<'_> {
             self.push(
                 Diagnostic::error(
                     Code::BadDefault,
-                    format!(
-                        "this default does not fit the column's type `{}`",
-                        type_text(ty)
-                    ),
+                    format!("this default does not fit the column's type `{}`", ty),
                 )
                 .label(sql.span, p),
             );
@@ -212,20 +209,4 @@ fn at(sql: &Sql, offset: Option<usize>) -> Span {
         }
         _ => sql.span,
     }
-}
-
-/// A type as PostgreSQL spells it: `numeric(12,2)`, `text[]`.
-pub fn type_text(ty: &SqlType) -> String {
-    let mut s = match &ty.base {
-        TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => name.clone(),
-        TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => sql.to_string(),
-    };
-    if !ty.args.is_empty() {
-        let args: Vec<String> = ty.args.iter().map(u32::to_string).collect();
-        s = format!("{s}({})", args.join(","));
-    }
-    for _ in 0..ty.array_dims {
-        s.push_str("[]");
-    }
-    s
 }

@@ -22,17 +22,20 @@ use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
 
-/// Settings that come from `schemac.toml`.
+/// Settings that come from `schemac.toml`, and the lowering passes.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The PostgreSQL schema of modules that do not say `schema ...`.
     pub default_schema: String,
+    /// Run after resolution, in order (`lower`).
+    pub lowerings: Vec<crate::lower::Lowering>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             default_schema: "public".to_string(),
+            lowerings: Vec::new(),
         }
     }
 }
@@ -98,7 +101,10 @@ struct Resolver<'a> {
     module_schema: Vec<String>,
     decls: Vec<Decl<'a>>,
     by_name: HashMap<&'a str, usize>,
+    /// Declarations visible in each module, by name.
     scopes: Vec<HashMap<&'a str, usize>>,
+    /// Each module's own declarations, by name.
+    module_decls: Vec<HashMap<&'a str, usize>>,
     /// `@depends(...)` attributes, resolved after every declaration has
     /// its model index.
     pending_depends: Vec<(Owner, usize, Vec<&'a ast::Attribute>)>,
@@ -137,6 +143,7 @@ impl<'a> Resolver<'a> {
             decls: Vec::new(),
             by_name: HashMap::default(),
             scopes: Vec::new(),
+            module_decls: Vec::new(),
             pending_depends: Vec::new(),
             declared_pks: HashMap::default(),
             needed_extensions: Vec::new(),
@@ -340,41 +347,37 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// What each module sees: its own declarations and what it imports.
+    /// Names are unique across the project, so the order of insertion
+    /// does not matter.
     fn scopes(&mut self) {
-        let mut scopes = vec![HashMap::default(); self.modules.len()];
+        let mut own = vec![HashMap::default(); self.modules.len()];
         for (i, d) in self.decls.iter().enumerate() {
-            scopes[d.module].insert(d.name.name.as_str(), i);
+            own[d.module].insert(d.name.name.as_str(), i);
         }
-        let mut extra: Vec<(usize, &str, usize)> = Vec::new();
+        let mut scopes = own.clone();
         for (mi, imports) in self.imports.iter().enumerate() {
             for &(t, imp) in imports {
                 match &imp.names {
-                    None => {
-                        for (i, d) in self.decls.iter().enumerate() {
-                            if d.module == t {
-                                extra.push((mi, d.name.name.as_str(), i));
-                            }
-                        }
-                    }
+                    None => scopes[mi].extend(own[t].iter().map(|(n, i)| (*n, *i))),
                     Some(names) => {
                         for n in names {
-                            match self
-                                .decls
-                                .iter()
-                                .position(|d| d.module == t && d.name.name == n.name)
-                            {
-                                Some(i) => extra.push((mi, n.name.as_str(), i)),
-                                None => self.diags.push(self.unknown_import(t, n)),
+                            match own[t].get(n.name.as_str()) {
+                                Some(&i) => {
+                                    scopes[mi].insert(n.name.as_str(), i);
+                                }
+                                None => {
+                                    let d = self.unknown_import(t, n);
+                                    self.diags.push(d);
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        for (mi, name, i) in extra {
-            scopes[mi].insert(name, i);
-        }
         self.scopes = scopes;
+        self.module_decls = own;
     }
 
     /// `import m.{name}` where `m` (module `t`) does not declare `name`:
@@ -424,11 +427,7 @@ impl<'a> Resolver<'a> {
                 .get(prefix.as_str())
                 .copied()
                 .filter(|&m| m == module || self.imports[module].iter().any(|(t, _)| *t == m));
-            visible.and_then(|m| {
-                self.decls
-                    .iter()
-                    .position(|d| d.module == m && d.name.name == name.name)
-            })
+            visible.and_then(|m| self.module_decls[m].get(name.name.as_str()).copied())
         } else {
             self.scopes[module].get(name.name.as_str()).copied()
         };

@@ -37,7 +37,6 @@ impl<'a> Resolver<'a> {
                             _ => {}
                         }
                     }
-                    self.check_ident_len(&name, v.name.span, "view name");
                     let sql = QName::new(self.schema_of(module, &v.attrs), name);
                     self.qname_taken(&sql, v.name.span, "view");
                     let index = self.model.views.len();
