@@ -244,11 +244,20 @@ impl Resolved {
 /// indexes it.
 #[derive(Default)]
 pub(crate) struct Builder {
+    /// Off, nothing is recorded (`Options::resolved`).
+    on: bool,
     definitions: Vec<Definition>,
     references: Vec<Reference>,
 }
 
 impl Builder {
+    pub fn new(on: bool) -> Self {
+        Builder {
+            on,
+            ..Builder::default()
+        }
+    }
+
     pub fn define(
         &mut self,
         symbol: impl Into<Symbol>,
@@ -256,6 +265,9 @@ impl Builder {
         name_span: Span,
         via: Option<Span>,
     ) {
+        if !self.on {
+            return;
+        }
         self.definitions.push(Definition {
             symbol: symbol.into(),
             span,
@@ -265,6 +277,9 @@ impl Builder {
     }
 
     pub fn refer(&mut self, span: Span, target: impl Into<Symbol>) {
+        if !self.on {
+            return;
+        }
         self.references.push(Reference {
             span,
             target: target.into(),
@@ -361,7 +376,7 @@ mod tests {
 
     #[test]
     fn lookups_by_symbol_and_position() {
-        let mut b = Builder::default();
+        let mut b = Builder::new(true);
         // `entity T {` ... `a int` ... `index (a)`
         b.define(
             column("a"),

@@ -5,7 +5,7 @@ use crate::{output, report, OK, USAGE_OR_IO};
 use std::path::{Path, PathBuf};
 
 pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 {
-    let loaded = match super::load(path) {
+    let loaded = match super::load(path, false) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -4,7 +4,7 @@ use crate::OK;
 use std::path::Path;
 
 pub fn run(path: &Path) -> u8 {
-    match super::load(path) {
+    match super::load(path, false) {
         Ok(loaded) => {
             let m = &loaded.compiled.model;
             let name = loaded

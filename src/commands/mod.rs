@@ -41,7 +41,8 @@ pub struct Loaded {
 /// Loads, compiles and reports. Diagnostics are printed here. A `.json`
 /// path is a `model.json` written by `--emit model`: the model is read
 /// back instead of compiled.
-pub fn load(path: &Path) -> Result<Loaded, u8> {
+/// `resolved`: also record the resolved layer (definitions and references).
+pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
     if path.extension().is_some_and(|e| e == "json") && !path.is_dir() {
         return load_model(path);
     }
@@ -66,7 +67,10 @@ pub fn load(path: &Path) -> Result<Loaded, u8> {
         return Err(USAGE_OR_IO);
     }
     let config = project.config.clone().unwrap_or_default();
-    let options = config.options();
+    let options = generator::Options {
+        resolved,
+        ..config.options()
+    };
     let base = if path.is_dir() {
         path.to_path_buf()
     } else {

@@ -25,7 +25,7 @@ pub fn run(position: &str, project: Option<&Path>, references: bool) -> u8 {
         }
     };
     let path = project.map_or_else(|| project_of(&wanted), Path::to_path_buf);
-    let loaded = match super::load(&path) {
+    let loaded = match super::load(&path, true) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };

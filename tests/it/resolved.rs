@@ -302,3 +302,18 @@ proptest! {
         }
     }
 }
+
+/// `schemac build` and `check` do not record the layer: the same model,
+/// and nothing recorded.
+#[test]
+fn the_layer_can_be_left_out() {
+    let shop = shop();
+    let options = Options {
+        resolved: false,
+        ..Options::default()
+    };
+    let lean = generator::compile(&shop.project, &options).expect("the shop compiles");
+    assert!(lean.resolved.definitions().is_empty() && lean.resolved.references().is_empty());
+    assert!(!shop.compiled.resolved.definitions().is_empty());
+    assert_eq!(lean.model, shop.compiled.model);
+}
