@@ -2,6 +2,7 @@
 //! dependency graph, the statement layer and the emitters. See
 //! ARCHITECTURE.md.
 
+mod builtin_types;
 pub mod config;
 pub mod emit;
 pub mod graph;
@@ -11,12 +12,11 @@ pub mod model;
 pub mod model_file;
 pub(crate) mod names;
 pub mod project;
+pub mod quote;
 pub mod resolve;
 pub mod resolved;
-pub mod sql;
-mod sqlcheck;
+mod sqlparse;
 pub mod statement;
-mod types;
 pub mod validate;
 
 pub use config::Config;

@@ -295,7 +295,7 @@ impl SqlType {
 /// schema-qualified, as the DDL writes it and diagnostics show it.
 impl std::fmt::Display for SqlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::sql::{Ident, Qualified};
+        use crate::quote::{Ident, Qualified};
         match &self.base {
             // Extension types in `public` are on the search path; elsewhere
             // they are qualified.

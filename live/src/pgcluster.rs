@@ -246,7 +246,7 @@ impl Cluster {
         loop {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let name = database_name(&prefix, std::process::id(), n);
-            let sql = format!("CREATE DATABASE {}", generator::sql::ident(&name));
+            let sql = format!("CREATE DATABASE {}", generator::quote::ident(&name));
             match client.batch_execute(&sql) {
                 Ok(()) => {
                     return Ok(TestDb {
@@ -434,7 +434,7 @@ impl Drop for TestDb {
         let Ok(mut client) = connect_with_timeout(&self.admin, "the maintenance database") else {
             return;
         };
-        let name = generator::sql::ident(&self.name);
+        let name = generator::quote::ident(&self.name);
         // WITH (FORCE) needs PostgreSQL 13; fall back to a plain DROP on older servers.
         if client
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -71,7 +71,7 @@ fn pg_quote(name: &str) -> String {
     if plain {
         name.to_string()
     } else {
-        generator::sql::ident(name)
+        generator::quote::ident(name)
     }
 }
 
@@ -93,7 +93,7 @@ fn printed(client: &mut Client, schema: &str, setup: &str, query: &str) -> Strin
     let mut tx = client.transaction().expect("transaction");
     let setup = format!(
         "set local search_path = {}, public; {setup}; set local search_path = ''",
-        generator::sql::ident(schema)
+        generator::quote::ident(schema)
     );
     tx.batch_execute(&setup)
         .unwrap_or_else(|e| panic!("{setup}: {e}"));
@@ -106,7 +106,7 @@ fn printed(client: &mut Client, schema: &str, setup: &str, query: &str) -> Strin
 }
 
 fn qualified(q: &generator::model::QName) -> String {
-    generator::sql::qname(q).to_string()
+    generator::quote::qname(q).to_string()
 }
 
 /// Defaults, generated columns and checks of one table, and its
@@ -114,7 +114,7 @@ fn qualified(q: &generator::model::QName) -> String {
 fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut Client) {
     let name = qualified(&t.sql);
     for c in &t.columns {
-        let col = generator::sql::ident(&c.name);
+        let col = generator::quote::ident(&c.name);
         let actual: Option<String> = client
             .query_one(
                 "select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum where d.adrelid = $1 and a.attname = $2",
@@ -128,13 +128,13 @@ fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut 
                 client,
                 &t.sql.schema,
                 &format!("create temp table probe (like {name}); alter table probe alter column {col} set default {}", d.sql),
-                &format!("select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d where d.adrelid = 'probe'::regclass and d.adnum = (select attnum from pg_attribute where attrelid = 'probe'::regclass and attname = {})", generator::sql::literal(&c.name)),
+                &format!("select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d where d.adrelid = 'probe'::regclass and d.adnum = (select attnum from pg_attribute where attrelid = 'probe'::regclass and attname = {})", generator::quote::literal(&c.name)),
             )),
             (None, Some(g)) => Some(printed(
                 client,
                 &t.sql.schema,
                 &format!("create temp table probe (like {name}); alter table probe drop column {col}; alter table probe add column {col} {ty} generated always as ({}) stored", g.sql),
-                &format!("select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d where d.adrelid = 'probe'::regclass and d.adnum = (select attnum from pg_attribute where attrelid = 'probe'::regclass and attname = {})", generator::sql::literal(&c.name)),
+                &format!("select pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d where d.adrelid = 'probe'::regclass and d.adnum = (select attnum from pg_attribute where attrelid = 'probe'::regclass and attname = {})", generator::quote::literal(&c.name)),
             )),
             // Identity columns have no default expression of their own
             // (`attidentity` is compared with the columns).
@@ -145,7 +145,7 @@ fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut 
                     .query_one("select pg_get_serial_sequence($1, $2)", &[&name, &c.name])
                     .expect("serial sequence")
                     .get(0);
-                seq.map(|s| format!("nextval({}::regclass)", generator::sql::literal(&s)))
+                seq.map(|s| format!("nextval({}::regclass)", generator::quote::literal(&s)))
             }
             (None, None) => None,
         };
@@ -176,11 +176,13 @@ fn assert_expressions_match(t: &generator::model::Table, oid: u32, client: &mut 
 /// order and null placement only where the method has an order (btree).
 fn element_sql(e: &generator::model::IndexElement, ordered: bool) -> String {
     let mut out = match &e.target {
-        generator::model::ElementTarget::Column { name } => generator::sql::ident(name).to_string(),
+        generator::model::ElementTarget::Column { name } => {
+            generator::quote::ident(name).to_string()
+        }
         generator::model::ElementTarget::Expr { expr } => format!("({})", expr.sql),
     };
     if let Some(c) = &e.collation {
-        out.push_str(&format!(" collate {}", generator::sql::ident(c)));
+        out.push_str(&format!(" collate {}", generator::quote::ident(c)));
     }
     if let Some(o) = &e.opclass {
         out.push_str(&format!(" {o}"));
@@ -226,7 +228,7 @@ fn assert_index_definitions_match(t: &generator::model::Table, oid: u32, client:
             let cols: Vec<String> = i
                 .include
                 .iter()
-                .map(|c| generator::sql::ident(c).to_string())
+                .map(|c| generator::quote::ident(c).to_string())
                 .collect();
             create.push_str(&format!(" include ({})", cols.join(", ")));
         }
@@ -319,8 +321,8 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     for e in &model.enums {
         let qualified = format!(
             "{}.{}",
-            generator::sql::ident(&e.sql.schema),
-            generator::sql::ident(&e.sql.name)
+            generator::quote::ident(&e.sql.schema),
+            generator::quote::ident(&e.sql.name)
         );
         let rows = client
             .query("select e.enumlabel from pg_enum e where e.enumtypid = to_regtype($1) order by e.enumsortorder", &[&qualified])
@@ -332,8 +334,8 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     for d in &model.domains {
         let qualified = format!(
             "{}.{}",
-            generator::sql::ident(&d.sql.schema),
-            generator::sql::ident(&d.sql.name)
+            generator::quote::ident(&d.sql.schema),
+            generator::quote::ident(&d.sql.name)
         );
         let row = client
             .query_one("select format_type(t.typbasetype, t.typtypmod), (select count(*) from pg_constraint c where c.contypid = t.oid) from pg_type t where t.oid = to_regtype($1)", &[&qualified])
@@ -378,8 +380,8 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     for t in &model.tables {
         let qualified = format!(
             "{}.{}",
-            generator::sql::ident(&t.sql.schema),
-            generator::sql::ident(&t.sql.name)
+            generator::quote::ident(&t.sql.schema),
+            generator::quote::ident(&t.sql.name)
         );
         let oid_row = client
             .query_one(
@@ -518,8 +520,8 @@ pub fn assert_catalog_matches(model: &Model, client: &mut Client) {
     for v in &model.views {
         let qualified = format!(
             "{}.{}",
-            generator::sql::ident(&v.sql.schema),
-            generator::sql::ident(&v.sql.name)
+            generator::quote::ident(&v.sql.schema),
+            generator::quote::ident(&v.sql.name)
         );
         let row = client
             .query_one("select c.relkind::\"char\", obj_description(c.oid, 'pg_class') from pg_class c where c.oid = to_regclass($1)", &[&qualified])

@@ -10,7 +10,7 @@
 //! schemas are one plain transaction.
 
 use crate::key::{Key, ObjectKind};
-use crate::sql::{literal, qname, Ident};
+use crate::quote::{literal, qname, Ident};
 use crate::statement::{Creation, Group};
 use std::fmt::Write;
 

@@ -2,9 +2,9 @@
 //! against the table, and defaults checked against the column's type.
 
 use super::Resolver;
+use crate::builtin_types::{self, Family};
 use crate::model::{Expr, QName, SqlType, TypeBase};
-use crate::sqlcheck::{self, NameRef};
-use crate::types::{self, Family};
+use crate::sqlparse::{self, NameRef};
 use dsl::ast::Sql;
 use dsl::Code;
 use dsl::{Diagnostic, Span};
@@ -27,8 +27,8 @@ impl Resolver<'_> {
         sql: &Sql,
         names: Names<'_>,
         what: &str,
-    ) -> Option<(Expr, sqlcheck::Checked)> {
-        let parsed = match sqlcheck::check_expr(&sql.text) {
+    ) -> Option<(Expr, sqlparse::Checked)> {
+        let parsed = match sqlparse::check_expr(&sql.text) {
             Ok(e) => e,
             Err(e) => {
                 let span = at(sql, e.offset);
@@ -72,7 +72,7 @@ impl Resolver<'_> {
         let (table, columns): (&QName, &[String]) = match names {
             Names::Columns(t, c) => (t, c),
             Names::DomainValue => {
-                if r.name == "value" || sqlcheck::is_sql_value_word(&r.name) {
+                if r.name == "value" || sqlparse::is_sql_value_word(&r.name) {
                     return true;
                 }
                 self.push(
@@ -85,7 +85,7 @@ impl Resolver<'_> {
                 return false;
             }
             Names::Nothing => {
-                if sqlcheck::is_sql_value_word(&r.name) {
+                if sqlparse::is_sql_value_word(&r.name) {
                     return true;
                 }
                 self.push(
@@ -100,7 +100,7 @@ impl Resolver<'_> {
             self.resolved.refer_column(span, table, &r.name);
             return true;
         }
-        if !r.quoted && sqlcheck::is_sql_value_word(&r.name) {
+        if !r.quoted && sqlparse::is_sql_value_word(&r.name) {
             return true;
         }
         let mut d = Diagnostic::error(
@@ -111,7 +111,7 @@ impl Resolver<'_> {
         if let Some(c) = columns.iter().find(|c| c.eq_ignore_ascii_case(&r.name)) {
             d = d.help(format!(
                 "the column is `{c}`; unquoted SQL names are folded to lower case, so write it quoted: {}",
-                crate::sql::ident(c)
+                crate::quote::ident(c)
             ));
         } else if let Some(s) = super::suggest(&r.name, columns.iter().map(String::as_str)) {
             d = d.help(format!("did you mean `{s}`?"));
@@ -124,7 +124,7 @@ impl Resolver<'_> {
     pub(super) fn check_default(
         &mut self,
         sql: &Sql,
-        parsed: &sqlcheck::Checked,
+        parsed: &sqlparse::Checked,
         ty: &SqlType,
         nullable: bool,
     ) {
@@ -146,7 +146,7 @@ impl Resolver<'_> {
                 })
             }
             (Value::Number(..) | Value::Boolean(_), TypeBase::Enum { name, .. }) => Some(format!("enum `{name}` takes a value in quotes, like 'value'")),
-            (value, TypeBase::Builtin { name } | TypeBase::Extension { name, .. }) => types::builtin(name).and_then(|b| literal_problem(value, b.family, name, &ty.args)),
+            (value, TypeBase::Builtin { name } | TypeBase::Extension { name, .. }) => builtin_types::builtin(name).and_then(|b| literal_problem(value, b.family, name, &ty.args)),
             _ => None,
         };
         if let Some(p) = problem {

@@ -3,7 +3,7 @@
 //! provides (`extension postgis @types(geometry, geography)`).
 
 use super::{attrs, Resolver};
-use crate::types;
+use crate::builtin_types;
 use dsl::ast::Item;
 use dsl::Code;
 use dsl::{Diagnostic, Span};
@@ -48,7 +48,7 @@ impl Resolver<'_> {
                             }
                             for sql in names {
                                 match attrs::name_of(sql) {
-                                    Some(t) if types::builtin(&t).is_some() => self.push(
+                                    Some(t) if builtin_types::builtin(&t).is_some() => self.push(
                                         Diagnostic::error(
                                             Code::BadArgument,
                                             format!("`{t}` is a built-in type"),

@@ -1,9 +1,9 @@
 //! Enums, domains, and type references.
 
 use super::{attrs, expr::Names, DeclKind, Resolver};
+use crate::builtin_types;
 use crate::model::{Check, Domain, Enum, EnumValue, Origin, QName, SqlType, TypeBase};
 use crate::names;
-use crate::types;
 use dsl::ast::{self, Item};
 use dsl::Code;
 use dsl::Diagnostic;
@@ -275,7 +275,7 @@ impl<'a> Resolver<'a> {
                 }
             }
             None => {
-                let Some(b) = types::builtin(&t.name) else {
+                let Some(b) = builtin_types::builtin(&t.name) else {
                     let visible: Vec<String> = self.scopes[module]
                         .iter()
                         .filter(|(_, &i)| {
@@ -318,7 +318,7 @@ impl<'a> Resolver<'a> {
                         .label(t.span, problem),
                     );
                 }
-                match types::extension_for(b.name) {
+                match builtin_types::extension_for(b.name) {
                     Some(ext) => {
                         self.need_extension(ext, t.name_span);
                         self.resolved
@@ -360,7 +360,7 @@ fn arg_problem(name: &str, args: &[u32]) -> Option<String> {
 }
 
 fn candidates(visible: &[String]) -> Vec<&str> {
-    let mut all: Vec<&str> = types::all_names().collect();
+    let mut all: Vec<&str> = builtin_types::all_names().collect();
     all.extend(visible.iter().map(String::as_str));
     all
 }

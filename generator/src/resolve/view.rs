@@ -5,7 +5,7 @@ use super::{attrs, DeclKind, Owner, Resolver};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Expr, Origin, QName, RawSql, View};
 use crate::names;
-use crate::sqlcheck;
+use crate::sqlparse;
 use dsl::ast::{self, Item};
 use dsl::Code;
 use dsl::{Diagnostic, Span};
@@ -47,7 +47,7 @@ impl<'a> Resolver<'a> {
                         materialized: v.materialized,
                         body: Expr {
                             sql: v.body.text.clone(),
-                            canonical: sqlcheck::canonical_query(&v.body.text),
+                            canonical: sqlparse::canonical_query(&v.body.text),
                             span: v.body.span,
                         },
                         reads: Vec::new(),
@@ -178,7 +178,7 @@ impl<'a> Resolver<'a> {
 
     /// Parses a view's query and records the tables and views it reads.
     fn view_body(&mut self, index: usize, module: usize, v: &ast::View, relations: &Relations) {
-        let read = match sqlcheck::parse_query(&v.body.text) {
+        let read = match sqlparse::parse_query(&v.body.text) {
             Ok(r) => r,
             Err(e) => {
                 let span = match e.offset {
@@ -333,7 +333,7 @@ impl<'a> Resolver<'a> {
 
 /// A table or view by SQL name: exact schema if given, else the view's own
 /// schema first, then `public`.
-fn find_relation(relations: &Relations, rel: &sqlcheck::RelationRef, schema: &str) -> Option<Key> {
+fn find_relation(relations: &Relations, rel: &sqlparse::RelationRef, schema: &str) -> Option<Key> {
     let candidates: Vec<&str> = match &rel.schema {
         Some(s) => vec![s.as_str()],
         None => vec![schema, "public"],

@@ -4,7 +4,7 @@
 use super::{write, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Column, Expr, QName, SqlType};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 
 fn key(table: &QName, column: &str) -> Key {
     Key::member(ObjectKind::Column, table.clone(), column)

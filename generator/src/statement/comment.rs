@@ -3,7 +3,7 @@
 
 use super::{Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
-use crate::sql::{literal, Ident, Qualified};
+use crate::quote::{literal, Ident, Qualified};
 use std::fmt::Write;
 
 /// `COMMENT ON <object> IS '<text>'`; `None` for a raw `sql` block, which

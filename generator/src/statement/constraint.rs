@@ -7,7 +7,7 @@
 use super::{write, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Check, Exclude, ForeignKey, PrimaryKey, QName, Unique};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 use std::fmt::Write;
 
 /// A constraint of any kind, as the model has it.

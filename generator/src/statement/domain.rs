@@ -5,7 +5,7 @@
 use super::{write, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Check, Domain, Expr, QName};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 use std::fmt::Write;
 
 fn key(name: &QName) -> Key {

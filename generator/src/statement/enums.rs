@@ -4,7 +4,7 @@
 use super::{Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Enum, QName};
-use crate::sql::{literal, Qualified};
+use crate::quote::{literal, Qualified};
 use std::fmt::Write;
 
 fn key(name: &QName) -> Key {

@@ -4,7 +4,7 @@
 use super::{write, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Function, QName, Trigger};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 
 pub fn create(f: &Function) -> Statement {
     // A dollar-quote tag the body does not contain.

@@ -5,7 +5,7 @@
 use super::{write, Concurrency, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Index, IndexMethod, QName};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 use std::fmt::Write;
 
 /// Indexes live in their table's schema.

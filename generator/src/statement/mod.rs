@@ -5,8 +5,8 @@
 //! create a whole model in the order of its plan, and
 //! `emit::postgres` renders those as the script `schemac build` writes.
 //!
-//! Every identifier goes through `sql::Ident`/`sql::Qualified` and every
-//! literal through `sql::literal`. Statement text has no final `;`: the
+//! Every identifier goes through `quote::Ident`/`quote::Qualified` and every
+//! literal through `quote::literal`. Statement text has no final `;`: the
 //! renderer adds it.
 
 pub mod column;

@@ -4,7 +4,7 @@
 use super::{Lock, Statement, Verb};
 use crate::key::Key;
 use crate::model::Extension;
-use crate::sql::Ident;
+use crate::quote::Ident;
 use std::fmt::Write;
 
 pub fn create(name: &str) -> Statement {

@@ -3,7 +3,7 @@
 use super::{Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{QName, Sequence};
-use crate::sql::Qualified;
+use crate::quote::Qualified;
 use std::fmt::Write;
 
 pub fn create(q: &Sequence) -> Statement {

@@ -5,7 +5,7 @@ use super::constraint::Constraint;
 use super::{write, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{ForeignKey, QName, Table};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 use std::fmt::Write;
 
 pub(super) fn key(name: &QName) -> Key {

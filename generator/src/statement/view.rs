@@ -4,7 +4,7 @@
 use super::{write, Lock, Statement, Verb};
 use crate::key::{Key, ObjectKind};
 use crate::model::{QName, View};
-use crate::sql::Qualified;
+use crate::quote::Qualified;
 
 pub(super) fn key(name: &QName, materialized: bool) -> Key {
     let kind = if materialized {

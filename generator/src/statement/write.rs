@@ -2,7 +2,7 @@
 //! lists, column definitions, constraint clauses, index elements.
 
 use crate::model::{Action, Column, ElementTarget, ForeignKey, Identity, IndexElement, SqlType};
-use crate::sql::{Ident, Qualified};
+use crate::quote::{Ident, Qualified};
 use std::fmt::Write;
 
 /// A column type as PostgreSQL spells it (`SqlType`'s `Display`, the one

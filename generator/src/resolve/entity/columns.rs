@@ -55,7 +55,7 @@ impl<'a> Resolver<'a> {
             // (`by default`, as serial lets an insert give the value).
             let mut identity = None;
             if let TypeBase::Builtin { name: n } = &ty.base {
-                if let Some(storage) = types::serial_storage(n) {
+                if let Some(storage) = builtin_types::serial_storage(n) {
                     if ty.array_dims > 0 {
                         self.push(
                             Diagnostic::error(Code::BadType, "arrays of serial do not exist")

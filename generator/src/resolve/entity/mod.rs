@@ -12,6 +12,7 @@ mod search;
 
 use super::expr::Names;
 use super::{attrs, DeclKind, Resolver};
+use crate::builtin_types::{self, Family};
 use crate::key::{Key, ObjectKind};
 use crate::model::{
     Action, Check, Column, ElementTarget, Exclude, ExcludeElement, Expr, ForeignKey, Identity,
@@ -19,9 +20,8 @@ use crate::model::{
     Why,
 };
 use crate::names;
-use crate::sql;
-use crate::sqlcheck;
-use crate::types::{self, Family};
+use crate::quote;
+use crate::sqlparse;
 use dsl::ast::{self, ColumnType, Item, Member, MemberKind};
 use dsl::Code;
 use dsl::{Diagnostic, Span};

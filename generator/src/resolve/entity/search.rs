@@ -28,7 +28,7 @@ impl<'a> Resolver<'a> {
         }
         // A configuration name, or a `regconfig` column of the row (for
         // content whose language varies by row).
-        let mut language = sql::literal("english") + "::regconfig";
+        let mut language = quote::literal("english") + "::regconfig";
         let mut sources: Vec<(String, Option<String>)> = Vec::new();
         for arg in &a.args {
             let ast::ArgValue::Sql(value) = &arg.value else {
@@ -47,7 +47,7 @@ impl<'a> Resolver<'a> {
                             if ty.as_ref().and_then(|t| t.builtin_name()) == Some("regconfig") {
                                 let table = &self.model.tables[ti].sql;
                                 self.resolved.refer_column(value.span, table, &l);
-                                language = sql::ident(&l).to_string();
+                                language = quote::ident(&l).to_string();
                             } else {
                                 self.push(
                                     Diagnostic::error(
@@ -59,7 +59,7 @@ impl<'a> Resolver<'a> {
                                 );
                             }
                         }
-                        Some(l) => language = sql::literal(&l) + "::regconfig",
+                        Some(l) => language = quote::literal(&l) + "::regconfig",
                         None => self.push(
                             Diagnostic::error(
                                 Code::BadArgument,
@@ -87,7 +87,7 @@ impl<'a> Resolver<'a> {
             let texty = src
                 .as_ref()
                 .and_then(|t| t.builtin_name())
-                .and_then(types::builtin)
+                .and_then(builtin_types::builtin)
                 .is_some_and(|b| b.family == Family::Text);
             if !texty {
                 self.push(
@@ -119,10 +119,10 @@ impl<'a> Resolver<'a> {
             .map(|(source, weight)| {
                 let vector = format!(
                     "to_tsvector({language}, coalesce({}, ''))",
-                    sql::ident(source)
+                    quote::ident(source)
                 );
                 match weight {
-                    Some(w) => format!("setweight({vector}, {})", sql::literal(w)),
+                    Some(w) => format!("setweight({vector}, {})", quote::literal(w)),
                     None => vector,
                 }
             })
@@ -153,7 +153,7 @@ impl<'a> Resolver<'a> {
         });
         let sql = parts.join(" || ");
         Some(Expr {
-            canonical: sqlcheck::canonical_expr(&sql),
+            canonical: sqlparse::canonical_expr(&sql),
             sql,
             span: a.span,
         })
