@@ -129,8 +129,7 @@ impl<'a> Printer<'a> {
             Item::Mixin(ent) => self.entity("mixin", ent, s, sep),
             Item::Enum(en) => self.enum_decl(en, s, sep),
             Item::Domain(d) => {
-                self.open(0, s, e, sep);
-                self.doc(0, &d.doc);
+                self.lead(s, e, sep, &d.doc);
                 let mut line = format!("domain {} {}", ident(&d.name), self.type_ref(&d.ty));
                 if let Some(default) = &d.default {
                     line.push_str(" = ");
@@ -141,8 +140,7 @@ impl<'a> Printer<'a> {
                 self.finish(e);
             }
             Item::View(v) => {
-                self.open(0, s, e, sep);
-                self.doc(0, &v.doc);
+                self.lead(s, e, sep, &v.doc);
                 let kw = if v.materialized {
                     "materialized view"
                 } else {
@@ -153,16 +151,14 @@ impl<'a> Printer<'a> {
                 self.body(line, &v.body.text, e);
             }
             Item::Extension(x) => {
-                self.open(0, s, e, sep);
-                self.doc(0, &x.doc);
+                self.lead(s, e, sep, &x.doc);
                 let mut line = format!("extension {}", ident(&x.name));
                 attrs(&mut line, &x.attrs);
                 self.out.push_str(&line);
                 self.finish(e);
             }
             Item::Sql(r) => {
-                self.open(0, s, e, sep);
-                self.doc(0, &r.doc);
+                self.lead(s, e, sep, &r.doc);
                 let mut line = format!("sql {}", ident(&r.name));
                 attrs(&mut line, &r.attrs);
                 self.body(line, &r.body.text, e);
@@ -183,8 +179,7 @@ impl<'a> Printer<'a> {
     }
 
     fn entity(&mut self, kw: &str, ent: &Entity, s: usize, sep: Sep) {
-        self.open(0, s, s, sep);
-        self.doc(0, &ent.doc);
+        self.lead(s, s, sep, &ent.doc);
         let mut line = format!("{kw} {}", ident(&ent.name));
         attrs(&mut line, &ent.attrs);
         if !ent.with.is_empty() {
@@ -360,8 +355,7 @@ impl<'a> Printer<'a> {
     }
 
     fn enum_decl(&mut self, en: &EnumDecl, s: usize, sep: Sep) {
-        self.open(0, s, s, sep);
-        self.doc(0, &en.doc);
+        self.lead(s, s, sep, &en.doc);
         let mut line = format!("enum {}", ident(&en.name));
         attrs(&mut line, &en.attrs);
         line.push_str(" {");
@@ -460,6 +454,13 @@ impl<'a> Printer<'a> {
                 self.out.push('\n');
             }
         }
+    }
+
+    /// Starts a top-level declaration's group: its leading comments, the
+    /// separation, its doc comment.
+    fn lead(&mut self, s: usize, limit: usize, sep: Sep, doc: &Option<String>) {
+        self.open(0, s, limit, sep);
+        self.doc(0, doc);
     }
 
     /// Starts a group: the comments before `limit` (those before the node
