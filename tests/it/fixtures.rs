@@ -83,8 +83,9 @@ fn order_does_not_depend_on_declaration_order() {
 }
 
 /// Reversing declarations, files and the members inside every entity and
-/// mixin gives an equal model with the same generated names. Column order
-/// is part of a table, so columns are compared by name.
+/// mixin, then formatting the result, gives an equal model with the same
+/// generated names. Column order is part of a table, so columns are
+/// compared by name.
 #[test]
 fn model_does_not_depend_on_member_order() {
     fn by_column_name(mut m: generator::Model) -> generator::Model {
@@ -114,8 +115,10 @@ fn model_does_not_depend_on_member_order() {
             case_name(&case)
         );
         let a = compile_ok(&input(&case));
-        let b = compile_edited(&files, |t| reverse_declarations(&reverse_members(t)))
-            .unwrap_or_else(|d| panic!("reordered {}: {d}", case.display()));
+        let b = compile_edited(&files, |t| {
+            formatted(&reverse_declarations(&reverse_members(t)))
+        })
+        .unwrap_or_else(|d| panic!("reordered {}: {d}", case.display()));
         assert_eq!(names(&a.model), names(&b.model), "{}", case_name(&case));
         assert!(
             by_column_name(a.model) == by_column_name(b.model),
@@ -123,6 +126,17 @@ fn model_does_not_depend_on_member_order() {
             case_name(&case)
         );
     }
+}
+
+/// `text` as `schemac fmt` writes it.
+fn formatted(text: &str) -> String {
+    let parsed = dsl::parse(text, 0);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{:?}\n{text}",
+        parsed.diagnostics
+    );
+    dsl::format(text, &parsed.file)
 }
 
 /// Reverses the members of every entity and mixin block (a member is a
