@@ -562,6 +562,14 @@ impl Walker {
                 self.bad_member(inner);
                 return None;
             }
+            Rule::dangling_docs => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::DanglingDoc, "doc comment documents nothing")
+                        .label(self.text_span(&inner), "no member follows this `///`")
+                        .help("put the doc comment right above a column or clause, or use `//`"),
+                );
+                return None;
+            }
             _ => return None,
         };
         Some(Member {
@@ -1095,6 +1103,8 @@ mod tests {
         for text in [
             "entity User {\n  id bigint @pk\n}\n\n/// Users who can sign in.\n",
             "entity User {\n  id bigint @pk\n  /// Users who can sign in.",
+            // Right before the closing brace: the only mistake, reported as such.
+            "entity User {\n  id bigint @pk\n  /// Users who can sign in.\n}\n",
         ] {
             let parsed = parse(text, 0);
             let dangling: Vec<_> = parsed
@@ -1103,6 +1113,9 @@ mod tests {
                 .filter(|d| d.code == crate::Code::DanglingDoc)
                 .collect();
             assert_eq!(dangling.len(), 1, "{text:?}: {:?}", parsed.diagnostics);
+            if text.ends_with("}\n") {
+                assert_eq!(parsed.diagnostics.len(), 1, "{:?}", parsed.diagnostics);
+            }
             let span = dangling[0].primary_span().expect("labelled");
             assert_eq!(
                 &text[span.start as usize..span.end as usize],
