@@ -475,13 +475,19 @@ impl<'a> Printer<'a> {
             }
             self.separate(first, sep, cs);
             first = false;
-            self.indent(indent);
-            self.out.push_str(&c.text);
-            self.out.push('\n');
-            self.prev_end = c.span.end as usize;
-            self.next += 1;
+            self.own_line_comment(indent);
         }
         self.separate(first, sep, s);
+    }
+
+    /// Prints the next comment on a line of its own.
+    fn own_line_comment(&mut self, indent: usize) {
+        let c = &self.comments[self.next];
+        self.indent(indent);
+        self.out.push_str(&c.text);
+        self.out.push('\n');
+        self.prev_end = c.span.end as usize;
+        self.next += 1;
     }
 
     /// Comments left before `limit` that no node follows.
@@ -494,11 +500,7 @@ impl<'a> Printer<'a> {
             let sep = if self.out.is_empty() { Sep::None } else { sep };
             self.separate(first, sep, c.span.start as usize);
             first = false;
-            self.indent(indent);
-            self.out.push_str(&c.text);
-            self.out.push('\n');
-            self.prev_end = c.span.end as usize;
-            self.next += 1;
+            self.own_line_comment(indent);
         }
     }
 
