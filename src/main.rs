@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 /// Exit codes: the schema is fine / the schema has errors / schemac could
 /// not do its job (bad usage, unreadable or unwritable files).
+/// The compiler allocates millions of small strings and vectors; mimalloc
+/// is markedly faster at that than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub const OK: u8 = 0;
 pub const SCHEMA_ERRORS: u8 = 1;
 pub const USAGE_OR_IO: u8 = 2;

@@ -431,6 +431,9 @@ impl Walker {
                 _ => {}
             }
         }
+        // Lists grow by doubling; a large project keeps thousands of them
+        // until it is resolved, so their slack is a large part of its memory.
+        entity.members.shrink_to_fit();
         entity
     }
 
@@ -699,6 +702,7 @@ impl Walker {
                 _ => rel.deferrable = Some(self.deferrable(p)),
             }
         }
+        column.attrs.shrink_to_fit();
         column
     }
 
@@ -840,6 +844,7 @@ impl Walker {
                 _ => {}
             }
         }
+        attr.args.shrink_to_fit();
         attr
     }
 

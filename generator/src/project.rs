@@ -28,6 +28,16 @@ pub struct Project {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Project {
+    /// Frees the syntax trees, keeping the sources (for reports) and the
+    /// diagnostics: after `resolve`, a build needs nothing else.
+    pub fn release_syntax(&mut self) {
+        for m in &mut self.modules {
+            m.ast = File::default();
+        }
+    }
+}
+
 /// An I/O failure (exit code 2), as opposed to a schema error (exit code 1).
 #[derive(Debug)]
 pub struct LoadError {

@@ -55,7 +55,7 @@ pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
     }
     let timings = std::env::var_os("SCHEMAC_TIMINGS").is_some();
     let started = std::time::Instant::now();
-    let project = match Project::load(path) {
+    let mut project = match Project::load(path) {
         Ok(p) => p,
         Err(e) => {
             report::fatal(e);
@@ -84,7 +84,13 @@ pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
             .unwrap_or_else(|| PathBuf::from("build")),
     );
     let loaded = started.elapsed();
-    let compiled = generator::compile(&project, &options);
+    let (model, resolved_layer, mut diagnostics) = generator::resolve(&project, &options);
+    diagnostics.extend(project.diagnostics.iter().cloned());
+    // Without the resolved layer nothing reads the trees again.
+    if !resolved {
+        project.release_syntax();
+    }
+    let compiled = generator::complete(model, resolved_layer, diagnostics, &options);
     if timings {
         eprintln!(
             "schemac: timings: read and parse {:.1} ms, resolve and order {:.1} ms",
