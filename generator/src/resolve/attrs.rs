@@ -6,7 +6,7 @@ use dsl::Code;
 use dsl::Diagnostic;
 
 /// Attributes an entity (or a mixin) may carry.
-pub const ENTITY: &[&str] = &["table", "schema", "depends"];
+pub const ENTITY: &[&str] = &["table", "schema", "depends", "timestamps", "soft_delete"];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
 /// Attributes an `extension` declaration may carry.
@@ -29,8 +29,6 @@ pub const COLUMN: &[&str] = &[
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &[
-    "timestamps",
-    "soft_delete",
     "versioned",
     "audit",
     "tenant",

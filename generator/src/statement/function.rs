@@ -1,4 +1,4 @@
-//! Functions and triggers (policies will make them; no syntax yet).
+//! Functions and triggers (the policies make them; no syntax of their own).
 //! Creating a trigger takes `SHARE ROW EXCLUSIVE` on its table.
 
 use super::{write, Lock, Statement, Verb};
@@ -73,6 +73,7 @@ mod tests {
             language: "plpgsql".into(),
             body: "  begin\n    return new; -- $body$\n  end;".into(),
             depends_on: Vec::new(),
+            doc: None,
             origin: origin.clone(),
         };
         let s = create(&f);
