@@ -1,9 +1,10 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`) are built in and run first, in a fixed
-//! order; `Options::lowerings` adds passes after them.
+//! (`@timestamps`, `@soft_delete`, `@audit`) are built in and run first, in
+//! a fixed order; `Options::lowerings` adds passes after them.
 
+mod audit;
 mod soft_delete;
 mod timestamps;
 
@@ -15,7 +16,7 @@ pub type Lowering = fn(&mut Model, &mut Vec<Diagnostic>);
 
 /// The policies, in the order they expand: soft delete runs after
 /// timestamps so its view of live rows shows the timestamp columns.
-pub const POLICIES: &[Lowering] = &[timestamps::lower, soft_delete::lower];
+pub const POLICIES: &[Lowering] = &[timestamps::lower, soft_delete::lower, audit::lower];
 
 /// Runs the policies, then `passes`, in order.
 pub fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, passes: &[Lowering]) {
@@ -52,6 +53,7 @@ fn timestamp_column(
         }),
         generated: None,
         identity: None,
+        secret: false,
         doc: Some(doc.to_string()),
         origin,
     }

@@ -368,6 +368,9 @@ pub struct DeclaredPolicies {
     /// `@soft_delete`: `deleted_at`, partial unique keys, a view of live rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_delete: Option<Origin>,
+    /// `@audit`: triggers that write every change to the audit log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Origin>,
 }
 
 impl DeclaredPolicies {
@@ -532,6 +535,10 @@ pub struct Column {
     pub default: Option<Expr>,
     pub generated: Option<Expr>,
     pub identity: Option<Identity>,
+    /// `@secret`: the value never leaves the table through what schemac
+    /// generates (audit rows leave it out).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     pub doc: Option<String>,
     pub origin: Origin,
 }
@@ -926,6 +933,11 @@ pub struct Function {
     pub language: String,
     pub body: String,
     pub depends_on: Vec<Key>,
+    /// `SECURITY DEFINER SET search_path = ''`: runs with its owner's
+    /// rights (to write what its callers may not), on a fixed search path
+    /// so a caller's objects cannot stand in for the ones it names.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub security_definer: bool,
     /// `COMMENT ON FUNCTION`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,

@@ -140,3 +140,150 @@ fn soft_deleted_emails_can_be_reused_and_the_live_view_hides_them() {
         .get(0);
     assert_eq!(all, 2);
 }
+
+const AUDITED: &str = "entity Account @audit {
+  id            uuid @pk = gen_random_uuid()
+  email         text
+  password_hash text @secret
+}
+
+entity Tag @audit {
+  id   bigint @pk @identity
+  name text
+}
+
+entity Membership @audit {
+  account_id -> Account on delete cascade
+  team       text
+  role       text
+
+  primary key (account_id, team)
+}
+";
+
+/// The audit rows, oldest first: table, action, key, old, new, actor.
+fn audit_rows(
+    c: &mut postgres::Client,
+) -> Vec<(String, String, String, String, String, Option<String>)> {
+    c.query(
+        "select table_name, action, key::text, coalesce(old::text, '-'), coalesce(new::text, '-'), actor from audit.log order by id",
+        &[],
+    )
+    .expect("audit rows")
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+    .collect()
+}
+
+#[test]
+fn audit_writes_succeed_without_an_actor_and_record_keys_and_changes() {
+    let db = apply("pol_audit", "", AUDITED);
+    let mut c = db.connect().expect("connect");
+    // No app.current_user_id set: every write still succeeds.
+    let id: String = c
+        .query_one(
+            "insert into accounts (email, password_hash) values ('ann@example.com', 'hash-one') returning id::text",
+            &[],
+        )
+        .expect("insert without an actor")
+        .get(0);
+    c.batch_execute(&format!(
+        "update accounts set email = 'ann@example.org' where id = '{id}';
+         update accounts set password_hash = 'hash-two' where id = '{id}';
+         insert into tags (name) values ('red');
+         update tags set name = 'blue';
+         insert into memberships values ('{id}', 'core', 'admin');
+         select set_config('app.current_user_id', 'u-42', false);
+         update memberships set role = 'member';
+         delete from memberships;
+         delete from tags;"
+    ))
+    .expect("writes");
+    let rows = audit_rows(&mut c);
+    let key = format!("{{\"id\": \"{id}\"}}");
+    let composite = format!("{{\"team\": \"core\", \"account_id\": \"{id}\"}}");
+    let summary: Vec<(&str, &str, &str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str(), r.5.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("public.accounts", "insert", key.as_str(), None),
+            ("public.accounts", "update", key.as_str(), None),
+            ("public.accounts", "update", key.as_str(), None),
+            ("public.tags", "insert", "{\"id\": 1}", None),
+            ("public.tags", "update", "{\"id\": 1}", None),
+            ("public.memberships", "insert", composite.as_str(), None),
+            (
+                "public.memberships",
+                "update",
+                composite.as_str(),
+                Some("u-42")
+            ),
+            (
+                "public.memberships",
+                "delete",
+                composite.as_str(),
+                Some("u-42")
+            ),
+            ("public.tags", "delete", "{\"id\": 1}", Some("u-42")),
+        ]
+    );
+    // An update keeps only what changed.
+    assert_eq!(
+        (rows[1].3.as_str(), rows[1].4.as_str()),
+        (
+            "{\"email\": \"ann@example.com\"}",
+            "{\"email\": \"ann@example.org\"}"
+        )
+    );
+    // The secret column never appears, even when it is all that changed.
+    assert_eq!((rows[2].3.as_str(), rows[2].4.as_str()), ("{}", "{}"));
+    let leaked: i64 = c
+        .query_one(
+            "select count(*) from audit.log where log::text like '%hash-%' or log::text like '%password_hash%'",
+            &[],
+        )
+        .expect("scan")
+        .get(0);
+    assert_eq!(leaked, 0);
+    // Rows go to the month's partition, not the default one.
+    let parts: Vec<String> = c
+        .query(
+            "select distinct tableoid::regclass::text from audit.log",
+            &[],
+        )
+        .expect("partitions")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(parts.len(), 1);
+    assert!(parts[0].starts_with("audit.log_20"), "{parts:?}");
+}
+
+#[test]
+fn audit_records_truncate_and_needs_no_rights_on_the_log() {
+    let db = apply("pol_audit_rights", "", AUDITED);
+    let mut c = db.connect().expect("connect");
+    // A role that may write the table but not the log: the trigger
+    // function is a security definer, so its writes are still audited.
+    let role = format!("{}_writer", db.name());
+    c.batch_execute(&format!(
+        "create role {role};
+         grant insert, select, truncate on tags to {role};
+         set role {role};
+         insert into tags (name) values ('red');
+         truncate tags;"
+    ))
+    .expect("writes as a role without rights on the log");
+    let denied = c
+        .execute("select 1 from audit.log", &[])
+        .expect_err("the role cannot read the log");
+    assert_eq!(sqlstate(&denied), "42501");
+    c.batch_execute("reset role").expect("reset");
+    let actions: Vec<String> = audit_rows(&mut c).into_iter().map(|r| r.1).collect();
+    assert_eq!(actions, ["insert", "truncate"]);
+    c.batch_execute(&format!("drop owned by {role}; drop role {role}"))
+        .expect("drop the role");
+}

@@ -67,6 +67,7 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             language: "plpgsql".into(),
             body: "begin\n  new.updated_at := now();\n  return new;\nend;".into(),
             depends_on: Vec::new(),
+            security_definer: false,
             doc: Some(
                 "Sets updated_at to the transaction's time: the trigger of every @timestamps table."
                     .into(),

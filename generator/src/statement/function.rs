@@ -12,8 +12,13 @@ pub fn create(f: &Function) -> Statement {
     while f.body.contains(&tag) {
         tag.insert(tag.len() - 1, '_');
     }
+    let definer = if f.security_definer {
+        " SECURITY DEFINER SET search_path = ''"
+    } else {
+        ""
+    };
     let sql = format!(
-        "CREATE FUNCTION {}({}) RETURNS {} LANGUAGE {} AS {tag}\n{}\n{tag}",
+        "CREATE FUNCTION {}({}) RETURNS {} LANGUAGE {}{definer} AS {tag}\n{}\n{tag}",
         Qualified(&f.sql),
         f.args,
         f.returns,
@@ -73,6 +78,7 @@ mod tests {
             language: "plpgsql".into(),
             body: "  begin\n    return new; -- $body$\n  end;".into(),
             depends_on: Vec::new(),
+            security_definer: false,
             doc: None,
             origin: origin.clone(),
         };
