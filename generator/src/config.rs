@@ -9,6 +9,9 @@
 //!
 //! [build]
 //! out = "build"               # output directory, relative to the project
+//!
+//! [policies]
+//! timestamps = true           # `@timestamps` on every entity
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -21,6 +24,7 @@ use toml::Spanned;
 pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
+    pub policies: PoliciesSection,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -34,10 +38,17 @@ pub struct BuildSection {
     pub out: Option<PathBuf>,
 }
 
+/// Project defaults for policies: each applies to every entity.
+#[derive(Clone, Debug, Default)]
+pub struct PoliciesSection {
+    pub timestamps: Option<bool>,
+}
+
 /// Every section and its keys: what `parse` accepts and suggests from.
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out"]),
+    ("policies", &["timestamps"]),
 ];
 
 impl Config {
@@ -47,6 +58,7 @@ impl Config {
         if let Some(s) = &self.project.default_schema {
             options.default_schema = s.clone();
         }
+        options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
         options
     }
 }
@@ -98,6 +110,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 diags.push(unknown(key_name, span(key.span()), Some((name, keys))));
                 continue;
             }
+            if name == "policies" {
+                config.policies.timestamps = boolean(value, key_name, span, &mut diags);
+                continue;
+            }
             let Some(s) = string(value, key_name, span, &mut diags) else {
                 continue;
             };
@@ -124,6 +140,25 @@ fn string(
                 Diagnostic::error(Code::BadConfigValue, format!("`{key}` is a string"))
                     .label(span(value.span()), format!("this is {}", kind(other)))
                     .help(format!("quote it: `{key} = \"...\"`")),
+            );
+            None
+        }
+    }
+}
+
+fn boolean(
+    value: &Spanned<DeValue<'_>>,
+    key: &str,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    match value.get_ref() {
+        DeValue::Boolean(b) => Some(*b),
+        other => {
+            diags.push(
+                Diagnostic::error(Code::BadConfigValue, format!("`{key}` is a boolean"))
+                    .label(span(value.span()), format!("this is {}", kind(other)))
+                    .help(format!("write `{key} = true` or `{key} = false`")),
             );
             None
         }
@@ -185,6 +220,12 @@ mod tests {
         let (empty, d) = parse("", 0);
         assert!(d.is_empty());
         assert_eq!(empty.options().default_schema, "public");
+        assert!(!empty.options().policy_defaults.timestamps);
+        let (c, d) = parse("[policies]\ntimestamps = true\n", 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.options().policy_defaults.timestamps);
+        let (_, d) = parse("[policies]\ntimestamps = \"yes\"\n", 0);
+        assert_eq!(d[0].code, Code::BadConfigValue);
     }
 
     #[test]

@@ -71,12 +71,13 @@ pub fn compile(project: &Project, options: &Options) -> Result<Compiled, Failed>
 /// memory of a large build).
 pub fn complete(
     mut model: Model,
-    resolved: Resolved,
+    mut resolved: Resolved,
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
 ) -> Result<Compiled, Failed> {
     if !dsl::diagnostic::has_errors(&diagnostics) {
         lower::lower(&mut model, &mut diagnostics, &options.lowerings);
+        resolved.follow_lowering(&model);
     }
     diagnostics.extend(validate::validate(&model));
     dsl::diagnostic::sort(&mut diagnostics);

@@ -10,6 +10,7 @@ mod fixtures;
 mod format;
 mod model;
 mod pg;
+mod policies;
 #[path = "../../benches/projects/mod.rs"]
 mod projects;
 mod resolved;
