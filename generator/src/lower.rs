@@ -1,12 +1,13 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`, `@audit`) are built in and run first, in
+//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
 mod soft_delete;
 mod timestamps;
+mod versioned;
 
 use crate::model::{Column, Expr, Model, Origin, SqlType, Table, Why};
 use dsl::{Code, Diagnostic, Span};
@@ -14,9 +15,16 @@ use dsl::{Code, Diagnostic, Span};
 /// One lowering pass: changes the model, reports what it cannot do.
 pub type Lowering = fn(&mut Model, &mut Vec<Diagnostic>);
 
-/// The policies, in the order they expand: soft delete runs after
-/// timestamps so its view of live rows shows the timestamp columns.
-pub const POLICIES: &[Lowering] = &[timestamps::lower, soft_delete::lower, audit::lower];
+/// The policies, in the order they expand: each policy that adds columns
+/// runs before `@versioned`, whose history copies them, and the view of
+/// live rows comes last, to show every column.
+pub const POLICIES: &[Lowering] = &[
+    timestamps::lower,
+    soft_delete::lower,
+    versioned::lower,
+    soft_delete::views,
+    audit::lower,
+];
 
 /// Runs the policies, then `passes`, in order.
 pub fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, passes: &[Lowering]) {

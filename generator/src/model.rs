@@ -368,6 +368,9 @@ pub struct DeclaredPolicies {
     /// `@soft_delete`: `deleted_at`, partial unique keys, a view of live rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_delete: Option<Origin>,
+    /// `@versioned`: a version counter and a history table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versioned: Option<Origin>,
     /// `@audit`: triggers that write every change to the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Origin>,

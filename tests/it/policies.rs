@@ -287,3 +287,84 @@ fn audit_records_truncate_and_needs_no_rights_on_the_log() {
     c.batch_execute(&format!("drop owned by {role}; drop role {role}"))
         .expect("drop the role");
 }
+
+#[test]
+fn versioned_rows_keep_contiguous_history_and_refuse_stale_versions() {
+    let db = apply(
+        "pol_versioned",
+        "",
+        "entity Price @versioned {\n  sku    text @pk\n  amount numeric(10,2)\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    c.batch_execute("insert into prices values ('a', 1)")
+        .expect("insert");
+    // Each update is a transaction of its own, so each version has a
+    // period of its own; the instant between two of them is kept.
+    let mut instants = Vec::new();
+    for amount in [2, 3, 4] {
+        let at: String = c
+            .query_one("select clock_timestamp()::text", &[])
+            .expect("now")
+            .get(0);
+        instants.push(at);
+        c.batch_execute(&format!("update prices set amount = {amount}"))
+            .expect("update");
+    }
+    let row = c
+        .query_one(
+            "select count(*),
+                    bool_and(upper(valid) = next_lower) filter (where next_lower is not null),
+                    max(version) filter (where upper(valid) = (select valid_from from prices)),
+                    (select version from prices)
+               from (select valid, version, lead(lower(valid)) over (order by version) as next_lower
+                       from prices_history) h",
+            &[],
+        )
+        .expect("history");
+    assert_eq!(
+        row.get::<_, i64>(0),
+        3,
+        "three updates, three prior versions"
+    );
+    assert_eq!(row.get::<_, Option<bool>>(1), Some(true), "no gaps");
+    assert_eq!(
+        row.get::<_, Option<i32>>(2),
+        Some(3),
+        "the last period ends where the row's begins"
+    );
+    assert_eq!(row.get::<_, i32>(3), 4);
+    // The state at a past instant is one query.
+    let amounts: Vec<String> = instants
+        .iter()
+        .map(|at| {
+            c.query_one(
+                "select amount::text from prices_at($1::text::timestamptz)",
+                &[at],
+            )
+            .expect("as of")
+            .get(0)
+        })
+        .collect();
+    assert_eq!(amounts, ["1.00", "2.00", "3.00"]);
+    // An update that read version 2 is refused: the row is at version 4.
+    let stale = c
+        .execute(
+            "update prices set amount = 9, version = 2 where sku = 'a'",
+            &[],
+        )
+        .expect_err("a stale version is refused");
+    assert_eq!(sqlstate(&stale), "40001");
+    c.execute(
+        "update prices set amount = 9, version = 4 where sku = 'a'",
+        &[],
+    )
+    .expect("the current version is accepted");
+    // Overlapping periods for one row are refused by the database itself.
+    let overlap = c
+        .execute(
+            "insert into prices_history select sku, amount, version + 100, valid_from, tstzrange(valid_from - interval '1 day', null), null from prices",
+            &[],
+        )
+        .expect_err("an overlapping period is refused");
+    assert_eq!(sqlstate(&overlap), "23P01");
+}

@@ -4,7 +4,7 @@
 //! and a view `live_<table>` of the live rows.
 
 use super::{columns_free, made_by, timestamp_column};
-use crate::model::{Expr, Index, IndexElement, IndexMethod, Model, QName, Table, View};
+use crate::model::{Expr, Index, IndexElement, IndexMethod, Model, QName, Table, View, Why};
 use crate::names;
 use crate::quote::{ident, Qualified};
 use crate::sqlparse::{canonical_expr, canonical_query};
@@ -30,7 +30,6 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
         })
         .collect();
     let mut taken: HashSet<QName> = relation_names(model);
-    let mut views = Vec::new();
     for t in &mut model.tables {
         let Some(origin) = t.declared_policies.soft_delete.clone() else {
             continue;
@@ -105,36 +104,7 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
                 origin: u.origin,
             });
         }
-        let columns: Vec<String> = t
-            .columns
-            .iter()
-            .filter(|c| c.name != COLUMN)
-            .map(|c| ident(&c.name))
-            .collect();
-        let body = format!(
-            "SELECT {}\nFROM {}\nWHERE {live}",
-            columns.join(", "),
-            Qualified(&t.sql)
-        );
-        views.push(View {
-            name: format!("Live{}", t.name),
-            sql: view,
-            materialized: false,
-            body: Expr {
-                canonical: canonical_query(&body),
-                sql: body,
-                span: at,
-            },
-            reads: vec![t.key()],
-            depends_on: Vec::new(),
-            doc: Some(format!(
-                "The live rows of {}: those not soft-deleted.",
-                t.sql.name
-            )),
-            origin,
-        });
     }
-    model.views.extend(views);
 }
 
 /// Whether every unique key of `t` can become partial: none is deferrable
@@ -202,4 +172,59 @@ fn relation_names(model: &Model) -> HashSet<QName> {
     out.extend(model.views.iter().map(|v| v.sql.clone()));
     out.extend(model.sequences.iter().map(|q| q.sql.clone()));
     out
+}
+
+/// The views of live rows, once every policy has added its columns to the
+/// tables (a second pass, after `@versioned`, so the view shows `version`).
+pub(super) fn views(model: &mut Model, _: &mut Vec<Diagnostic>) {
+    let mut views = Vec::new();
+    for t in &model.tables {
+        let made_here = t
+            .column(COLUMN)
+            .is_some_and(|c| matches!(&c.origin.why, Why::Policy { policy } if policy == POLICY));
+        let Some(origin) = t
+            .declared_policies
+            .soft_delete
+            .as_ref()
+            .filter(|_| made_here)
+        else {
+            continue;
+        };
+        let at = origin.span;
+        let origin = made_by(POLICY, at);
+        let live = format!("{} IS NULL", ident(COLUMN));
+        let view = QName::new(
+            t.sql.schema.clone(),
+            names::fit(format!("live_{}", t.sql.name)),
+        );
+        let columns: Vec<String> = t
+            .columns
+            .iter()
+            .filter(|c| c.name != COLUMN)
+            .map(|c| ident(&c.name))
+            .collect();
+        let body = format!(
+            "SELECT {}\nFROM {}\nWHERE {live}",
+            columns.join(", "),
+            Qualified(&t.sql)
+        );
+        views.push(View {
+            name: format!("Live{}", t.name),
+            sql: view,
+            materialized: false,
+            body: Expr {
+                canonical: canonical_query(&body),
+                sql: body,
+                span: at,
+            },
+            reads: vec![t.key()],
+            depends_on: Vec::new(),
+            doc: Some(format!(
+                "The live rows of {}: those not soft-deleted.",
+                t.sql.name
+            )),
+            origin,
+        });
+    }
+    model.views.extend(views);
 }

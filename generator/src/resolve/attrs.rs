@@ -13,6 +13,7 @@ pub const ENTITY: &[&str] = &[
     "timestamps",
     "soft_delete",
     "audit",
+    "versioned",
 ];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
@@ -37,7 +38,6 @@ pub const COLUMN: &[&str] = &[
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &[
-    "versioned",
     "tenant",
     "notify",
     "retain",

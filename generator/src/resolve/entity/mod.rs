@@ -153,6 +153,10 @@ impl<'a> Resolver<'a> {
                     attrs::no_args(a, &mut self.diags);
                     policies.soft_delete = Some(Origin::declared(a.span));
                 }
+                "versioned" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.versioned = Some(Origin::declared(a.span));
+                }
                 "audit" => {
                     attrs::no_args(a, &mut self.diags);
                     policies.audit = Some(Origin::declared(a.span));
