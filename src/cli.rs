@@ -66,6 +66,15 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Check a schema against the design guideline's lint rules.
+    ///
+    /// Exit code 0 when no finding is at error level, 1 when one is (or the
+    /// schema does not compile), 2 for usage or I/O problems.
+    Lint {
+        /// A `.schema` file, or a project directory with `schemac.toml`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
     /// Show what the name at a position stands for and where it is declared.
     ///
     /// Prints `path:line:column: what` for the declaration (line and column

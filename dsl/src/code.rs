@@ -524,6 +524,14 @@ catalog! {
         example: Some("# file: schemac.toml\n[project]\nname = 42\n"),
         fix: Some("write a value of the expected type, e.g. `name = \"shop\"`"),
     }
+
+    // ── Lint ──────────────────────────────────────────────────────────────
+    Lint = "schemac::lint" {
+        summary: "a finding of a lint rule",
+        explanation: "`schemac lint` checks a schema that compiles against the design guideline. Each finding names its rule (`naming/table-plural-snake-case`) instead of this code; the rules, their levels, knobs and fixes are listed in docs/lints.md and by `schemac explain RULE`. No example here: a compilation alone never produces a finding, and every rule has fixtures of its own under tests/fixtures/lint/.",
+        example: None,
+        fix: Some("follow the rule's help, apply its fix with `schemac lint --fix`, or suppress it with `// schemac: allow(rule) reason: why`"),
+    }
 }
 
 /// A code equals its stable string, so tools and tests that match on the

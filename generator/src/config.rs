@@ -21,6 +21,7 @@ use toml::Spanned;
 pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
+    pub lint: crate::lint::LintConfig,
 }
 
 #[derive(Clone, Debug, Default)]
