@@ -514,7 +514,7 @@ catalog! {
     }
     UnknownConfigKey = "schemac::unknown_config_key" {
         summary: "a key or section that `schemac.toml` does not have",
-        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
+        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
         example: Some("# file: schemac.toml\n[project]\nname = \"shop\"\ndefault_shema = \"app\"\n"),
         fix: Some("correct the key (the help suggests the closest one), or remove it"),
     }

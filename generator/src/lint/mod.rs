@@ -51,6 +51,8 @@
 
 pub mod config;
 mod context;
+pub mod fix;
+pub mod output;
 mod run;
 
 pub use config::LintConfig;
