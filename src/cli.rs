@@ -66,6 +66,37 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Check a schema against the design guideline's lint rules.
+    ///
+    /// Exit code 0 when no finding is at error level, 1 when one is (or the
+    /// schema does not compile), 2 for usage or I/O problems.
+    Lint {
+        /// A `.schema` file, or a project directory with `schemac.toml`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// How to print findings (and, with --list-rules, the rules: text
+        /// or json).
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Treat findings of this level as errors (exit code 1).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        /// Apply the findings' safe fixes to the files, formatted.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix, also apply fixes that change the schema (a name, a
+        /// type).
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
+        /// List every rule with its default level instead of linting.
+        #[arg(long)]
+        list_rules: bool,
+    },
+    /// Print a lint rule's documentation: what, why, examples, knobs.
+    Explain {
+        /// The rule's id, e.g. `naming/table-plural-snake-case`.
+        rule: String,
+    },
     /// Show what the name at a position stands for and where it is declared.
     ///
     /// Prints `path:line:column: what` for the declaration (line and column
@@ -88,4 +119,19 @@ pub enum Command {
 pub enum Emit {
     Sql,
     Model,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Rdjson,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
 }

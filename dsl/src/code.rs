@@ -520,7 +520,7 @@ catalog! {
     }
     UnknownConfigKey = "schemac::unknown_config_key" {
         summary: "a key or section that `schemac.toml` does not have",
-        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
+        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
         example: Some("# file: schemac.toml\n[project]\nname = \"shop\"\ndefault_shema = \"app\"\n"),
         fix: Some("correct the key (the help suggests the closest one), or remove it"),
     }
@@ -529,6 +529,14 @@ catalog! {
         explanation: "Each key takes one kind of value: `name`, `default_schema` and `out` are strings, `[project]` and `[build]` are tables.",
         example: Some("# file: schemac.toml\n[project]\nname = 42\n"),
         fix: Some("write a value of the expected type, e.g. `name = \"shop\"`"),
+    }
+
+    // ── Lint ──────────────────────────────────────────────────────────────
+    Lint = "schemac::lint" {
+        summary: "a finding of a lint rule",
+        explanation: "`schemac lint` checks a schema that compiles against the design guideline. Each finding names its rule (`naming/table-plural-snake-case`) instead of this code; the rules, their levels, knobs and fixes are listed in docs/lints.md and by `schemac explain RULE`. No example here: a compilation alone never produces a finding, and every rule has fixtures of its own under tests/fixtures/lint/.",
+        example: None,
+        fix: Some("follow the rule's help, apply its fix with `schemac lint --fix`, or suppress it with `// schemac: allow(rule) reason: why`"),
     }
 }
 

@@ -12,6 +12,10 @@
 //!
 //! [policies]
 //! timestamps = true           # `@timestamps` on every entity
+//! [lint]                      # see lint::config::parse
+//! pg_version = 16
+//! naming = "error"
+//! "naming/table-plural-snake-case" = { level = "warning", allow = ["analysis"] }
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -25,6 +29,7 @@ pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
     pub policies: PoliciesSection,
+    pub lint: crate::lint::LintConfig,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -49,6 +54,8 @@ const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out"]),
     ("policies", &["timestamps"]),
+    // Its keys are rule ids and groups: read by `lint::config::parse`.
+    ("lint", &[]),
 ];
 
 impl Config {
@@ -104,6 +111,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             );
             continue;
         };
+        if name == "lint" {
+            config.lint = crate::lint::config::parse(entries, &span, &mut diags);
+            continue;
+        }
         for (key, value) in entries {
             let key_name: &str = key.get_ref();
             if !keys.contains(&key_name) {
@@ -255,6 +266,36 @@ mod tests {
             ]
         );
         assert!(d.iter().all(|d| d.code == Code::UnknownConfigKey));
+    }
+
+    #[test]
+    fn lint_levels_knobs_and_mistakes() {
+        let text = "[lint]\npg_version = 16\nnaming = \"error\"\n\"naming/table-plural-snake-case\" = { level = \"info\", allow = [\"analysis\"] }\n\"naming/no-such\" = \"off\"\nlint = \"loud\"\n[lint.\"lint/unknown-rule\"]\nalow = 1\n";
+        let (c, d) = parse(text, 0);
+        let rule = crate::lint::rule("naming/table-plural-snake-case").expect("rule");
+        assert_eq!(c.lint.pg_version, Some(16));
+        assert_eq!(c.lint.level(rule), crate::lint::Level::Info);
+        assert_eq!(
+            c.lint.knob(rule.id, "allow"),
+            Some(&crate::lint::KnobValue::List(vec!["analysis".into()]))
+        );
+        let mut d = d;
+        dsl::diagnostic::sort(&mut d);
+        let found: Vec<(&str, Code)> = d
+            .iter()
+            .map(|d| {
+                let s = d.primary_span().expect("span");
+                (&text[s.start as usize..s.end as usize], d.code)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("\"naming/no-such\"", Code::UnknownConfigKey),
+                ("\"loud\"", Code::BadConfigValue),
+                ("alow", Code::UnknownConfigKey),
+            ]
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod emit;
 pub mod graph;
 pub mod key;
+pub mod lint;
 pub mod lower;
 pub mod model;
 pub mod model_file;

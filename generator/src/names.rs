@@ -26,31 +26,38 @@ pub fn type_name(declared: &str) -> String {
     declared.to_snake_case()
 }
 
-fn plural(word: &str) -> String {
-    const IRREGULAR: &[(&str, &str)] = &[
-        ("person", "people"),
-        ("child", "children"),
-        ("man", "men"),
-        ("woman", "women"),
-        ("mouse", "mice"),
-        ("goose", "geese"),
-        ("foot", "feet"),
-        ("tooth", "teeth"),
-        ("datum", "data"),
-        ("criterion", "criteria"),
-        ("index", "indexes"),
-        ("matrix", "matrices"),
-        ("vertex", "vertices"),
-        ("analysis", "analyses"),
-        ("axis", "axes"),
-        ("crisis", "crises"),
-        ("leaf", "leaves"),
-        ("life", "lives"),
-        ("knife", "knives"),
-        ("wife", "wives"),
-        ("half", "halves"),
-        ("quiz", "quizzes"),
-    ];
+/// Whether `word` is already plural: `plural` keeps it, or it is an
+/// irregular plural (`people`).
+pub(crate) fn is_plural(word: &str) -> bool {
+    plural(word) == word || IRREGULAR.iter().any(|(_, p)| *p == word)
+}
+
+const IRREGULAR: &[(&str, &str)] = &[
+    ("person", "people"),
+    ("child", "children"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("mouse", "mice"),
+    ("goose", "geese"),
+    ("foot", "feet"),
+    ("tooth", "teeth"),
+    ("datum", "data"),
+    ("criterion", "criteria"),
+    ("index", "indexes"),
+    ("matrix", "matrices"),
+    ("vertex", "vertices"),
+    ("analysis", "analyses"),
+    ("axis", "axes"),
+    ("crisis", "crises"),
+    ("leaf", "leaves"),
+    ("life", "lives"),
+    ("knife", "knives"),
+    ("wife", "wives"),
+    ("half", "halves"),
+    ("quiz", "quizzes"),
+];
+
+pub(crate) fn plural(word: &str) -> String {
     const UNCOUNTABLE: &[&str] = &[
         "data",
         "metadata",

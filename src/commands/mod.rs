@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod fmt;
+mod lint;
 mod r#where;
 
 use crate::cli::{Cli, Command};
@@ -21,6 +22,21 @@ pub fn run(cli: Cli) -> u8 {
         } => build::run(&path, out, &emit, force),
         Command::Check { path } => check::run(&path),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
+        Command::Lint {
+            path,
+            format,
+            deny,
+            fix,
+            unsafe_fixes,
+            list_rules,
+        } => {
+            if list_rules {
+                lint::list(format)
+            } else {
+                lint::run(&path, format, deny.is_some(), fix, unsafe_fixes)
+            }
+        }
+        Command::Explain { rule } => lint::explain(&rule),
         Command::Where {
             position,
             project,

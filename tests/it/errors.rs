@@ -48,7 +48,8 @@ fn codes_without_an_example_are_tested_here() {
         .filter(|c| c.entry().example.is_none())
         .collect();
     // model.json codes: tests/it/model.rs reads truncated, stale and
-    // inconsistent model files.
+    // inconsistent model files. Lint findings: tests/it/lint.rs, one
+    // fixture per rule.
     assert_eq!(
         without,
         [
@@ -56,7 +57,8 @@ fn codes_without_an_example_are_tested_here() {
             Code::Encoding,
             Code::ModelSyntax,
             Code::ModelFormat,
-            Code::ModelInvalid
+            Code::ModelInvalid,
+            Code::Lint
         ]
     );
 }
