@@ -412,6 +412,7 @@ fn read_relations(
                     partition,
                     policies: Vec::new(),
                     grants: Vec::new(),
+                    declared_policies: Default::default(),
                     origin: origin(),
                 });
             }
@@ -538,6 +539,7 @@ fn read_columns(
                 "d" => Some(Identity::ByDefault),
                 _ => None,
             },
+            secret: false,
             doc: row.get(12),
             origin: origin(),
         });
@@ -882,7 +884,7 @@ fn read_functions(
 ) -> Result<(), postgres::Error> {
     let rows = r.query(&format!(
         "select n.nspname::text, p.proname::text, oidvectortypes(p.proargtypes), pg_get_function_result(p.oid),
-            l.lanname::text, p.prosrc, p.prokind::text
+            l.lanname::text, p.prosrc, p.prokind::text, p.prosecdef, obj_description(p.oid, 'pg_proc')
          from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
          where {USER_SCHEMA} and {}
          order by 1, 2, 3",
@@ -910,6 +912,8 @@ fn read_functions(
             returns: row.get::<_, Option<String>>(3).unwrap_or_default(),
             language: row.get(4),
             body: row.get(5),
+            security_definer: row.get(7),
+            doc: row.get(8),
             depends_on: Vec::new(),
             origin: origin(),
         });

@@ -142,33 +142,47 @@ impl MigrationPlan {
         for u in &self.unsupported {
             out.push_str(&format!("-- NOT PLANNED: {u}\n"));
         }
-        out.push_str(&format!(
+        out.push_str(&self.settings());
+        for s in &self.steps {
+            out.push('\n');
+            out.push_str(&s.to_sql());
+        }
+        out
+    }
+
+    /// The session settings that come first.
+    pub fn settings(&self) -> String {
+        format!(
             "SET lock_timeout = {};\nSET statement_timeout = {};\n",
             crate::quote::literal(&self.lock_timeout),
             crate::quote::literal(&self.statement_timeout)
-        ));
-        for s in &self.steps {
-            out.push('\n');
-            if s.transactional {
-                out.push_str("BEGIN;\n");
+        )
+    }
+}
+
+impl Step {
+    /// The step's text, to run as one batch.
+    pub fn to_sql(&self) -> String {
+        let mut out = String::new();
+        if self.transactional {
+            out.push_str("BEGIN;\n");
+        }
+        for p in &self.statements {
+            if !p.hazards.is_empty() {
+                let names: Vec<&str> = p.hazards.iter().map(|h| h.name()).collect();
+                out.push_str(&format!("-- hazards: {}\n", names.join(", ")));
             }
-            for p in &s.statements {
-                if !p.hazards.is_empty() {
-                    let names: Vec<&str> = p.hazards.iter().map(|h| h.name()).collect();
-                    out.push_str(&format!("-- hazards: {}\n", names.join(", ")));
-                }
-                if let Some(path) = &p.statement.search_path {
-                    out.push_str(&format!(
-                        "SET LOCAL search_path TO {}, \"public\";\n",
-                        crate::quote::ident(path)
-                    ));
-                }
-                out.push_str(&p.sql);
-                out.push_str(";\n");
+            if let Some(path) = &p.statement.search_path {
+                out.push_str(&format!(
+                    "SET LOCAL search_path TO {}, \"public\";\n",
+                    crate::quote::ident(path)
+                ));
             }
-            if s.transactional {
-                out.push_str("COMMIT;\n");
-            }
+            out.push_str(&p.sql);
+            out.push_str(";\n");
+        }
+        if self.transactional {
+            out.push_str("COMMIT;\n");
         }
         out
     }
