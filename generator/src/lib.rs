@@ -4,6 +4,7 @@
 
 mod builtin_types;
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod graph;
 pub mod key;

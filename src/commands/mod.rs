@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod fmt;
 mod lint;
 mod r#where;
@@ -21,6 +22,13 @@ pub fn run(cli: Cli) -> u8 {
             force,
         } => build::run(&path, out, &emit, force),
         Command::Check { path } => check::run(&path),
+        Command::Diff { sides } => diff::diff(&sides),
+        Command::Plan { sides, format } => diff::plan(&sides, format),
+        Command::Push {
+            path,
+            database_url,
+            allow_hazards,
+        } => diff::push(&path, &database_url, &allow_hazards),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
         Command::Lint {
             path,

@@ -8,6 +8,7 @@ mod docs;
 mod errors;
 mod fixtures;
 mod format;
+mod introspect;
 mod lint;
 mod model;
 mod pg;
