@@ -296,7 +296,7 @@ impl Differ<'_> {
             match of.get(k) {
                 _ if self.skip(k) => {}
                 Some(o)
-                    if o.returns == f.returns
+                    if unquoted(&o.returns) == unquoted(&f.returns)
                         && o.language == f.language
                         && o.body.trim() == f.body.trim() => {}
                 _ => self.out.push(Change::CreateFunction((*f).clone())),
@@ -622,8 +622,52 @@ impl Differ<'_> {
     }
 }
 
+/// A type's text without the quotes PostgreSQL leaves off when it prints
+/// one (`SETOF "public"."prices"` is `SETOF public.prices` read back).
+fn unquoted(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('"') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('"') else {
+            out.push_str(&rest[open..]);
+            return out.into();
+        };
+        let name = &after[..close];
+        let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !after[close + 1..].starts_with('"');
+        if plain {
+            out.push_str(name);
+        } else {
+            out.push('"');
+            out.push_str(name);
+            out.push('"');
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quotes_postgresql_leaves_off_do_not_matter() {
+        assert_eq!(
+            unquoted("SETOF \"public\".\"prices\""),
+            "SETOF public.prices"
+        );
+        assert_eq!(unquoted("\"Odd Name\""), "\"Odd Name\"");
+        assert_eq!(unquoted("text"), "text");
+    }
+
     use super::*;
     use crate::statement::tests::compiled;
 
