@@ -91,7 +91,7 @@ pub enum Change {
     /// Created, or replaced with a new body or result.
     CreateFunction(Function),
     DropFunction(QName, String),
-    CreateTable(Table),
+    CreateTable(Box<Table>),
     DropTable(QName),
     AddColumn(QName, Column),
     DropColumn(QName, String),
@@ -472,7 +472,7 @@ impl Differ<'_> {
         for (k, t) in &n {
             match o.get(k) {
                 _ if self.skip(k) => {}
-                None => self.out.push(Change::CreateTable((*t).clone())),
+                None => self.out.push(Change::CreateTable(Box::new((*t).clone()))),
                 Some(ot) => self.table(ot, t),
             }
         }
