@@ -299,6 +299,13 @@ registry! {
         no_timetz,
     }
     keys {
+        require_primary_key,
+        id_strategy,
+        nullable_unique,
+        timestamps,
+        updated_at_maintained,
+        composite_key_width,
+        email_case_insensitive,
     }
     relationships {
     }

@@ -63,7 +63,7 @@ pub fn check<'a>(
                     "{} name `{}` does not follow `{pattern}`",
                     n.what, n.name
                 ))
-                .label(n.span, "named here")
+                .label(cx.without_doc(n.span), "named here")
                 .help(format!(
                     "name it by the pattern (`{table}` for `{{table}}`), or leave the name out: schemac then generates one that follows it"
                 )),
