@@ -78,3 +78,143 @@ fn every_rules_examples_are_true() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Diagnostics as `schemac lint --color never` prints them.
+fn rendered(diags: &[dsl::Diagnostic], sources: &dsl::SourceMap) -> String {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_context_lines(1);
+    let mut out = String::new();
+    for d in diags {
+        let r = dsl::diagnostic::Rendered::new(d, sources);
+        handler.render_report(&mut out, &r).expect("render");
+        out.push('\n');
+    }
+    format!("{}\n", out.trim_end())
+}
+
+/// `tests/fixtures/lint/<group>-<name>/`.
+fn fixture_dir(rule: &lint::Rule) -> std::path::PathBuf {
+    crate::support::root()
+        .join("tests/fixtures/lint")
+        .join(rule.id.replace('/', "-"))
+}
+
+/// Every rule has a fixture: `bad.schema` has findings of the rule
+/// (snapshotted as the user sees them, the rule's findings only, so a new
+/// rule never changes another's snapshot) and `good.schema` none. With
+/// `SCHEMAC_BLESS=1`, a rule without a fixture gets one from its
+/// documented examples, to edit from there.
+#[test]
+fn lint_rules() {
+    let bless = std::env::var_os("SCHEMAC_BLESS").is_some();
+    let mut wrong = Vec::new();
+    for r in RULES {
+        let dir = fixture_dir(r);
+        if bless && !dir.is_dir() {
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(dir.join("bad.schema"), r.bad).expect("write");
+            std::fs::write(dir.join("good.schema"), r.good).expect("write");
+        }
+        let read = |name: &str| std::fs::read_to_string(dir.join(name));
+        let (Ok(bad), Ok(good)) = (read("bad.schema"), read("good.schema")) else {
+            wrong.push(format!(
+                "{}: no {}/{{bad,good}}.schema",
+                r.id,
+                dir.display()
+            ));
+            continue;
+        };
+        for (name, text, want_findings) in
+            [("bad.schema", &bad, true), ("good.schema", &good, false)]
+        {
+            let project = Project::from_sources(&[(name, text.as_str())]);
+            let found = match findings(&project, &LintConfig::default()) {
+                Ok(f) => f,
+                Err(e) => {
+                    wrong.push(format!("{}: {name} does not compile: {e}", r.id));
+                    continue;
+                }
+            };
+            let mine: Vec<dsl::Diagnostic> =
+                found.into_iter().filter(|d| d.rule == Some(r.id)).collect();
+            if want_findings {
+                if mine.is_empty() {
+                    wrong.push(format!("{}: bad.schema has no finding", r.id));
+                }
+                insta::with_settings!({
+                    snapshot_path => dir.clone(),
+                    prepend_module_to_snapshot => false,
+                    omit_expression => true,
+                }, {
+                    insta::assert_snapshot!("findings", rendered(&mine, &project.sources));
+                });
+            } else if !mine.is_empty() {
+                wrong.push(format!(
+                    "{}: good.schema has findings:\n{}",
+                    r.id,
+                    rendered(&mine, &project.sources)
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Every rule's documented fix builds and applies to PostgreSQL.
+#[test]
+fn every_rules_fixed_example_applies() {
+    let db = crate::pg::test_db("lint_fixed");
+    for r in RULES {
+        let project = Project::from_sources(&[("example.schema", r.good)]);
+        let compiled = generator::compile(&project, &Options::default())
+            .unwrap_or_else(|f| panic!("{}: {:?}", r.id, f.diagnostics));
+        let sql = generator::emit::postgres::render(&compiled.creation);
+        // One database, a fresh schema for each example.
+        let schema = format!("lint_{}", r.id.replace(['/', '-'], "_"));
+        let script = format!(
+            "create schema {schema};\nset search_path = {schema}, public;\n{}",
+            sql.replace("\"public\".", &format!("\"{schema}\"."))
+        );
+        if let Err(e) = db.psql_apply(&script) {
+            panic!("{}: the fixed example does not apply:\n{e}\n{script}", r.id);
+        }
+    }
+}
+
+/// `docs/lints.md`, generated from the registry.
+#[test]
+fn lints_doc_is_current() {
+    let path = crate::support::root().join("docs/lints.md");
+    let want = lint::output::markdown();
+    if std::env::var_os("SCHEMAC_BLESS").is_some() {
+        std::fs::write(&path, &want).expect("write docs/lints.md");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/lints.md is stale: regenerate it with `SCHEMAC_BLESS=1 cargo test --test it lints_doc`"
+    );
+}
+
+/// Every example lints clean with `--deny warnings`: each finding is
+/// fixed or suppressed with a reason.
+#[test]
+fn examples_lint_clean() {
+    for case in crate::support::examples() {
+        let project = Project::load(&case).expect("load");
+        let config = project.config.clone().unwrap_or_default();
+        let found = findings(&project, &config.lint).expect("compiles");
+        let loud: Vec<_> = found
+            .into_iter()
+            .filter(|d| d.severity != dsl::Severity::Info)
+            .collect();
+        assert!(
+            loud.is_empty(),
+            "{}:\n{}",
+            case.display(),
+            rendered(&loud, &project.sources)
+        );
+    }
+}

@@ -184,6 +184,29 @@ impl<'a> LintContext<'a> {
             .unwrap_or("")
     }
 
+    /// A declaration's span without its leading `///` and `//` lines: where a
+    /// finding about it points, so a suppression above it applies.
+    pub fn without_doc(&self, span: Span) -> Span {
+        let text = self.text(span);
+        let mut at = 0;
+        loop {
+            let rest = &text[at..];
+            let trimmed = rest.trim_start();
+            if !trimmed.starts_with("//") {
+                at += rest.len() - trimmed.len();
+                break;
+            }
+            match rest.find('\n') {
+                Some(nl) => at += nl + 1,
+                None => break,
+            }
+        }
+        Span {
+            start: span.start + at.min(text.len()) as u32,
+            ..span
+        }
+    }
+
     /// The configured PostgreSQL major version, if any.
     pub fn pg_version(&self) -> Option<u32> {
         self.config.pg_version

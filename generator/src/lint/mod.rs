@@ -53,6 +53,7 @@ pub mod config;
 mod context;
 pub mod fix;
 pub mod output;
+mod patterns;
 mod run;
 
 pub use config::LintConfig;
@@ -276,10 +277,35 @@ registry! {
     }
     naming {
         table_plural_snake_case,
+        column_snake_case,
+        reserved_word,
+        boolean_prefix,
+        timestamp_suffix,
+        index_name,
+        unique_name,
+        check_name,
+        foreign_key_name,
+        primary_key_name,
     }
     types {
+        prefer_timestamptz,
+        prefer_jsonb,
+        prefer_identity,
+        prefer_bigint_key,
+        no_char,
+        no_money_type,
+        money_as_float,
+        varchar_length,
+        no_timetz,
     }
     keys {
+        require_primary_key,
+        id_strategy,
+        nullable_unique,
+        timestamps,
+        updated_at_maintained,
+        composite_key_width,
+        email_case_insensitive,
     }
     relationships {
     }
