@@ -465,6 +465,50 @@ catalog! {
         fix: Some("write each element as `column with operator`, e.g. `exclude using gist (room_id with =, during with &&)`"),
     }
 
+    // ── Partitioning and Citus ────────────────────────────────────────────
+    PartitionColumn = "schemac::partition_column" {
+        summary: "a partition key column PostgreSQL or maintenance cannot use",
+        explanation: "Time partitions (`@partition(range: ...)`) need a NOT NULL `date`, `timestamp` or `timestamptz` column: maintenance creates one partition per day, week, month or year, and a row without a time would stay in the default partition. No partition key may be a generated column (PostgreSQL refuses it).",
+        example: Some("entity Event {\n  id          bigint @identity\n  occurred_at text\n  primary key (id, occurred_at)\n  @partition(range: occurred_at, every: month)\n}\n"),
+        fix: Some("partition by a NOT NULL date or time column"),
+    }
+    PartitionKeyNotInKey = "schemac::partition_key_not_in_key" {
+        summary: "a primary key, unique key or unique index of a partitioned table without the partition key",
+        explanation: "PostgreSQL enforces uniqueness inside each partition only, so it refuses a unique constraint or index on a partitioned table that does not include every partition key column (of sub-partitions too). schemac says so at build time, pointing at the key.",
+        example: Some("entity Event {\n  id          bigint @pk @identity\n  occurred_at timestamptz = now()\n  @partition(range: occurred_at, every: month)\n}\n"),
+        fix: Some("add the partition key to the key: `primary key (id, occurred_at)`"),
+    }
+    PartitionedExclusion = "schemac::partitioned_exclusion" {
+        summary: "an exclusion constraint on a partitioned table",
+        explanation: "PostgreSQL 15 cannot create exclusion constraints on partitioned tables.",
+        example: Some("extension btree_gist\n\nentity Booking {\n  id     bigint @identity\n  room   int\n  during tstzrange\n  primary key (id, room)\n  exclude using gist (room with =, during with &&)\n  @partition(hash: room, modulus: 4)\n}\n"),
+        fix: Some("keep the table unpartitioned, or enforce the rule in a trigger"),
+    }
+    ReferenceToRetained = "schemac::reference_to_retained" {
+        summary: "a foreign key into a table whose partitions retention drops",
+        explanation: "Retention (`@retain`) drops whole partitions. PostgreSQL refuses to drop or detach a partition while rows of another table reference it, so maintenance would fail as soon as an old row is referenced; `on delete` actions do not run when a partition is dropped.",
+        example: Some("entity Event {\n  id          bigint @identity\n  occurred_at timestamptz = now()\n  primary key (id, occurred_at)\n  @partition(range: occurred_at, every: month)\n  @retain(13 months)\n}\n\nentity Note {\n  id          bigint @pk @identity\n  event_id    bigint\n  occurred_at timestamptz\n  foreign key (event_id, occurred_at) -> Event on delete cascade\n}\n"),
+        fix: Some("store the key as a plain column, or drop `@retain`"),
+    }
+    CitusDistribution = "schemac::citus_distribution" {
+        summary: "a distribution Citus would refuse: a nullable column, both `@distribute` and `@reference`, or co-location with an incompatible table",
+        explanation: "Citus needs a value in the distribution column of every row, places a table either in shards (`@distribute`) or on every node (`@reference`), and can co-locate only tables distributed by columns of the same type. These are checked on every build, so the same files move to Citus unchanged.",
+        example: Some("entity Account {\n  id bigint @pk @identity\n}\n\nentity Visit {\n  id         bigint @identity\n  account_id -> Account? on delete cascade\n  @distribute(account_id)\n}\n"),
+        fix: Some("make the distribution column NOT NULL, choose one placement, or co-locate with a table distributed by the same type"),
+    }
+    CitusKey = "schemac::citus_key" {
+        summary: "a primary key or unique key of a distributed table without the distribution column",
+        explanation: "Citus enforces uniqueness inside each shard, so every primary key, unique constraint, unique index and exclusion constraint of a distributed table must include its distribution column.",
+        example: Some("entity Visit {\n  id         bigint @pk @identity\n  account_id bigint\n  @distribute(account_id)\n}\n"),
+        fix: Some("add the distribution column to the key: `primary key (account_id, id)`"),
+    }
+    CitusForeignKey = "schemac::citus_foreign_key" {
+        summary: "a foreign key Citus would refuse",
+        explanation: "Between distributed tables, a foreign key must pair their distribution columns, and the tables must be co-located (distributed by columns of the same type). A distributed or reference table may reference a reference table; it cannot reference a local table, and neither a local nor a reference table may reference a distributed one.",
+        example: Some("entity Account {\n  id bigint @pk @identity\n  @distribute(id)\n}\n\nentity Country {\n  code text @pk\n}\n\nentity Visit {\n  id         bigint @identity\n  account_id bigint\n  country    -> Country on delete restrict\n  primary key (account_id, id)\n  @distribute(account_id, colocate: Account)\n}\n"),
+        fix: Some("distribute both tables by the key's column and co-locate them, or make the referenced table `@reference`"),
+    }
+
     // ── Mixins ────────────────────────────────────────────────────────────
     MixinClash = "schemac::mixin_clash" {
         summary: "a column defined both by a mixin and by the entity (or by two mixins)",

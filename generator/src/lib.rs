@@ -3,6 +3,7 @@
 //! ARCHITECTURE.md.
 
 mod builtin_types;
+pub mod citus;
 pub mod config;
 pub mod diff;
 pub mod emit;
@@ -13,6 +14,7 @@ pub mod lower;
 pub mod model;
 pub mod model_file;
 pub(crate) mod names;
+pub mod partition;
 pub mod project;
 pub mod quote;
 pub mod resolve;
@@ -25,7 +27,7 @@ pub use config::Config;
 pub use model::Model;
 pub use names::MAX_IDENT;
 pub use project::Project;
-pub use resolve::{resolve, Options};
+pub use resolve::{resolve, Options, Target};
 pub use resolved::Resolved;
 
 use dsl::Diagnostic;
@@ -79,6 +81,11 @@ pub fn complete(
 ) -> Result<Compiled, Failed> {
     if !dsl::diagnostic::has_errors(&diagnostics) {
         lower::lower(&mut model, &mut diagnostics, &options.lowerings);
+        // After the policies: the audit log may be partitioned by time.
+        partition::lower(&mut model, &mut diagnostics);
+        if options.target == Target::Citus {
+            citus::lower(&mut model, &mut diagnostics);
+        }
         resolved.follow_lowering(&model);
     }
     diagnostics.extend(validate::validate(&model));

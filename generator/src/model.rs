@@ -342,9 +342,17 @@ pub struct Table {
     pub indexes: Vec<Index>,
     /// Declared `@depends(...)` on objects the graph cannot see otherwise.
     pub depends_on: Vec<Key>,
-    /// `PARTITION BY ...`; none yet (the partitioning policy fills it).
+    /// `PARTITION BY ...` and the partitions (`@partition`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partition>,
+    /// How long rows are kept (`@retain(13 months)`): read by whatever
+    /// removes them (whole partitions for a partitioned table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain: Option<Retain>,
+    /// How Citus spreads the table over nodes (`@distribute`, `@reference`);
+    /// used only when building for the Citus target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
     /// Row-level security policies; none yet (the RLS policy fills them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
@@ -464,6 +472,8 @@ impl PartialEq for Table {
             && same_set(&self.indexes, &o.indexes, |i| i.key(t))
             && same_set(&self.depends_on, &o.depends_on, Key::clone)
             && self.partition == o.partition
+            && self.retain == o.retain
+            && self.distribution == o.distribution
             && same_set(&self.policies, &o.policies, |p| p.name.clone())
             && same_set(&self.grants, &o.grants, |g| {
                 (g.role.clone(), g.privileges.clone())
@@ -493,11 +503,22 @@ impl Table {
     }
 }
 
-/// How a table is partitioned.
+/// How a table is partitioned: `PARTITION BY strategy (columns)`, the
+/// partitions the script creates, and for time ranges the window that
+/// maintenance keeps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Partition {
     pub strategy: PartitionStrategy,
     pub columns: Vec<String>,
+    /// Range partitions by time: created (and dropped) by maintenance, since
+    /// which ones exist depends on the date the database is at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    /// The partitions the script creates (list values, hash remainders, the
+    /// default partition), in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<PartitionChild>,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -506,6 +527,140 @@ pub enum PartitionStrategy {
     Range,
     List,
     Hash,
+}
+
+impl PartitionStrategy {
+    pub fn sql(self) -> &'static str {
+        match self {
+            PartitionStrategy::Range => "RANGE",
+            PartitionStrategy::List => "LIST",
+            PartitionStrategy::Hash => "HASH",
+        }
+    }
+}
+
+/// The partitions of a time range: one per `every`, `ahead` of the current
+/// one and `before` it, kept by `maintenance`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Window {
+    pub every: TimeUnit,
+    pub ahead: u32,
+    pub before: u32,
+    pub maintenance: Maintenance,
+}
+
+/// What creates and drops time partitions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Maintenance {
+    /// The generated `maintain_partitions(now)` function: no extension.
+    #[default]
+    Function,
+    /// pg_partman's `create_parent` and `run_maintenance` (scheduled with
+    /// pg_cron when it is installed).
+    PgPartman,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl TimeUnit {
+    pub const ALL: [TimeUnit; 4] = [
+        TimeUnit::Day,
+        TimeUnit::Week,
+        TimeUnit::Month,
+        TimeUnit::Year,
+    ];
+
+    /// `day`, `week`, ...: as `date_trunc` and intervals spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "day",
+            TimeUnit::Week => "week",
+            TimeUnit::Month => "month",
+            TimeUnit::Year => "year",
+        }
+    }
+
+    /// `day`, `days`, `daily`, ...: the unit, case-insensitively.
+    pub fn parse(word: &str) -> Option<TimeUnit> {
+        Some(match word.to_ascii_lowercase().as_str() {
+            "day" | "days" | "daily" => TimeUnit::Day,
+            "week" | "weeks" | "weekly" => TimeUnit::Week,
+            "month" | "months" | "monthly" => TimeUnit::Month,
+            "year" | "years" | "yearly" => TimeUnit::Year,
+            _ => return None,
+        })
+    }
+}
+
+/// A partition the script creates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartitionChild {
+    pub sql: QName,
+    pub bound: PartitionBound,
+    /// Sub-partitioning: the partition is itself partitioned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<Box<Partition>>,
+}
+
+impl PartitionChild {
+    pub fn key(&self) -> Key {
+        Key::new(ObjectKind::Table, self.sql.clone())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PartitionBound {
+    Default,
+    /// `FOR VALUES IN (...)`: SQL literals as written.
+    List {
+        values: Vec<Expr>,
+    },
+    /// `FOR VALUES WITH (MODULUS m, REMAINDER r)`.
+    Hash {
+        modulus: u32,
+        remainder: u32,
+    },
+}
+
+/// `@retain(13 months)`: rows older than this go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Retain {
+    pub amount: u32,
+    pub unit: TimeUnit,
+    pub origin: Origin,
+}
+
+impl Retain {
+    /// The period as a PostgreSQL interval's text, `13 months`.
+    pub fn interval(&self) -> String {
+        let s = if self.amount == 1 { "" } else { "s" };
+        format!("{} {}{s}", self.amount, self.unit.name())
+    }
+}
+
+/// How Citus places a table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Distribution {
+    /// `create_distributed_table(table, column, colocate_with => ...)`.
+    Distributed {
+        column: String,
+        /// The table whose shards this one's follow, when declared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        colocate_with: Option<QName>,
+        origin: Origin,
+    },
+    /// `create_reference_table(table)`: a copy on every node.
+    Reference { origin: Origin },
 }
 
 /// `CREATE POLICY name ON table ...`.

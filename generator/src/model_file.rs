@@ -191,9 +191,9 @@ impl Validator {
             add(self, t.key());
             // Room for later policies: nothing writes their SQL yet, so a
             // model that has them would build a database without them.
-            if t.partition.is_some() || !t.policies.is_empty() || !t.grants.is_empty() {
+            if !t.policies.is_empty() || !t.grants.is_empty() {
                 self.problem(format!(
-                    "{} has partitioning, policies or grants, which this schemac cannot write yet",
+                    "{} has policies or grants, which this schemac cannot write yet",
                     t.key()
                 ));
             }

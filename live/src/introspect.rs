@@ -393,6 +393,9 @@ fn read_relations(
                             _ => PartitionStrategy::Hash,
                         },
                         columns: row.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
+                        window: None,
+                        partitions: Vec::new(),
+                        origin: origin(),
                     }),
                     None => None,
                 };
@@ -410,6 +413,8 @@ fn read_relations(
                     indexes: Vec::new(),
                     depends_on: Vec::new(),
                     partition,
+                    retain: None,
+                    distribution: None,
                     policies: Vec::new(),
                     grants: Vec::new(),
                     declared_policies: Default::default(),

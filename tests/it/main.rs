@@ -11,6 +11,7 @@ mod format;
 mod introspect;
 mod lint;
 mod model;
+mod partition;
 mod pg;
 mod policies;
 #[path = "../../benches/projects/mod.rs"]

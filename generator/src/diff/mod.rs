@@ -486,7 +486,14 @@ impl Differ<'_> {
     fn table(&mut self, old: &Table, new: &Table) {
         let q = &new.sql;
         self.comment(new.key(), &old.doc, &new.doc);
-        if old.partition != new.partition {
+        // The strategy and key: the partitions themselves (and those
+        // maintenance makes) are not diffed yet.
+        let key = |t: &Table| {
+            t.partition
+                .as_ref()
+                .map(|p| (p.strategy, p.columns.clone()))
+        };
+        if key(old) != key(new) {
             self.out.push(Change::Unsupported(
                 new.key(),
                 "partitioning changed: the table must be rebuilt".into(),

@@ -244,6 +244,8 @@ fn history_table(
         indexes: Vec::new(),
         depends_on: Vec::new(),
         partition: None,
+        retain: None,
+        distribution: None,
         policies: Vec::new(),
         grants: Vec::new(),
         declared_policies: Default::default(),

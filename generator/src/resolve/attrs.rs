@@ -14,6 +14,11 @@ pub const ENTITY: &[&str] = &[
     "soft_delete",
     "audit",
     "versioned",
+    "partition",
+    "subpartition",
+    "retain",
+    "distribute",
+    "reference",
 ];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
@@ -37,16 +42,7 @@ pub const COLUMN: &[&str] = &[
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
-const PLANNED_ENTITY: &[&str] = &[
-    "tenant",
-    "notify",
-    "retain",
-    "partition",
-    "distribute",
-    "reference",
-    "rls",
-    "mask",
-];
+const PLANNED_ENTITY: &[&str] = &["tenant", "notify", "rls", "mask"];
 const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the

@@ -36,12 +36,26 @@ pub struct Options {
     pub resolved: bool,
     /// Policies every entity gets (`[policies]` in `schemac.toml`).
     pub policy_defaults: PolicyDefaults,
+    /// What keeps time partitions (`[partitions] maintenance`).
+    pub maintenance: crate::model::Maintenance,
+    /// The database the output is for (`[build] target`, `--target`).
+    pub target: Target,
 }
 
 /// Project-wide policies: each one as if every entity declared it.
 #[derive(Clone, Debug, Default)]
 pub struct PolicyDefaults {
     pub timestamps: bool,
+}
+
+/// The database the output is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Target {
+    #[default]
+    Postgres,
+    /// PostgreSQL with the Citus extension: distributed and reference
+    /// tables are created as such after the tables.
+    Citus,
 }
 
 impl Default for Options {
@@ -51,6 +65,8 @@ impl Default for Options {
             lowerings: Vec::new(),
             resolved: true,
             policy_defaults: PolicyDefaults::default(),
+            maintenance: crate::model::Maintenance::default(),
+            target: Target::default(),
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use super::constraint::Constraint;
 use super::{
-    comment, domain, enums, function, index, raw, schema, sequence, table, view, Concurrency,
-    Statement,
+    comment, domain, enums, function, index, partition, raw, schema, sequence, table, view,
+    Concurrency, Statement,
 };
 use crate::graph::Plan;
 use crate::key::{Key, ObjectKind};
@@ -139,6 +139,9 @@ fn table_group(out: &mut Group, t: &Table, plan: &Plan) {
         plan.deferred.is_empty() || !plan.deferred.contains(&fk.key(&t.sql))
     };
     out.push(table::create(t, |_, fk| inline(fk)));
+    for child in t.partition.iter().flat_map(|p| &p.partitions) {
+        partition::create(&t.sql, child, out);
+    }
     for i in &t.indexes {
         out.push(index::create(&t.sql, i, Concurrency::Blocking));
     }

@@ -57,6 +57,9 @@ pub fn create(t: &Table, inline: impl Fn(usize, &ForeignKey) -> bool) -> Stateme
         }
     }
     out.push_str("\n)");
+    if let Some(p) = &t.partition {
+        super::partition::by(&mut out, p);
+    }
     Statement::new(out, key(&t.sql), Verb::Create, lock, locks)
 }
 

@@ -7,6 +7,7 @@ mod columns;
 mod constraints;
 mod indexes;
 mod mixins;
+mod placement;
 mod relations;
 mod search;
 
@@ -109,6 +110,10 @@ impl<'a> Resolver<'a> {
         for w in &work {
             self.foreign_key_indexes(w);
         }
+        for w in &work {
+            self.placement(w);
+        }
+        self.placement_rules();
     }
 
     fn entity_attrs<'w>(w: &'w Work<'a>) -> impl Iterator<Item = &'a ast::Attribute> + 'w {
@@ -183,6 +188,8 @@ impl<'a> Resolver<'a> {
             indexes: Vec::new(),
             depends_on: Vec::new(),
             partition: None,
+            retain: None,
+            distribution: None,
             policies: Vec::new(),
             grants: Vec::new(),
             declared_policies: policies,

@@ -1,0 +1,376 @@
+//! Partition maintenance, lowered into model objects: time partitions
+//! exist for a window around the current date, so which ones exist is
+//! decided when the database runs, not when the script is written. Per
+//! schema with time-partitioned tables this adds
+//!
+//! - `maintain_partitions(now timestamptz)` (and `maintain_partitions()`,
+//!   which passes `now()`): creates the window's missing partitions, moving
+//!   the rows the default partition caught for them; drops whole partitions
+//!   past `@retain`; reports rows left in the default partition. It returns
+//!   one row per thing it did. Schedule it from anything (cron, pg_cron, the
+//!   application); the clock is an argument, so tests control it.
+//! - a `first_partitions` block that runs it once at the end of the script.
+//!
+//! With the pg_partman back-end, pg_partman's `create_parent` takes over
+//! instead (and pg_cron, when present, schedules its maintenance).
+
+use crate::key::Key;
+use crate::model::{
+    Column, Expr, Extension, Function, Identity, Maintenance, Model, Origin, QName, RawSql, Table,
+    TimeUnit, Why, Window,
+};
+use crate::quote::{ident, literal, qname};
+use dsl::{Diagnostic, Span};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What both maintenance functions return.
+pub const RETURNS: &str = "TABLE(action text, partition_name text, detail text)";
+pub const FUNCTION: &str = "maintain_partitions";
+/// The schema pg_partman's objects are created in.
+pub const PARTMAN_SCHEMA: &str = "partman";
+
+/// The lowering pass.
+pub fn lower(model: &mut Model, _: &mut Vec<Diagnostic>) {
+    let mut by_schema: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut partman = Vec::new();
+    for (i, t) in model.tables.iter().enumerate() {
+        match t.partition.as_ref().and_then(|p| p.window.as_ref()) {
+            Some(w) if w.maintenance == Maintenance::PgPartman => partman.push(i),
+            Some(_) => by_schema.entry(t.sql.schema.clone()).or_default().push(i),
+            None => {}
+        }
+    }
+    for (schema, tables) in by_schema {
+        let mut tables: Vec<&Table> = tables.iter().map(|&i| &model.tables[i]).collect();
+        tables.sort_by(|a, b| a.sql.cmp(&b.sql));
+        let (main, wrapper) = functions(&schema, &tables);
+        let origin = made_by(tables[0]);
+        let first = RawSql {
+            name: "first_partitions".into(),
+            schema: schema.clone(),
+            body: Expr::verbatim(
+                format!(
+                    "SELECT * FROM {}()",
+                    qname(&QName::new(schema.clone(), FUNCTION))
+                ),
+                Span::default(),
+            ),
+            depends_on: vec![wrapper.key()],
+            creates: Vec::new(),
+            doc: None,
+            origin,
+        };
+        model.functions.push(main);
+        model.functions.push(wrapper);
+        model.raw.push(first);
+    }
+    if !partman.is_empty() {
+        if !model.extensions.iter().any(|e| e.name == "pg_partman") {
+            model.extensions.push(Extension {
+                name: "pg_partman".into(),
+                schema: PARTMAN_SCHEMA.into(),
+                doc: None,
+                origin: made_by(&model.tables[partman[0]]),
+            });
+            model.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        if !model.schemas.iter().any(|s| s == PARTMAN_SCHEMA) {
+            model.schemas.push(PARTMAN_SCHEMA.into());
+            model.schemas.sort();
+        }
+        partman.sort_by(|a, b| model.tables[*a].sql.cmp(&model.tables[*b].sql));
+        for i in partman {
+            let r = partman_parent(&model.tables[i]);
+            model.raw.push(r);
+        }
+    }
+}
+
+/// What the pass adds is defined at the `@partition` it comes from.
+fn made_by(t: &Table) -> Origin {
+    let span = t
+        .partition
+        .as_ref()
+        .map_or(Span::default(), |p| p.origin.span);
+    Origin::generated(span).because(Why::Policy {
+        policy: "partition".into(),
+    })
+}
+
+fn window(t: &Table) -> (&Window, &Column) {
+    let p = t.partition.as_ref().expect("time-partitioned");
+    let w = p.window.as_ref().expect("time-partitioned");
+    let c = t.column(&p.columns[0]).expect("resolved key column");
+    (w, c)
+}
+
+/// The name suffix pattern of a unit's partitions (`to_char`).
+fn name_format(unit: TimeUnit) -> &'static str {
+    match unit {
+        TimeUnit::Day | TimeUnit::Week => "YYYYMMDD",
+        TimeUnit::Month => "YYYYMM",
+        TimeUnit::Year => "YYYY",
+    }
+}
+
+/// A UTC wall-clock `timestamp` variable as a value of the key column's
+/// type.
+fn as_key(var: &str, c: &Column) -> String {
+    match c.ty.builtin_name() {
+        Some("timestamptz") => format!("({var} AT TIME ZONE 'UTC')"),
+        Some("date") => format!("{var}::date"),
+        _ => var.to_string(),
+    }
+}
+
+/// A partition bound's text (as `pg_get_expr` prints it) as a UTC
+/// wall-clock `timestamp`.
+fn bound_as_utc(var: &str, c: &Column) -> String {
+    match c.ty.builtin_name() {
+        Some("timestamptz") => format!("({var}::timestamptz AT TIME ZONE 'UTC')"),
+        _ => format!("{var}::timestamp"),
+    }
+}
+
+/// The columns an `INSERT ... SELECT` can copy (not generated ones).
+/// Sorted by name: the text does not depend on the order of declarations.
+fn copied(t: &Table) -> String {
+    let mut names: Vec<&str> = t
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none())
+        .map(|c| c.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.into_iter().map(ident).collect::<Vec<_>>().join(", ")
+}
+
+fn functions(schema: &str, tables: &[&Table]) -> (Function, Function) {
+    let mut body = String::from(
+        "DECLARE\n  _now timestamp := $1 AT TIME ZONE 'UTC';\n  _lo timestamp;\n  _hi timestamp;\n  _part text;\n  _bound text;\n  _n bigint;\nBEGIN\n",
+    );
+    for t in tables {
+        table_steps(&mut body, t);
+    }
+    body.push_str("END;");
+    let sql = QName::new(schema, FUNCTION);
+    let mut depends: Vec<Key> = tables.iter().map(|t| t.key()).collect();
+    depends.sort();
+    let main = Function {
+        sql: sql.clone(),
+        // As PostgreSQL names the type, so the key is the catalog's.
+        args: "timestamp with time zone".into(),
+        returns: RETURNS.into(),
+        language: "plpgsql".into(),
+        body,
+        depends_on: depends,
+        security_definer: false,
+        doc: Some("Keeps the time partitions of this schema's tables: creates the missing ones of each window around the given time (moving rows the default partition caught for them), drops whole partitions past their retention, and reports rows left in default partitions. Returns one row per thing done.".into()),
+        origin: made_by(tables[0]),
+    };
+    let wrapper = Function {
+        sql: sql.clone(),
+        args: String::new(),
+        returns: RETURNS.into(),
+        language: "sql".into(),
+        body: format!("SELECT * FROM {}(now())", qname(&sql)),
+        depends_on: vec![main.key()],
+        security_definer: false,
+        doc: Some("maintain_partitions(now()).".into()),
+        origin: made_by(tables[0]),
+    };
+    (main, wrapper)
+}
+
+/// The part of the function that keeps one table.
+fn table_steps(out: &mut String, t: &Table) {
+    let (w, c) = window(t);
+    let p = t.partition.as_ref().expect("partitioned");
+    let unit = w.every.name();
+    let parent = qname(&t.sql);
+    let schema = literal(&t.sql.schema);
+    let col = ident(&c.name);
+    let default = p
+        .partitions
+        .iter()
+        .find(|c| c.bound == crate::model::PartitionBound::Default)
+        .map(|d| &d.sql);
+    let cut = t
+        .retain
+        .as_ref()
+        .map(|r| format!("_now - interval {}", literal(&r.interval())));
+    let _ = writeln!(
+        out,
+        "  -- {parent}: one partition per {unit}, {} ahead, {} before{}.",
+        w.ahead,
+        w.before,
+        t.retain
+            .as_ref()
+            .map(|r| format!(", kept {}", r.interval()))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "  FOR _step IN -{}..{} LOOP", w.before, w.ahead);
+    let _ = writeln!(
+        out,
+        "    _lo := date_trunc('{unit}', _now) + _step * interval '1 {unit}';\n    _hi := _lo + interval '1 {unit}';\n    _part := {} || to_char(_lo, '{}');",
+        literal(&format!("{}_p", t.sql.name)),
+        name_format(w.every)
+    );
+    let _ = writeln!(
+        out,
+        "    CONTINUE WHEN to_regclass(format('%I.%I', {schema}, _part)) IS NOT NULL;"
+    );
+    if let Some(cut) = &cut {
+        let _ = writeln!(out, "    CONTINUE WHEN _hi <= {cut};");
+    }
+    let create = format!(
+        "EXECUTE format('CREATE TABLE %I.%I PARTITION OF {} FOR VALUES FROM (%L) TO (%L)', {schema}, _part, {}, {});",
+        parent.replace('\'', "''"),
+        as_key("_lo", c),
+        as_key("_hi", c)
+    );
+    match default {
+        Some(d) => {
+            let d = qname(d);
+            let overriding = if t
+                .columns
+                .iter()
+                .any(|c| c.identity == Some(Identity::Always))
+            {
+                " OVERRIDING SYSTEM VALUE"
+            } else {
+                ""
+            };
+            let cols = copied(t);
+            let range = format!("{col} >= $1 AND {col} < $2");
+            let _ = writeln!(
+                out,
+                "    EXECUTE {} INTO _n USING {}, {};",
+                literal(&format!("SELECT count(*) FROM {d} WHERE {range}")),
+                as_key("_lo", c),
+                as_key("_hi", c)
+            );
+            // PostgreSQL refuses a partition whose range the default
+            // partition holds rows of: detach the default, create the
+            // partition, move the rows through the parent, attach again.
+            let _ = writeln!(out, "    IF _n > 0 THEN");
+            let _ = writeln!(out, "      ALTER TABLE {parent} DETACH PARTITION {d};");
+            let _ = writeln!(out, "      {create}");
+            let _ = writeln!(
+                out,
+                "      EXECUTE {} USING {}, {};",
+                literal(&format!(
+                    "WITH moved AS (DELETE FROM {d} WHERE {range} RETURNING *) INSERT INTO {parent} ({cols}){overriding} SELECT {cols} FROM moved"
+                )),
+                as_key("_lo", c),
+                as_key("_hi", c)
+            );
+            let _ = writeln!(
+                out,
+                "      ALTER TABLE {parent} ATTACH PARTITION {d} DEFAULT;"
+            );
+            let _ = writeln!(
+                out,
+                "      action := 'created'; partition_name := _part; detail := _n || ' rows moved from the default partition'; RETURN NEXT;"
+            );
+            let _ = writeln!(out, "    ELSE");
+            let _ = writeln!(out, "      {create}");
+            let _ = writeln!(
+                out,
+                "      action := 'created'; partition_name := _part; detail := format('%s to %s', _lo, _hi); RETURN NEXT;"
+            );
+            let _ = writeln!(out, "    END IF;");
+        }
+        None => {
+            let _ = writeln!(out, "    {create}");
+            let _ = writeln!(
+                out,
+                "    action := 'created'; partition_name := _part; detail := format('%s to %s', _lo, _hi); RETURN NEXT;"
+            );
+        }
+    }
+    let _ = writeln!(out, "  END LOOP;");
+    if let Some(cut) = &cut {
+        // Whole partitions whose upper bound is past the retention: never
+        // row by row.
+        let _ = writeln!(
+            out,
+            "  FOR _part, _bound IN\n    SELECT rel.relname::text, (regexp_match(pg_get_expr(rel.relpartbound, rel.oid), 'TO \\(''([^'']+)''\\)'))[1]\n    FROM pg_inherits inh JOIN pg_class rel ON rel.oid = inh.inhrelid\n    WHERE inh.inhparent = {}::regclass\n    ORDER BY 1\n  LOOP",
+            literal(&parent)
+        );
+        let _ = writeln!(
+            out,
+            "    CONTINUE WHEN _bound IS NULL OR {} > {cut};",
+            bound_as_utc("_bound", c)
+        );
+        let _ = writeln!(
+            out,
+            "    EXECUTE format('ALTER TABLE {} DETACH PARTITION %I.%I', {schema}, _part);\n    EXECUTE format('DROP TABLE %I.%I', {schema}, _part);",
+            parent.replace('\'', "''")
+        );
+        let _ = writeln!(
+            out,
+            "    action := 'dropped'; partition_name := _part; detail := 'older than ' || {}; RETURN NEXT;",
+            literal(&t.retain.as_ref().map(|r| r.interval()).unwrap_or_default())
+        );
+        let _ = writeln!(out, "  END LOOP;");
+    }
+    if let Some(d) = default {
+        let _ = writeln!(
+            out,
+            "  EXECUTE {} INTO _n;\n  IF _n > 0 THEN\n    action := 'default'; partition_name := {}; detail := _n || ' rows outside the partitions'; RETURN NEXT;\n  END IF;",
+            literal(&format!("SELECT count(*) FROM {}", qname(d))),
+            literal(&d.name)
+        );
+    }
+}
+
+/// pg_partman takes over a time-partitioned table: `create_parent` makes
+/// the window and the default partition, `part_config` holds the
+/// retention, and pg_cron (when installed) runs its maintenance hourly.
+fn partman_parent(t: &Table) -> RawSql {
+    let (w, c) = window(t);
+    let parent = format!("{}.{}", t.sql.schema, t.sql.name);
+    let interval = format!("1 {}", w.every.name());
+    let mut body = format!(
+        "SELECT {PARTMAN_SCHEMA}.create_parent(p_parent_table => {}, p_control => {}, p_type => 'native', p_interval => {}, p_premake => {}, p_start_partition => (date_trunc({}, now() AT TIME ZONE 'UTC') - {} * interval {})::text);\n",
+        literal(&parent),
+        literal(&c.name),
+        literal(&interval),
+        w.ahead,
+        literal(w.every.name()),
+        w.before,
+        literal(&interval),
+    );
+    if let Some(r) = &t.retain {
+        let _ = writeln!(
+            body,
+            "UPDATE {PARTMAN_SCHEMA}.part_config SET retention = {}, retention_keep_table = false, infinite_time_partitions = true WHERE parent_table = {};",
+            literal(&r.interval()),
+            literal(&parent)
+        );
+    } else {
+        let _ = writeln!(
+            body,
+            "UPDATE {PARTMAN_SCHEMA}.part_config SET infinite_time_partitions = true WHERE parent_table = {};",
+            literal(&parent)
+        );
+    }
+    // pg_cron schedules maintenance when the database has it (pg_cron
+    // lives in one database of a server, `cron.database_name`); otherwise
+    // `partman.run_maintenance()` is the caller's to schedule.
+    let _ = write!(
+        body,
+        "DO $schedule$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN\n    PERFORM cron.schedule('partman-maintenance', '@hourly', 'CALL {PARTMAN_SCHEMA}.run_maintenance_proc()');\n  END IF;\nEND\n$schedule$"
+    );
+    RawSql {
+        name: format!("partman_{}", t.sql.name),
+        schema: t.sql.schema.clone(),
+        body: Expr::verbatim(body, Span::default()),
+        depends_on: vec![t.key(), Key::extension("pg_partman".to_string())],
+        creates: Vec::new(),
+        doc: None,
+        origin: made_by(t),
+    }
+}

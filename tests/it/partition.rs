@@ -1,0 +1,253 @@
+//! Partitions on a live database: rows land in the right partition,
+//! maintenance follows a clock given as its argument, retention drops whole
+//! partitions, the default partition's rows are moved or reported, and
+//! queries by the partition key are pruned.
+
+use crate::pg::test_db;
+use crate::support::{self, compile_ok};
+use live::pgcluster::TestDb;
+use postgres::Client;
+
+fn applied(prefix: &str) -> (TestDb, Client) {
+    let compiled = compile_ok(&support::root().join("tests/fixtures/ok/partitions/input.schema"));
+    let db = test_db(prefix);
+    db.psql_apply(&support::sql(&compiled)).expect("applies");
+    let client = db.connect().expect("connect");
+    (db, client)
+}
+
+/// The partition a row of `table` with this `where` clause is stored in.
+fn home(c: &mut Client, table: &str, filter: &str) -> Vec<String> {
+    c.query(
+        &format!("select tableoid::regclass::text from {table} where {filter} order by 1"),
+        &[],
+    )
+    .expect("tableoid")
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+fn partitions(c: &mut Client, parent: &str) -> Vec<String> {
+    c.query(
+        "select c.relname::text from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = $1::text::regclass order by 1",
+        &[&parent],
+    )
+    .expect("partitions")
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+/// The partition name maintenance gives the month of `at` (SQL).
+fn month_of(c: &mut Client, at: &str) -> String {
+    c.query_one(
+        &format!("select 'events_p' || to_char(({at}) at time zone 'UTC', 'YYYYMM')"),
+        &[],
+    )
+    .expect("name")
+    .get(0)
+}
+
+#[test]
+fn time_partitions_follow_the_clock_and_retention_drops_whole_partitions() {
+    let (_db, mut c) = applied("part_time");
+    // The script ran maintenance once: the month before, this one and two ahead.
+    let now = month_of(&mut c, "now()");
+    let made = partitions(&mut c, "events");
+    assert_eq!(made.len(), 5, "{made:?}");
+    assert!(made.contains(&now) && made.contains(&"events_default".to_string()));
+    c.batch_execute(
+        "insert into events (kind, occurred_at) values
+           ('today', now()),
+           ('next year, a month early', now() + interval '11 months'),
+           ('next year', now() + interval '1 year'),
+           ('far future', now() + interval '5 years')",
+    )
+    .expect("rows");
+    assert_eq!(home(&mut c, "events", "kind = 'today'"), [now.as_str()]);
+    // Out of the window: caught by the default partition.
+    assert_eq!(
+        home(
+            &mut c,
+            "events",
+            "kind like 'next year%' or kind = 'far future'"
+        ),
+        ["events_default"; 3]
+    );
+
+    // A year later: the window moves, the rows the default partition
+    // caught move into their new partitions, partitions older than the
+    // retention (3 months) go whole, and what is still out of range is
+    // reported.
+    let steps: Vec<(String, String, String)> = c
+        .query(
+            "select action, partition_name, detail from maintain_partitions(now() + interval '1 year')",
+            &[],
+        )
+        .expect("maintenance")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let later = month_of(&mut c, "now() + interval '1 year'");
+    let early = month_of(&mut c, "now() + interval '11 months'");
+    assert!(
+        steps.contains(&(
+            "created".into(),
+            later.clone(),
+            "1 rows moved from the default partition".into()
+        )),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().any(|s| s.0 == "dropped" && s.1 == now),
+        "{steps:?}"
+    );
+    assert!(
+        steps.contains(&(
+            "default".into(),
+            "events_default".into(),
+            "1 rows outside the partitions".into()
+        )),
+        "{steps:?}"
+    );
+    assert_eq!(
+        home(&mut c, "events", "kind = 'next year'"),
+        [later.as_str()]
+    );
+    assert_eq!(
+        home(&mut c, "events", "kind = 'next year, a month early'"),
+        [early]
+    );
+    assert_eq!(
+        home(&mut c, "events", "kind = 'far future'"),
+        ["events_default"]
+    );
+    // Retention removed the old row with its partition, and nothing newer.
+    let kinds: Vec<String> = c
+        .query("select kind from events order by occurred_at", &[])
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["next year, a month early", "next year", "far future"]
+    );
+    assert!(!partitions(&mut c, "events").contains(&now));
+
+    // Running it again at the same time does nothing new.
+    let again: Vec<String> = c
+        .query(
+            "select action from maintain_partitions(now() + interval '1 year') where action <> 'default'",
+            &[],
+        )
+        .expect("maintenance")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(again.is_empty(), "{again:?}");
+
+    // A query by the partition key reads one partition.
+    let plan: Vec<String> = c
+        .query(
+            "explain (costs off) select * from events where occurred_at >= date_trunc('month', now() + interval '1 year', 'UTC') and occurred_at < date_trunc('month', now() + interval '1 year', 'UTC') + interval '1 day'",
+            &[],
+        )
+        .expect("explain")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(plan.contains(&later), "{plan}");
+    assert!(!plan.contains("events_default"), "{plan}");
+    // Partitions the plan reads, or their indexes (`events_p202701_kind_idx`).
+    let mut read: Vec<String> = plan
+        .split_whitespace()
+        .filter(|w| w.starts_with("events_p"))
+        .map(|w| w.splitn(3, '_').take(2).collect::<Vec<_>>().join("_"))
+        .collect();
+    read.dedup();
+    assert_eq!(read, [later.as_str()], "{plan}");
+}
+
+#[test]
+fn date_partitions_without_a_default_refuse_rows_out_of_range() {
+    let (_db, mut c) = applied("part_week");
+    // `before: 0, ahead: 1`: this week and the next.
+    assert_eq!(partitions(&mut c, "readings").len(), 2);
+    c.batch_execute("insert into readings (taken, value) values (current_date, 1)")
+        .expect("this week");
+    let monday: String = c
+        .query_one(
+            "select 'readings_p' || to_char(date_trunc('week', now() at time zone 'UTC'), 'YYYYMMDD')",
+            &[],
+        )
+        .expect("name")
+        .get(0);
+    assert_eq!(home(&mut c, "readings", "true"), [monday]);
+    let err = c
+        .batch_execute("insert into readings (taken, value) values (current_date + 365, 1)")
+        .expect_err("no partition, no default");
+    assert!(format!("{err:?}").contains("23514"), "{err:?}");
+}
+
+#[test]
+fn list_partitions_route_each_value_and_the_default_takes_the_rest() {
+    let (_db, mut c) = applied("part_list");
+    c.batch_execute(
+        "insert into sales (region) values ('de'), ('fr'), ('us'), ('ca'), ('jp'), ('br')",
+    )
+    .expect("rows");
+    for (region, part) in [
+        ("de", "sales_eu"),
+        ("fr", "sales_eu"),
+        ("us", "sales_us"),
+        ("ca", "sales_us"),
+        ("jp", "sales_default"),
+        ("br", "sales_default"),
+    ] {
+        assert_eq!(
+            home(&mut c, "sales", &format!("region = '{region}'")),
+            [part]
+        );
+    }
+    // Sub-partitions: each region is split again by shop.
+    c.batch_execute(
+        "insert into orders (region, shop_id) select 'de', s from generate_series(1, 100) s",
+    )
+    .expect("orders");
+    let homes = home(&mut c, "orders", "true");
+    assert!(
+        homes
+            .iter()
+            .all(|h| h == "orders_eu_p0" || h == "orders_eu_p1"),
+        "{homes:?}"
+    );
+    assert!(
+        homes.contains(&"orders_eu_p0".to_string()) && homes.contains(&"orders_eu_p1".to_string())
+    );
+}
+
+#[test]
+fn hash_partitions_spread_keys_evenly() {
+    let (_db, mut c) = applied("part_hash");
+    c.batch_execute("insert into visits (user_id) select g from generate_series(1, 10000) g")
+        .expect("rows");
+    let counts: Vec<(String, i64)> = c
+        .query(
+            "select tableoid::regclass::text, count(*) from visits group by 1 order by 1",
+            &[],
+        )
+        .expect("counts")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(counts.len(), 4, "{counts:?}");
+    for (part, n) in &counts {
+        assert!(
+            (2250..=2750).contains(n),
+            "{part} has {n} of 10,000: {counts:?}"
+        );
+    }
+}
