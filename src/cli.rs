@@ -36,12 +36,18 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// What to write: `sql` (schema.sql), `model` (model.json, the
-        /// resolved model for other tools).
+        /// resolved model for other tools), `rust` (Rust model code, in the
+        /// project's `[rust] out` or OUT/rust).
         #[arg(long, value_enum, value_delimiter = ',', default_value = "sql")]
         emit: Vec<Emit>,
         /// Overwrite output files that schemac did not write.
         #[arg(long)]
         force: bool,
+        /// A directory of templates that replace the built-in ones of the
+        /// same file name (`--emit rust`: entity.rs, enum.rs, domain.rs,
+        /// support.rs, header.rs).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Format `.schema` files in place, canonically.
     ///
@@ -183,6 +189,7 @@ pub enum PlanFormat {
 pub enum Emit {
     Sql,
     Model,
+    Rust,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -16,6 +16,11 @@
 //! pg_version = 16
 //! naming = "error"
 //! "naming/table-plural-snake-case" = { level = "warning", allow = ["analysis"] }
+//!
+//! [rust]
+//! out = "app/src/models"      # where `--emit rust` writes, relative to the project
+//! layout = "modules"          # `file` (models.rs) or `modules` (mod.rs and a file per entity)
+//! time = "chrono"             # `chrono` or `time`, for date and time columns
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -30,6 +35,7 @@ pub struct Config {
     pub build: BuildSection,
     pub policies: PoliciesSection,
     pub lint: crate::lint::LintConfig,
+    pub rust: RustSection,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -49,6 +55,14 @@ pub struct PoliciesSection {
     pub timestamps: Option<bool>,
 }
 
+/// `--emit rust`: where the Rust code goes and how it looks.
+#[derive(Clone, Debug, Default)]
+pub struct RustSection {
+    pub out: Option<PathBuf>,
+    pub layout: crate::emit::rust::Layout,
+    pub time: crate::emit::rust::TimeCrate,
+}
+
 /// Every section and its keys: what `parse` accepts and suggests from.
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
@@ -56,6 +70,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("policies", &["timestamps"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
+    ("rust", &["out", "layout", "time"]),
 ];
 
 impl Config {
@@ -128,9 +143,35 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             let Some(s) = string(value, key_name, span, &mut diags) else {
                 continue;
             };
+            use crate::emit::rust::{Layout, TimeCrate};
+            let mut choice = |choices: &[&str]| {
+                let found = choices.iter().position(|c| *c == s);
+                if found.is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::BadConfigValue,
+                            format!("`{key_name}` is one of {}", choices.join(", ")),
+                        )
+                        .label(span(value.span()), "not one of them")
+                        .help(format!("write `{key_name} = \"{}\"`", choices[0])),
+                    );
+                }
+                found
+            };
             match (name, key_name) {
                 ("project", "name") => config.project.name = Some(s),
                 ("project", "default_schema") => config.project.default_schema = Some(s),
+                ("rust", "out") => config.rust.out = Some(PathBuf::from(s)),
+                ("rust", "layout") => match choice(&["file", "modules"]) {
+                    Some(0) => config.rust.layout = Layout::File,
+                    Some(_) => config.rust.layout = Layout::Modules,
+                    None => {}
+                },
+                ("rust", "time") => match choice(&["chrono", "time"]) {
+                    Some(0) => config.rust.time = TimeCrate::Chrono,
+                    Some(_) => config.rust.time = TimeCrate::Time,
+                    None => {}
+                },
                 _ => config.build.out = Some(PathBuf::from(s)),
             }
         }
@@ -237,6 +278,21 @@ mod tests {
         assert!(c.options().policy_defaults.timestamps);
         let (_, d) = parse("[policies]\ntimestamps = \"yes\"\n", 0);
         assert_eq!(d[0].code, Code::BadConfigValue);
+        let (c, d) = parse(
+            "[rust]\nout = \"app\"\nlayout = \"modules\"\ntime = \"time\"\n",
+            0,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.rust.out, Some(PathBuf::from("app")));
+        assert_eq!(c.rust.layout, crate::emit::rust::Layout::Modules);
+        assert_eq!(c.rust.time, crate::emit::rust::TimeCrate::Time);
+        let text = "[rust]\nlayout = \"flat\"\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::BadConfigValue);
+        let s = d[0].primary_span().expect("span");
+        assert_eq!(&text[s.start as usize..s.end as usize], "\"flat\"");
+        assert_eq!(c.rust.layout, crate::emit::rust::Layout::File);
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub fn run(cli: Cli) -> u8 {
             out,
             emit,
             force,
-        } => build::run(&path, out, &emit, force),
+            templates,
+        } => build::run(&path, out, &emit, force, templates.as_deref()),
         Command::Check { path } => check::run(&path),
         Command::Diff { sides } => diff::diff(&sides),
         Command::Plan { sides, format } => diff::plan(&sides, format),
@@ -60,6 +61,8 @@ pub struct Loaded {
     pub config: Config,
     /// Where outputs go when `--out` is not given.
     pub default_out: PathBuf,
+    /// What paths in `schemac.toml` are relative to.
+    pub base: PathBuf,
 }
 
 /// Loads, compiles and reports. Diagnostics are printed here. A `.json`
@@ -130,6 +133,7 @@ pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
                 compiled,
                 config,
                 default_out,
+                base,
             })
         }
         Err(failed) => {
@@ -181,6 +185,7 @@ fn load_model(path: &Path) -> Result<Loaded, u8> {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),
             },
+            base: PathBuf::from("."),
             project,
             compiled,
             config: Config::default(),

@@ -18,4 +18,5 @@ mod policies;
 mod projects;
 mod resolved;
 mod robustness;
+mod rust;
 mod support;

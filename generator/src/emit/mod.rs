@@ -2,3 +2,4 @@
 //! touch the file system; the CLI writes what they return.
 
 pub mod postgres;
+pub mod rust;
