@@ -513,9 +513,15 @@ fn entity_context(types: &Types, t: &Table, in_module: bool) -> EntityContext {
         insert_cols.push(ident(&c.name));
         let n = insert_params.len() + 1;
         if let Some(default) = &c.default {
+            // Typed: the default alone would decide the parameter's type
+            // (`'EUR'` is text, not the enum).
+            let value = if types.rust(&c.ty).is_some() {
+                format!("${}::{}", n + 1, c.ty)
+            } else {
+                cast(c, n + 1)
+            };
             insert_values.push(format!(
-                "CASE WHEN ${n} THEN {} ELSE {} END",
-                cast(c, n + 1),
+                "CASE WHEN ${n} THEN {value} ELSE {} END",
                 default.sql
             ));
             insert_params.push(format!("&value.{}.is_some()", f.name));

@@ -100,7 +100,7 @@ impl CreditNoteQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(CreditNoteQueries {
-            insert: client.prepare(r#"INSERT INTO "billing"."credit_notes" ("invoice_id", "line_no", "amount", "reason", "issued_at") VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN $6 ELSE now() END) RETURNING "id", "invoice_id", "line_no", "amount", "reason", "issued_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "billing"."credit_notes" ("invoice_id", "line_no", "amount", "reason", "issued_at") VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN $6::timestamptz ELSE now() END) RETURNING "id", "invoice_id", "line_no", "amount", "reason", "issued_at""#)?,
             get: client.prepare(r#"SELECT "id", "invoice_id", "line_no", "amount", "reason", "issued_at" FROM "billing"."credit_notes" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "billing"."credit_notes" SET "invoice_id" = CASE WHEN $1 THEN $2 ELSE "invoice_id" END, "line_no" = CASE WHEN $3 THEN $4 ELSE "line_no" END, "amount" = CASE WHEN $5 THEN $6 ELSE "amount" END, "reason" = CASE WHEN $7 THEN $8 ELSE "reason" END, "issued_at" = CASE WHEN $9 THEN $10 ELSE "issued_at" END WHERE "id" = $11 RETURNING "id", "invoice_id", "line_no", "amount", "reason", "issued_at""#)?,
             delete: client.prepare(r#"DELETE FROM "billing"."credit_notes" WHERE "id" = $1"#)?,

@@ -114,7 +114,7 @@ impl InvoiceLineQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(InvoiceLineQueries {
-            insert: client.prepare(r#"INSERT INTO "billing"."invoice_lines" ("invoice_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate") VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN $8 ELSE 0 END) RETURNING "invoice_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate""#)?,
+            insert: client.prepare(r#"INSERT INTO "billing"."invoice_lines" ("invoice_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate") VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN $8::numeric(5, 2) ELSE 0 END) RETURNING "invoice_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate""#)?,
             get: client.prepare(r#"SELECT "invoice_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate" FROM "billing"."invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2"#)?,
             update: client.prepare(r#"UPDATE "billing"."invoice_lines" SET "sku" = CASE WHEN $1 THEN $2 ELSE "sku" END, "description" = CASE WHEN $3 THEN $4 ELSE "description" END, "quantity" = CASE WHEN $5 THEN $6 ELSE "quantity" END, "unit_price" = CASE WHEN $7 THEN $8 ELSE "unit_price" END, "tax_rate" = CASE WHEN $9 THEN $10 ELSE "tax_rate" END WHERE "invoice_id" = $11 AND "line_no" = $12 RETURNING "invoice_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate""#)?,
             delete: client.prepare(r#"DELETE FROM "billing"."invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2"#)?,

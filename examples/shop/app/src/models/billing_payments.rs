@@ -121,7 +121,7 @@ impl PaymentQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(PaymentQueries {
-            insert: client.prepare(r#"INSERT INTO "billing"."payments" ("id", "invoice_id", "method", "amount", "received_at", "provider_ref", "payload") VALUES (CASE WHEN $1 THEN $2 ELSE gen_random_uuid() END, $3, $4, $5, CASE WHEN $6 THEN $7 ELSE now() END, $8, $9) RETURNING "id", "invoice_id", "method", "amount", "received_at", "provider_ref", "payload""#)?,
+            insert: client.prepare(r#"INSERT INTO "billing"."payments" ("id", "invoice_id", "method", "amount", "received_at", "provider_ref", "payload") VALUES (CASE WHEN $1 THEN $2::uuid ELSE gen_random_uuid() END, $3, $4, $5, CASE WHEN $6 THEN $7::timestamptz ELSE now() END, $8, $9) RETURNING "id", "invoice_id", "method", "amount", "received_at", "provider_ref", "payload""#)?,
             get: client.prepare(r#"SELECT "id", "invoice_id", "method", "amount", "received_at", "provider_ref", "payload" FROM "billing"."payments" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "billing"."payments" SET "invoice_id" = CASE WHEN $1 THEN $2 ELSE "invoice_id" END, "method" = CASE WHEN $3 THEN $4 ELSE "method" END, "amount" = CASE WHEN $5 THEN $6 ELSE "amount" END, "received_at" = CASE WHEN $7 THEN $8 ELSE "received_at" END, "provider_ref" = CASE WHEN $9 THEN $10 ELSE "provider_ref" END, "payload" = CASE WHEN $11 THEN $12 ELSE "payload" END WHERE "id" = $13 RETURNING "id", "invoice_id", "method", "amount", "received_at", "provider_ref", "payload""#)?,
             delete: client.prepare(r#"DELETE FROM "billing"."payments" WHERE "id" = $1"#)?,

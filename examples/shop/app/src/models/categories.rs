@@ -126,7 +126,7 @@ impl CategoryQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(CategoryQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."categories" ("parent_id", "name", "slug", "order", "created_at", "updated_at") VALUES ($1, $2, $3, CASE WHEN $4 THEN $5 ELSE 0 END, CASE WHEN $6 THEN $7 ELSE now() END, CASE WHEN $8 THEN $9 ELSE now() END) RETURNING "id", "parent_id", "name", "slug", "order", "created_at", "updated_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."categories" ("parent_id", "name", "slug", "order", "created_at", "updated_at") VALUES ($1, $2, $3, CASE WHEN $4 THEN $5::integer ELSE 0 END, CASE WHEN $6 THEN $7::timestamptz ELSE now() END, CASE WHEN $8 THEN $9::timestamptz ELSE now() END) RETURNING "id", "parent_id", "name", "slug", "order", "created_at", "updated_at""#)?,
             get: client.prepare(r#"SELECT "id", "parent_id", "name", "slug", "order", "created_at", "updated_at" FROM "public"."categories" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "public"."categories" SET "parent_id" = CASE WHEN $1 THEN $2 ELSE "parent_id" END, "name" = CASE WHEN $3 THEN $4 ELSE "name" END, "slug" = CASE WHEN $5 THEN $6 ELSE "slug" END, "order" = CASE WHEN $7 THEN $8 ELSE "order" END, "created_at" = CASE WHEN $9 THEN $10 ELSE "created_at" END, "updated_at" = CASE WHEN $11 THEN $12 ELSE "updated_at" END WHERE "id" = $13 RETURNING "id", "parent_id", "name", "slug", "order", "created_at", "updated_at""#)?,
             delete: client.prepare(r#"DELETE FROM "public"."categories" WHERE "id" = $1"#)?,

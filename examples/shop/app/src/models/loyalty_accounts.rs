@@ -104,7 +104,7 @@ impl LoyaltyAccountQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(LoyaltyAccountQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."loyalty_accounts" ("customer_id", "points", "tier", "joined_at") VALUES ($1, CASE WHEN $2 THEN $3 ELSE 0 END, CASE WHEN $4 THEN $5 ELSE 'bronze' END, CASE WHEN $6 THEN $7 ELSE now() END) RETURNING "id", "customer_id", "points", "tier", "joined_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."loyalty_accounts" ("customer_id", "points", "tier", "joined_at") VALUES ($1, CASE WHEN $2 THEN $3::integer ELSE 0 END, CASE WHEN $4 THEN $5::varchar(20) ELSE 'bronze' END, CASE WHEN $6 THEN $7::timestamptz ELSE now() END) RETURNING "id", "customer_id", "points", "tier", "joined_at""#)?,
             get: client.prepare(r#"SELECT "id", "customer_id", "points", "tier", "joined_at" FROM "public"."loyalty_accounts" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "public"."loyalty_accounts" SET "customer_id" = CASE WHEN $1 THEN $2 ELSE "customer_id" END, "points" = CASE WHEN $3 THEN $4 ELSE "points" END, "tier" = CASE WHEN $5 THEN $6 ELSE "tier" END, "joined_at" = CASE WHEN $7 THEN $8 ELSE "joined_at" END WHERE "id" = $9 RETURNING "id", "customer_id", "points", "tier", "joined_at""#)?,
             delete: client.prepare(r#"DELETE FROM "public"."loyalty_accounts" WHERE "id" = $1"#)?,

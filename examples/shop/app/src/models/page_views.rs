@@ -109,7 +109,7 @@ impl PageViewQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(PageViewQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."page_views" ("customer_id", "path", "referrer", "client_ip", "duration", "created_at") VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7 ELSE clock_timestamp() END) RETURNING "id", "customer_id", "path", "referrer", "client_ip", "duration", "created_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."page_views" ("customer_id", "path", "referrer", "client_ip", "duration", "created_at") VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7::timestamptz ELSE clock_timestamp() END) RETURNING "id", "customer_id", "path", "referrer", "client_ip", "duration", "created_at""#)?,
             get: client.prepare(r#"SELECT "id", "customer_id", "path", "referrer", "client_ip", "duration", "created_at" FROM "public"."page_views" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "public"."page_views" SET "customer_id" = CASE WHEN $1 THEN $2 ELSE "customer_id" END, "path" = CASE WHEN $3 THEN $4 ELSE "path" END, "referrer" = CASE WHEN $5 THEN $6 ELSE "referrer" END, "client_ip" = CASE WHEN $7 THEN $8 ELSE "client_ip" END, "duration" = CASE WHEN $9 THEN $10 ELSE "duration" END, "created_at" = CASE WHEN $11 THEN $12 ELSE "created_at" END WHERE "id" = $13 RETURNING "id", "customer_id", "path", "referrer", "client_ip", "duration", "created_at""#)?,
             delete: client.prepare(r#"DELETE FROM "public"."page_views" WHERE "id" = $1"#)?,

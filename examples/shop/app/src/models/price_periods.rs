@@ -94,7 +94,7 @@ impl PricePeriodQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(PricePeriodQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."price_periods" ("product_id", "price", "currency", "valid") VALUES ($1, $2, CASE WHEN $3 THEN $4 ELSE 'EUR' END, $5::text::tstzrange) RETURNING "id", "product_id", "price", "currency", "valid"::text"#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."price_periods" ("product_id", "price", "currency", "valid") VALUES ($1, $2, CASE WHEN $3 THEN $4::"public"."currency_code" ELSE 'EUR' END, $5::text::tstzrange) RETURNING "id", "product_id", "price", "currency", "valid"::text"#)?,
             get: client.prepare(r#"SELECT "id", "product_id", "price", "currency", "valid"::text FROM "public"."price_periods" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "public"."price_periods" SET "product_id" = CASE WHEN $1 THEN $2 ELSE "product_id" END, "price" = CASE WHEN $3 THEN $4 ELSE "price" END, "currency" = CASE WHEN $5 THEN $6 ELSE "currency" END, "valid" = CASE WHEN $7 THEN $8::text::tstzrange ELSE "valid" END WHERE "id" = $9 RETURNING "id", "product_id", "price", "currency", "valid"::text"#)?,
             delete: client.prepare(r#"DELETE FROM "public"."price_periods" WHERE "id" = $1"#)?,

@@ -106,7 +106,7 @@ impl ProductCategoryQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(ProductCategoryQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."product_categories" ("product_id", "category_id", "position", "is_primary", "added_at") VALUES ($1, $2, CASE WHEN $3 THEN $4 ELSE 0 END, CASE WHEN $5 THEN $6 ELSE false END, CASE WHEN $7 THEN $8 ELSE now() END) RETURNING "product_id", "category_id", "position", "is_primary", "added_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."product_categories" ("product_id", "category_id", "position", "is_primary", "added_at") VALUES ($1, $2, CASE WHEN $3 THEN $4::integer ELSE 0 END, CASE WHEN $5 THEN $6::boolean ELSE false END, CASE WHEN $7 THEN $8::timestamptz ELSE now() END) RETURNING "product_id", "category_id", "position", "is_primary", "added_at""#)?,
             get: client.prepare(r#"SELECT "product_id", "category_id", "position", "is_primary", "added_at" FROM "public"."product_categories" WHERE "product_id" = $1 AND "category_id" = $2"#)?,
             update: client.prepare(r#"UPDATE "public"."product_categories" SET "position" = CASE WHEN $1 THEN $2 ELSE "position" END, "is_primary" = CASE WHEN $3 THEN $4 ELSE "is_primary" END, "added_at" = CASE WHEN $5 THEN $6 ELSE "added_at" END WHERE "product_id" = $7 AND "category_id" = $8 RETURNING "product_id", "category_id", "position", "is_primary", "added_at""#)?,
             delete: client.prepare(r#"DELETE FROM "public"."product_categories" WHERE "product_id" = $1 AND "category_id" = $2"#)?,

@@ -124,7 +124,7 @@ impl OperatorQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(OperatorQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."user" ("email", "full_name", "roles", "is_active", "created_at", "updated_at") VALUES ($1, $2, CASE WHEN $3 THEN $4 ELSE '{}' END, CASE WHEN $5 THEN $6 ELSE true END, CASE WHEN $7 THEN $8 ELSE now() END, CASE WHEN $9 THEN $10 ELSE now() END) RETURNING "id", "email", "full_name", "roles", "is_active", "created_at", "updated_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."user" ("email", "full_name", "roles", "is_active", "created_at", "updated_at") VALUES ($1, $2, CASE WHEN $3 THEN $4::text[] ELSE '{}' END, CASE WHEN $5 THEN $6::boolean ELSE true END, CASE WHEN $7 THEN $8::timestamptz ELSE now() END, CASE WHEN $9 THEN $10::timestamptz ELSE now() END) RETURNING "id", "email", "full_name", "roles", "is_active", "created_at", "updated_at""#)?,
             get: client.prepare(r#"SELECT "id", "email", "full_name", "roles", "is_active", "created_at", "updated_at" FROM "public"."user" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "public"."user" SET "email" = CASE WHEN $1 THEN $2 ELSE "email" END, "full_name" = CASE WHEN $3 THEN $4 ELSE "full_name" END, "roles" = CASE WHEN $5 THEN $6 ELSE "roles" END, "is_active" = CASE WHEN $7 THEN $8 ELSE "is_active" END, "created_at" = CASE WHEN $9 THEN $10 ELSE "created_at" END, "updated_at" = CASE WHEN $11 THEN $12 ELSE "updated_at" END WHERE "id" = $13 RETURNING "id", "email", "full_name", "roles", "is_active", "created_at", "updated_at""#)?,
             delete: client.prepare(r#"DELETE FROM "public"."user" WHERE "id" = $1"#)?,
