@@ -345,7 +345,8 @@ pub struct Table {
     /// `PARTITION BY ...`; none yet (the partitioning policy fills it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partition>,
-    /// Row-level security policies; none yet (the RLS policy fills them).
+    /// Row-level security policies (`@tenant` makes them). A table with
+    /// any has row-level security enabled and forced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
     /// Privileges granted on the table; none yet.
@@ -371,6 +372,9 @@ pub struct DeclaredPolicies {
     /// `@versioned`: a version counter and a history table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versioned: Option<Origin>,
+    /// `@tenant(column)`: the column, and where it was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<(String, Origin)>,
     /// `@audit`: triggers that write every change to the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Origin>,

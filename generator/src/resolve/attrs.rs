@@ -14,6 +14,7 @@ pub const ENTITY: &[&str] = &[
     "soft_delete",
     "audit",
     "versioned",
+    "tenant",
 ];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
@@ -38,7 +39,6 @@ pub const COLUMN: &[&str] = &[
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &[
-    "tenant",
     "notify",
     "retain",
     "partition",

@@ -17,6 +17,7 @@ pub mod domain;
 pub mod enums;
 pub mod function;
 pub mod index;
+pub mod policy;
 pub mod raw;
 pub mod schema;
 pub mod sequence;
