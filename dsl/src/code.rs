@@ -305,12 +305,12 @@ catalog! {
     Unsupported = "schemac::unsupported" {
         summary: "a policy attribute reserved for a coming release",
         explanation: "Some attribute names are reserved for policies that later versions will generate (auditing, row-level security, soft delete, retention...). This version refuses them rather than accept something it does not do, so nobody relies on a policy that is not there.",
-        example: Some("entity User @tenant(org_id) {\n  id bigint @pk @identity\n}\n"),
+        example: Some("entity User @notify {\n  id bigint @pk @identity\n}\n"),
         fix: Some("remove the attribute until schemac generates it"),
     }
     BadPolicy = "schemac::bad_policy" {
         summary: "a policy that cannot apply to the entity as declared",
-        explanation: "Policies (`@timestamps`, `@soft_delete`, ...) add columns, keys, triggers and views to an entity. schemac refuses one that would clash with what the entity declares, rather than write SQL that fails later: a column the policy adds that the entity already has, soft delete on an entity without a primary key, a deferrable unique key or one a foreign key references (soft delete makes unique keys partial, which neither can be), or a generated name already taken. docs/policies.md says what each policy adds.",
+        explanation: "Policies (`@timestamps`, `@soft_delete`, ...) add columns, keys, triggers and views to an entity. schemac refuses one that would clash with what the entity declares, rather than write SQL that fails later: a column the policy adds that the entity already has, a deferrable unique key or one a foreign key references (soft delete makes unique keys partial, which neither can be), a policy that needs a primary key (soft delete, versioning, audit) on an entity without one, a `@secret` key column of an audited entity, a tenant column that does not exist, or a generated name already taken. docs/policies.md says what each policy adds.",
         example: Some("entity User @timestamps {\n  id         bigint @pk @identity\n  created_at timestamptz = now()\n}\n"),
         fix: Some("remove what the policy adds itself, or change the declaration the help names"),
     }

@@ -353,7 +353,8 @@ pub struct Table {
     /// used only when building for the Citus target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
-    /// Row-level security policies; none yet (the RLS policy fills them).
+    /// Row-level security policies (`@tenant` makes them). A table with
+    /// any has row-level security enabled and forced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
     /// Privileges granted on the table; none yet.
@@ -379,6 +380,9 @@ pub struct DeclaredPolicies {
     /// `@versioned`: a version counter and a history table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versioned: Option<Origin>,
+    /// `@tenant(column)`: the column, and where it was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<(String, Origin)>,
     /// `@audit`: triggers that write every change to the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Origin>,

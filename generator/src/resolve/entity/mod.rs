@@ -162,6 +162,11 @@ impl<'a> Resolver<'a> {
                     attrs::no_args(a, &mut self.diags);
                     policies.versioned = Some(Origin::declared(a.span));
                 }
+                "tenant" => {
+                    if let Some(column) = attrs::require_name(a, &mut self.diags) {
+                        policies.tenant = Some((column, Origin::declared(a.span)));
+                    }
+                }
                 "audit" => {
                     attrs::no_args(a, &mut self.diags);
                     policies.audit = Some(Origin::declared(a.span));
