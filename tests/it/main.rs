@@ -9,6 +9,7 @@ mod errors;
 mod fixtures;
 mod format;
 mod introspect;
+mod migrate;
 mod model;
 mod pg;
 mod policies;
