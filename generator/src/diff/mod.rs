@@ -91,7 +91,8 @@ pub enum Change {
     /// Created, or replaced with a new body or result.
     CreateFunction(Function),
     DropFunction(QName, String),
-    CreateTable(Table),
+    /// Boxed: a table is large, and most changes are small.
+    CreateTable(Box<Table>),
     DropTable(QName),
     AddColumn(QName, Column),
     DropColumn(QName, String),
@@ -472,7 +473,7 @@ impl Differ<'_> {
         for (k, t) in &n {
             match o.get(k) {
                 _ if self.skip(k) => {}
-                None => self.out.push(Change::CreateTable((*t).clone())),
+                None => self.out.push(Change::CreateTable(Box::new((*t).clone()))),
                 Some(ot) => self.table(ot, t),
             }
         }
