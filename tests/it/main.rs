@@ -10,6 +10,7 @@ mod fixtures;
 mod format;
 mod introspect;
 mod lint;
+mod migrate;
 mod model;
 mod partition;
 mod pg;

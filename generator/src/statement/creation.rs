@@ -3,8 +3,7 @@
 
 use super::constraint::Constraint;
 use super::{
-    comment, domain, enums, function, index, partition, policy, raw, schema, sequence, table,
-    view,
+    comment, domain, enums, function, index, partition, policy, raw, schema, sequence, table, view,
     Concurrency, Statement,
 };
 use crate::graph::Plan;
