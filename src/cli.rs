@@ -42,6 +42,11 @@ pub enum Command {
         /// Overwrite output files that schemac did not write.
         #[arg(long)]
         force: bool,
+        /// The database to build for [default: the project's `[build]
+        /// target`, else postgres]; `citus` adds the calls that distribute
+        /// tables.
+        #[arg(long, value_enum)]
+        target: Option<TargetArg>,
     },
     /// Format `.schema` files in place, canonically.
     ///
@@ -198,4 +203,19 @@ pub enum LintFormat {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Deny {
     Warnings,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Postgres,
+    Citus,
+}
+
+impl From<TargetArg> for generator::Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Postgres => generator::Target::Postgres,
+            TargetArg::Citus => generator::Target::Citus,
+        }
+    }
 }

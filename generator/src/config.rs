@@ -29,6 +29,7 @@ pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
     pub policies: PoliciesSection,
+    pub partitions: PartitionsSection,
     pub lint: crate::lint::LintConfig,
 }
 
@@ -41,6 +42,15 @@ pub struct ProjectSection {
 #[derive(Clone, Debug, Default)]
 pub struct BuildSection {
     pub out: Option<PathBuf>,
+    /// `target = "postgres" | "citus"`.
+    pub target: Option<crate::Target>,
+}
+
+/// `[partitions]`: what keeps time partitions.
+#[derive(Clone, Debug, Default)]
+pub struct PartitionsSection {
+    /// `maintenance = "function" | "pg_partman"`.
+    pub maintenance: Option<crate::model::Maintenance>,
 }
 
 /// Project defaults for policies: each applies to every entity.
@@ -52,7 +62,8 @@ pub struct PoliciesSection {
 /// Every section and its keys: what `parse` accepts and suggests from.
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
-    ("build", &["out"]),
+    ("build", &["out", "target"]),
+    ("partitions", &["maintenance"]),
     ("policies", &["timestamps"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
@@ -66,6 +77,8 @@ impl Config {
             options.default_schema = s.clone();
         }
         options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
+        options.target = self.build.target.unwrap_or_default();
+        options.maintenance = self.partitions.maintenance.unwrap_or_default();
         options
     }
 }
@@ -131,11 +144,56 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             match (name, key_name) {
                 ("project", "name") => config.project.name = Some(s),
                 ("project", "default_schema") => config.project.default_schema = Some(s),
+                ("build", "target") => {
+                    config.build.target = one_of(
+                        &s,
+                        &[
+                            ("postgres", crate::Target::Postgres),
+                            ("citus", crate::Target::Citus),
+                        ],
+                        key_name,
+                        span(value.span()),
+                        &mut diags,
+                    )
+                }
+                ("partitions", _) => {
+                    config.partitions.maintenance = one_of(
+                        &s,
+                        &[
+                            ("function", crate::model::Maintenance::Function),
+                            ("pg_partman", crate::model::Maintenance::PgPartman),
+                        ],
+                        key_name,
+                        span(value.span()),
+                        &mut diags,
+                    )
+                }
                 _ => config.build.out = Some(PathBuf::from(s)),
             }
         }
     }
     (config, diags)
+}
+
+/// One of the `choices` by name, or a diagnostic at `at`.
+fn one_of<T: Copy>(
+    s: &str,
+    choices: &[(&str, T)],
+    key: &str,
+    at: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let found = choices.iter().find(|(n, _)| *n == s).map(|(_, v)| *v);
+    if found.is_none() {
+        let names: Vec<String> = choices.iter().map(|(n, _)| format!("`\"{n}\"`")).collect();
+        let mut d = Diagnostic::error(Code::BadConfigValue, format!("`{key}` is not `{s}`"))
+            .label(at, format!("expected {}", names.join(" or ")));
+        if let Some(g) = suggest(s, choices.iter().map(|(n, _)| *n)) {
+            d = d.help(format!("did you mean `\"{g}\"`?"));
+        }
+        diags.push(d);
+    }
+    found
 }
 
 fn string(
@@ -296,6 +354,31 @@ mod tests {
                 ("alow", Code::UnknownConfigKey),
             ]
         );
+    }
+
+    #[test]
+    fn target_and_maintenance_are_chosen_by_name() {
+        let text = "[build]\ntarget = \"citus\"\n[partitions]\nmaintenance = \"pg_partman\"\n";
+        let (c, d) = parse(text, 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.options().target, crate::Target::Citus);
+        assert_eq!(
+            c.options().maintenance,
+            crate::model::Maintenance::PgPartman
+        );
+        let text = "[build]\ntarget = \"cytus\"\n[partitions]\nmaintenance = \"cron\"\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(c.options().target, crate::Target::Postgres);
+        let at: Vec<&str> = d
+            .iter()
+            .map(|d| {
+                assert_eq!(d.code, Code::BadConfigValue);
+                let s = d.primary_span().expect("span");
+                &text[s.start as usize..s.end as usize]
+            })
+            .collect();
+        assert_eq!(at, ["\"cytus\"", "\"cron\""]);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `\"citus\"`?"));
     }
 
     #[test]

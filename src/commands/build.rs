@@ -4,8 +4,14 @@ use crate::cli::Emit;
 use crate::{output, report, OK, SCHEMA_ERRORS, USAGE_OR_IO};
 use std::path::{Path, PathBuf};
 
-pub fn run(path: &Path, out: Option<PathBuf>, emit: &[Emit], force: bool) -> u8 {
-    let loaded = match super::load(path, false) {
+pub fn run(
+    path: &Path,
+    out: Option<PathBuf>,
+    emit: &[Emit],
+    force: bool,
+    target: Option<generator::Target>,
+) -> u8 {
+    let loaded = match super::load_for(path, false, target) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -20,7 +20,8 @@ pub fn run(cli: Cli) -> u8 {
             out,
             emit,
             force,
-        } => build::run(&path, out, &emit, force),
+            target,
+        } => build::run(&path, out, &emit, force, target.map(Into::into)),
         Command::Check { path } => check::run(&path),
         Command::Diff { sides } => diff::diff(&sides),
         Command::Plan { sides, format } => diff::plan(&sides, format),
@@ -67,6 +68,15 @@ pub struct Loaded {
 /// back instead of compiled.
 /// `resolved`: also record the resolved layer (definitions and references).
 pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
+    load_for(path, resolved, None)
+}
+
+/// `load`, for `target` instead of the one `schemac.toml` names.
+pub fn load_for(
+    path: &Path,
+    resolved: bool,
+    target: Option<generator::Target>,
+) -> Result<Loaded, u8> {
     if path.extension().is_some_and(|e| e == "json") && !path.is_dir() {
         return load_model(path);
     }
@@ -91,10 +101,13 @@ pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
         return Err(USAGE_OR_IO);
     }
     let config = project.config.clone().unwrap_or_default();
-    let options = generator::Options {
+    let mut options = generator::Options {
         resolved,
         ..config.options()
     };
+    if let Some(t) = target {
+        options.target = t;
+    }
     let base = if path.is_dir() {
         path.to_path_buf()
     } else {

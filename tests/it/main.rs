@@ -3,6 +3,7 @@
 
 mod apply;
 mod catalog;
+mod citus;
 mod cli;
 mod docs;
 mod errors;
