@@ -9,6 +9,9 @@
 //!
 //! [build]
 //! out = "build"               # output directory, relative to the project
+//!
+//! [docs.views]                # named diagrams: `schemac erd --view billing`
+//! billing = ["Invoice", "Subscription", "Customer"]
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -21,6 +24,7 @@ use toml::Spanned;
 pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
+    pub docs: DocsSection,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -34,10 +38,25 @@ pub struct BuildSection {
     pub out: Option<PathBuf>,
 }
 
+#[derive(Clone, Debug, Default)]
+pub struct DocsSection {
+    /// `[docs.views]`.
+    pub views: Vec<View>,
+}
+
+/// A named diagram: the entities it shows, each with its span in
+/// `schemac.toml` so a name the schema lacks is reported there.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub name: String,
+    pub entities: Vec<(String, Span)>,
+}
+
 /// Every section and its keys: what `parse` accepts and suggests from.
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out"]),
+    ("docs", &["views"]),
 ];
 
 impl Config {
@@ -98,6 +117,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 diags.push(unknown(key_name, span(key.span()), Some((name, keys))));
                 continue;
             }
+            if (name, key_name) == ("docs", "views") {
+                config.docs.views = views(value, span, &mut diags);
+                continue;
+            }
             let Some(s) = string(value, key_name, span, &mut diags) else {
                 continue;
             };
@@ -128,6 +151,60 @@ fn string(
             None
         }
     }
+}
+
+/// `[docs.views]`: each key a view, each value an array of entity names.
+fn views(
+    value: &Spanned<DeValue<'_>>,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<View> {
+    let DeValue::Table(entries) = value.get_ref() else {
+        diags.push(
+            Diagnostic::error(Code::BadConfigValue, "`views` is a table of named views")
+                .label(
+                    span(value.span()),
+                    format!("this is {}", kind(value.get_ref())),
+                )
+                .help("write `[docs.views]`, then `name = [\"Entity\", ...]` lines"),
+        );
+        return Vec::new();
+    };
+    let mut views = Vec::new();
+    for (name, list) in entries {
+        let names = match list.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    DeValue::String(s) => Some((s.to_string(), span(item.span()))),
+                    other => {
+                        diags.push(
+                            Diagnostic::error(Code::BadConfigValue, "a view lists entity names")
+                                .label(span(item.span()), format!("this is {}", kind(other)))
+                                .help("quote the entity's name: `\"Order\"`"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadConfigValue,
+                        format!("view `{}` is a list of entity names", name.get_ref()),
+                    )
+                    .label(span(list.span()), format!("this is {}", kind(other)))
+                    .help(format!("write `{} = [\"Entity\", ...]`", name.get_ref())),
+                );
+                continue;
+            }
+        };
+        views.push(View {
+            name: name.get_ref().to_string(),
+            entities: names,
+        });
+    }
+    views
 }
 
 fn kind(v: &DeValue<'_>) -> &'static str {
@@ -214,6 +291,22 @@ mod tests {
             ]
         );
         assert!(d.iter().all(|d| d.code == Code::UnknownConfigKey));
+    }
+
+    #[test]
+    fn docs_views_keep_each_name_and_its_span() {
+        let text =
+            "[docs.views]\nbilling = [\"Invoice\", \"Customer\"]\nbad = \"Order\"\nodd = [1]\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(c.docs.views.len(), 2, "{:?}", c.docs.views);
+        let billing = &c.docs.views[0];
+        assert_eq!(billing.name, "billing");
+        let (name, at) = &billing.entities[1];
+        assert_eq!(name, "Customer");
+        assert_eq!(&text[at.start as usize..at.end as usize], "\"Customer\"");
+        assert!(c.docs.views[1].entities.is_empty());
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.code == Code::BadConfigValue));
     }
 
     #[test]

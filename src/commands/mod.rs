@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod erd;
 mod fmt;
 mod r#where;
 
@@ -26,6 +27,14 @@ pub fn run(cli: Cli) -> u8 {
             project,
             references,
         } => r#where::run(&position, project.as_deref(), references),
+        Command::Erd {
+            path,
+            format,
+            module,
+            entity,
+            depth,
+            view,
+        } => erd::run(&path, format, module, entity.map(|e| (e, depth)), view),
     }
 }
 

@@ -5,6 +5,7 @@ mod apply;
 mod catalog;
 mod cli;
 mod docs;
+mod erd;
 mod errors;
 mod fixtures;
 mod format;
