@@ -106,6 +106,25 @@ pub enum Command {
         #[arg(long)]
         view: Option<String>,
     },
+    /// Write the docs site: static HTML, and the same pages as Markdown.
+    ///
+    /// An index (diagram, modules, search), a page per entity and a data
+    /// inventory; it opens from the file system, no server or network.
+    Docs {
+        /// A `.schema` file, a project directory, or a `model.json`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output directory [default: `docs/` in the build directory].
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// A directory of templates replacing the built-in ones of the
+        /// same name (`base.html`, `entity.html`, `entity.md`, ...).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Overwrite output files that schemac did not write.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod docs;
 mod erd;
 mod fmt;
 mod r#where;
@@ -27,6 +28,12 @@ pub fn run(cli: Cli) -> u8 {
             project,
             references,
         } => r#where::run(&position, project.as_deref(), references),
+        Command::Docs {
+            path,
+            out,
+            templates,
+            force,
+        } => docs::run(&path, out, templates, force),
         Command::Erd {
             path,
             format,

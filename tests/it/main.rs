@@ -15,4 +15,5 @@ mod pg;
 mod projects;
 mod resolved;
 mod robustness;
+mod site;
 mod support;

@@ -167,10 +167,41 @@ pub fn in_module(module: &str, wanted: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
+/// The tables by name and who references whom, built once for drawing
+/// many diagrams of one model (the docs draw one per entity).
+pub struct Index<'m> {
+    model: &'m Model,
+    by_name: FxHashMap<&'m QName, &'m Table>,
+    /// Tables one foreign key away, either way.
+    next: FxHashMap<&'m QName, Vec<&'m QName>>,
+}
+
+impl<'m> Index<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut next: FxHashMap<&QName, Vec<&QName>> = FxHashMap::default();
+        for t in &model.tables {
+            for fk in &t.foreign_keys {
+                next.entry(&t.sql).or_default().push(&fk.target_table);
+                next.entry(&fk.target_table).or_default().push(&t.sql);
+            }
+        }
+        Index {
+            model,
+            by_name: model.tables.iter().map(|t| (&t.sql, t)).collect(),
+            next,
+        }
+    }
+}
+
 /// The diagram of a selection. Entities a selection names but the model
 /// does not have are left out: callers check names with [`find`] first.
 pub fn select<'m>(model: &'m Model, modules: &Modules, selection: &Selection) -> Diagram<'m> {
-    let by_name: FxHashMap<&QName, &Table> = model.tables.iter().map(|t| (&t.sql, t)).collect();
+    select_in(&Index::new(model), modules, selection)
+}
+
+/// [`select`] with a prepared index.
+pub fn select_in<'m>(index: &Index<'m>, modules: &Modules, selection: &Selection) -> Diagram<'m> {
+    let (model, by_name) = (index.model, &index.by_name);
     let chosen: BTreeSet<&QName> = match selection {
         Selection::All => by_name.keys().copied().collect(),
         Selection::Module(wanted) => model
@@ -190,9 +221,19 @@ pub fn select<'m>(model: &'m Model, modules: &Modules, selection: &Selection) ->
             .collect(),
         Selection::Around { entity, depth } => match find(model, entity) {
             None => BTreeSet::new(),
-            Some(start) => neighbourhood(model, &start.sql, *depth),
+            Some(start) => neighbourhood(index, &start.sql, *depth),
         },
     };
+    diagram(index, chosen)
+}
+
+/// A table and those at most `depth` foreign keys away.
+pub fn around<'m>(index: &Index<'m>, table: &'m Table, depth: u32) -> Diagram<'m> {
+    diagram(index, neighbourhood(index, &table.sql, depth))
+}
+
+fn diagram<'m>(index: &Index<'m>, chosen: BTreeSet<&'m QName>) -> Diagram<'m> {
+    let by_name = &index.by_name;
     let tables: Vec<&Table> = chosen.iter().map(|q| by_name[q]).collect();
     let mut relations = Vec::new();
     for &child in &tables {
@@ -226,14 +267,8 @@ pub fn select<'m>(model: &'m Model, modules: &Modules, selection: &Selection) ->
 
 /// The tables at most `depth` foreign keys from `start`, following keys
 /// both ways.
-fn neighbourhood<'m>(model: &'m Model, start: &'m QName, depth: u32) -> BTreeSet<&'m QName> {
-    let mut next: FxHashMap<&QName, Vec<&QName>> = FxHashMap::default();
-    for t in &model.tables {
-        for fk in &t.foreign_keys {
-            next.entry(&t.sql).or_default().push(&fk.target_table);
-            next.entry(&fk.target_table).or_default().push(&t.sql);
-        }
-    }
+fn neighbourhood<'m>(index: &Index<'m>, start: &'m QName, depth: u32) -> BTreeSet<&'m QName> {
+    let next = &index.next;
     let mut seen: FxHashSet<&QName> = FxHashSet::default();
     seen.insert(start);
     let mut queue = VecDeque::from([(start, 0)]);

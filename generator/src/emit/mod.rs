@@ -2,6 +2,7 @@
 //! touch the file system; the CLI writes what they return.
 
 pub mod diagram;
+pub mod docs;
 pub mod dot;
 pub mod mermaid;
 pub mod postgres;
