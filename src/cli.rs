@@ -66,6 +66,67 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Check a schema against the design guideline's lint rules.
+    ///
+    /// Exit code 0 when no finding is at error level, 1 when one is (or the
+    /// schema does not compile), 2 for usage or I/O problems.
+    Lint {
+        /// A `.schema` file, or a project directory with `schemac.toml`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// How to print findings (and, with --list-rules, the rules: text
+        /// or json).
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Treat findings of this level as errors (exit code 1).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        /// Apply the findings' safe fixes to the files, formatted.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix, also apply fixes that change the schema (a name, a
+        /// type).
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
+        /// List every rule with its default level instead of linting.
+        #[arg(long)]
+        list_rules: bool,
+    },
+    /// Print a lint rule's documentation: what, why, examples, knobs.
+    Explain {
+        /// The rule's id, e.g. `naming/table-plural-snake-case`.
+        rule: String,
+    },
+    /// Print the migration from one state to another, as SQL.
+    ///
+    /// Exit code 1 when the states differ (drift detection), 0 when they
+    /// are the same. Objects of a `--from-database-url` database that the
+    /// model does not describe are kept and listed, not dropped.
+    Diff {
+        #[command(flatten)]
+        sides: Sides,
+    },
+    /// Print the lock-safe migration plan: steps, statements, hazards and
+    /// the fingerprint of the current state.
+    Plan {
+        #[command(flatten)]
+        sides: Sides,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Sql)]
+        format: PlanFormat,
+    },
+    /// Apply a schema to a development database directly, without
+    /// migration files, refusing hazards that are not allowed.
+    Push {
+        /// A `.schema` file, a project directory or a `model.json`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_name = "URL")]
+        database_url: String,
+        /// Hazards to accept: data-loss, rewrite, long-lock, index-build,
+        /// irreversible, authorization.
+        #[arg(long, value_delimiter = ',')]
+        allow_hazards: Vec<String>,
+    },
     /// Show what the name at a position stands for and where it is declared.
     ///
     /// Prints `path:line:column: what` for the declaration (line and column
@@ -134,8 +195,57 @@ pub enum ErdFormat {
     Svg,
 }
 
+/// The two states a diff or plan compares: each a `.schema` file, a
+/// project directory or a `model.json`, or a live database.
+#[derive(clap::Args, Debug)]
+pub struct Sides {
+    /// The current state: a `.schema` file, a project directory or a
+    /// `model.json`.
+    #[arg(
+        long,
+        conflicts_with = "from_database_url",
+        required_unless_present = "from_database_url"
+    )]
+    pub from: Option<PathBuf>,
+    /// The current state: a live database (`postgresql://...`).
+    #[arg(long, value_name = "URL")]
+    pub from_database_url: Option<String>,
+    /// The wanted state: a `.schema` file, a project directory or a
+    /// `model.json`.
+    #[arg(
+        long,
+        conflicts_with = "to_database_url",
+        required_unless_present = "to_database_url"
+    )]
+    pub to: Option<PathBuf>,
+    /// The wanted state: a live database.
+    #[arg(long, value_name = "URL")]
+    pub to_database_url: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Sql,
+    Json,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
     Sql,
     Model,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Rdjson,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
 }

@@ -305,8 +305,14 @@ catalog! {
     Unsupported = "schemac::unsupported" {
         summary: "a policy attribute reserved for a coming release",
         explanation: "Some attribute names are reserved for policies that later versions will generate (auditing, row-level security, soft delete, retention...). This version refuses them rather than accept something it does not do, so nobody relies on a policy that is not there.",
-        example: Some("entity User @audit {\n  id bigint @pk @identity\n}\n"),
+        example: Some("entity User @tenant(org_id) {\n  id bigint @pk @identity\n}\n"),
         fix: Some("remove the attribute until schemac generates it"),
+    }
+    BadPolicy = "schemac::bad_policy" {
+        summary: "a policy that cannot apply to the entity as declared",
+        explanation: "Policies (`@timestamps`, `@soft_delete`, ...) add columns, keys, triggers and views to an entity. schemac refuses one that would clash with what the entity declares, rather than write SQL that fails later: a column the policy adds that the entity already has, soft delete on an entity without a primary key, a deferrable unique key or one a foreign key references (soft delete makes unique keys partial, which neither can be), or a generated name already taken. docs/policies.md says what each policy adds.",
+        example: Some("entity User @timestamps {\n  id         bigint @pk @identity\n  created_at timestamptz = now()\n}\n"),
+        fix: Some("remove what the policy adds itself, or change the declaration the help names"),
     }
 
     // ── SQL fragments and defaults ────────────────────────────────────────
@@ -514,7 +520,7 @@ catalog! {
     }
     UnknownConfigKey = "schemac::unknown_config_key" {
         summary: "a key or section that `schemac.toml` does not have",
-        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, `[docs.views]`. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
+        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, `[docs.views]`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
         example: Some("# file: schemac.toml\n[project]\nname = \"shop\"\ndefault_shema = \"app\"\n"),
         fix: Some("correct the key (the help suggests the closest one), or remove it"),
     }
@@ -529,6 +535,14 @@ catalog! {
         explanation: "A view of `[docs.views]` in `schemac.toml` lists the entities a diagram shows, by declared or SQL name. The names are checked against the compiled schema when a diagram or the docs are drawn (`schemac erd`, `schemac docs`), so a renamed entity does not silently vanish from its diagram. The CLI tests cover it: compiling alone does not read the views.",
         example: None,
         fix: Some("correct the name (the help suggests the closest entity), or remove it from the view"),
+    }
+
+    // ── Lint ──────────────────────────────────────────────────────────────
+    Lint = "schemac::lint" {
+        summary: "a finding of a lint rule",
+        explanation: "`schemac lint` checks a schema that compiles against the design guideline. Each finding names its rule (`naming/table-plural-snake-case`) instead of this code; the rules, their levels, knobs and fixes are listed in docs/lints.md and by `schemac explain RULE`. No example here: a compilation alone never produces a finding, and every rule has fixtures of its own under tests/fixtures/lint/.",
+        example: None,
+        fix: Some("follow the rule's help, apply its fix with `schemac lint --fix`, or suppress it with `// schemac: allow(rule) reason: why`"),
     }
 }
 

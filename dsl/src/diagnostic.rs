@@ -103,6 +103,10 @@ pub struct Diagnostic {
     /// Boxed: few diagnostics have one, and every `Result<_, Diagnostic>`
     /// would carry its size.
     pub fix: Option<Box<Fix>>,
+    /// The lint rule that found it (`naming/table-plural-snake-case`), for
+    /// findings of `schemac lint`; their code is `Code::Lint`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -118,6 +122,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             fix: None,
+            rule: None,
         }
     }
 
@@ -224,7 +229,10 @@ impl std::error::Error for Rendered {}
 
 impl miette::Diagnostic for Rendered {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(self.diagnostic.code))
+        match self.diagnostic.rule {
+            Some(rule) => Some(Box::new(rule)),
+            None => Some(Box::new(self.diagnostic.code)),
+        }
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -10,6 +10,13 @@
 //! [build]
 //! out = "build"               # output directory, relative to the project
 //!
+//! [policies]
+//! timestamps = true           # `@timestamps` on every entity
+//! [lint]                      # see lint::config::parse
+//! pg_version = 16
+//! naming = "error"
+//! "naming/table-plural-snake-case" = { level = "warning", allow = ["analysis"] }
+//!
 //! [docs.views]                # named diagrams: `schemac erd --view billing`
 //! billing = ["Invoice", "Subscription", "Customer"]
 //! ```
@@ -24,6 +31,8 @@ use toml::Spanned;
 pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
+    pub policies: PoliciesSection,
+    pub lint: crate::lint::LintConfig,
     pub docs: DocsSection,
 }
 
@@ -36,6 +45,12 @@ pub struct ProjectSection {
 #[derive(Clone, Debug, Default)]
 pub struct BuildSection {
     pub out: Option<PathBuf>,
+}
+
+/// Project defaults for policies: each applies to every entity.
+#[derive(Clone, Debug, Default)]
+pub struct PoliciesSection {
+    pub timestamps: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -56,7 +71,10 @@ pub struct View {
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out"]),
+    ("policies", &["timestamps"]),
     ("docs", &["views"]),
+    // Its keys are rule ids and groups: read by `lint::config::parse`.
+    ("lint", &[]),
 ];
 
 impl Config {
@@ -66,6 +84,7 @@ impl Config {
         if let Some(s) = &self.project.default_schema {
             options.default_schema = s.clone();
         }
+        options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
         options
     }
 }
@@ -111,6 +130,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             );
             continue;
         };
+        if name == "lint" {
+            config.lint = crate::lint::config::parse(entries, &span, &mut diags);
+            continue;
+        }
         for (key, value) in entries {
             let key_name: &str = key.get_ref();
             if !keys.contains(&key_name) {
@@ -119,6 +142,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             }
             if (name, key_name) == ("docs", "views") {
                 config.docs.views = views(value, span, &mut diags);
+                continue;
+            }
+            if name == "policies" {
+                config.policies.timestamps = boolean(value, key_name, span, &mut diags);
                 continue;
             }
             let Some(s) = string(value, key_name, span, &mut diags) else {
@@ -147,6 +174,25 @@ fn string(
                 Diagnostic::error(Code::BadConfigValue, format!("`{key}` is a string"))
                     .label(span(value.span()), format!("this is {}", kind(other)))
                     .help(format!("quote it: `{key} = \"...\"`")),
+            );
+            None
+        }
+    }
+}
+
+fn boolean(
+    value: &Spanned<DeValue<'_>>,
+    key: &str,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    match value.get_ref() {
+        DeValue::Boolean(b) => Some(*b),
+        other => {
+            diags.push(
+                Diagnostic::error(Code::BadConfigValue, format!("`{key}` is a boolean"))
+                    .label(span(value.span()), format!("this is {}", kind(other)))
+                    .help(format!("write `{key} = true` or `{key} = false`")),
             );
             None
         }
@@ -262,6 +308,12 @@ mod tests {
         let (empty, d) = parse("", 0);
         assert!(d.is_empty());
         assert_eq!(empty.options().default_schema, "public");
+        assert!(!empty.options().policy_defaults.timestamps);
+        let (c, d) = parse("[policies]\ntimestamps = true\n", 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.options().policy_defaults.timestamps);
+        let (_, d) = parse("[policies]\ntimestamps = \"yes\"\n", 0);
+        assert_eq!(d[0].code, Code::BadConfigValue);
     }
 
     #[test]
@@ -291,6 +343,36 @@ mod tests {
             ]
         );
         assert!(d.iter().all(|d| d.code == Code::UnknownConfigKey));
+    }
+
+    #[test]
+    fn lint_levels_knobs_and_mistakes() {
+        let text = "[lint]\npg_version = 16\nnaming = \"error\"\n\"naming/table-plural-snake-case\" = { level = \"info\", allow = [\"analysis\"] }\n\"naming/no-such\" = \"off\"\nlint = \"loud\"\n[lint.\"lint/unknown-rule\"]\nalow = 1\n";
+        let (c, d) = parse(text, 0);
+        let rule = crate::lint::rule("naming/table-plural-snake-case").expect("rule");
+        assert_eq!(c.lint.pg_version, Some(16));
+        assert_eq!(c.lint.level(rule), crate::lint::Level::Info);
+        assert_eq!(
+            c.lint.knob(rule.id, "allow"),
+            Some(&crate::lint::KnobValue::List(vec!["analysis".into()]))
+        );
+        let mut d = d;
+        dsl::diagnostic::sort(&mut d);
+        let found: Vec<(&str, Code)> = d
+            .iter()
+            .map(|d| {
+                let s = d.primary_span().expect("span");
+                (&text[s.start as usize..s.end as usize], d.code)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("\"naming/no-such\"", Code::UnknownConfigKey),
+                ("\"loud\"", Code::BadConfigValue),
+                ("alow", Code::UnknownConfigKey),
+            ]
+        );
     }
 
     #[test]

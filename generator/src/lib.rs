@@ -4,9 +4,11 @@
 
 mod builtin_types;
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod graph;
 pub mod key;
+pub mod lint;
 pub mod lower;
 pub mod model;
 pub mod model_file;
@@ -71,12 +73,13 @@ pub fn compile(project: &Project, options: &Options) -> Result<Compiled, Failed>
 /// memory of a large build).
 pub fn complete(
     mut model: Model,
-    resolved: Resolved,
+    mut resolved: Resolved,
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
 ) -> Result<Compiled, Failed> {
     if !dsl::diagnostic::has_errors(&diagnostics) {
         lower::lower(&mut model, &mut diagnostics, &options.lowerings);
+        resolved.follow_lowering(&model);
     }
     diagnostics.extend(validate::validate(&model));
     dsl::diagnostic::sort(&mut diagnostics);

@@ -155,6 +155,9 @@ pub enum Why {
     /// Needed by something in the model (an extension for a type or an
     /// operator class).
     Required,
+    /// Added by a policy (`@timestamps`, `@soft_delete`, ...) in the lower
+    /// pass; `policy` is the attribute's name.
+    Policy { policy: String },
 }
 
 /// Whether an object's SQL name was written by the user or generated from
@@ -348,7 +351,35 @@ pub struct Table {
     /// Privileges granted on the table; none yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
+    /// The policies declared on the entity (or by a project default), which
+    /// the lower pass has expanded into the objects above.
+    #[serde(default, skip_serializing_if = "DeclaredPolicies::is_empty")]
+    pub declared_policies: DeclaredPolicies,
     pub origin: Origin,
+}
+
+/// The policies an entity asks for, each with where it was asked for.
+/// Kept after lowering, so the model says which objects a policy owns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeclaredPolicies {
+    /// `@timestamps`: `created_at`, `updated_at` and its trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<Origin>,
+    /// `@soft_delete`: `deleted_at`, partial unique keys, a view of live rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soft_delete: Option<Origin>,
+    /// `@versioned`: a version counter and a history table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versioned: Option<Origin>,
+    /// `@audit`: triggers that write every change to the audit log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Origin>,
+}
+
+impl DeclaredPolicies {
+    pub fn is_empty(&self) -> bool {
+        *self == DeclaredPolicies::default()
+    }
 }
 
 /// A model object found by its key.
@@ -437,6 +468,7 @@ impl PartialEq for Table {
             && same_set(&self.grants, &o.grants, |g| {
                 (g.role.clone(), g.privileges.clone())
             })
+            && self.declared_policies == o.declared_policies
     }
 }
 
@@ -506,6 +538,10 @@ pub struct Column {
     pub default: Option<Expr>,
     pub generated: Option<Expr>,
     pub identity: Option<Identity>,
+    /// `@secret`: the value never leaves the table through what schemac
+    /// generates (audit rows leave it out).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     pub doc: Option<String>,
     pub origin: Origin,
 }
@@ -900,6 +936,14 @@ pub struct Function {
     pub language: String,
     pub body: String,
     pub depends_on: Vec<Key>,
+    /// `SECURITY DEFINER SET search_path = ''`: runs with its owner's
+    /// rights (to write what its callers may not), on a fixed search path
+    /// so a caller's objects cannot stand in for the ones it names.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub security_definer: bool,
+    /// `COMMENT ON FUNCTION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
     pub origin: Origin,
 }
 

@@ -26,31 +26,38 @@ pub fn type_name(declared: &str) -> String {
     declared.to_snake_case()
 }
 
-fn plural(word: &str) -> String {
-    const IRREGULAR: &[(&str, &str)] = &[
-        ("person", "people"),
-        ("child", "children"),
-        ("man", "men"),
-        ("woman", "women"),
-        ("mouse", "mice"),
-        ("goose", "geese"),
-        ("foot", "feet"),
-        ("tooth", "teeth"),
-        ("datum", "data"),
-        ("criterion", "criteria"),
-        ("index", "indexes"),
-        ("matrix", "matrices"),
-        ("vertex", "vertices"),
-        ("analysis", "analyses"),
-        ("axis", "axes"),
-        ("crisis", "crises"),
-        ("leaf", "leaves"),
-        ("life", "lives"),
-        ("knife", "knives"),
-        ("wife", "wives"),
-        ("half", "halves"),
-        ("quiz", "quizzes"),
-    ];
+/// Whether `word` is already plural: `plural` keeps it, or it is an
+/// irregular plural (`people`).
+pub(crate) fn is_plural(word: &str) -> bool {
+    plural(word) == word || IRREGULAR.iter().any(|(_, p)| *p == word)
+}
+
+const IRREGULAR: &[(&str, &str)] = &[
+    ("person", "people"),
+    ("child", "children"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("mouse", "mice"),
+    ("goose", "geese"),
+    ("foot", "feet"),
+    ("tooth", "teeth"),
+    ("datum", "data"),
+    ("criterion", "criteria"),
+    ("index", "indexes"),
+    ("matrix", "matrices"),
+    ("vertex", "vertices"),
+    ("analysis", "analyses"),
+    ("axis", "axes"),
+    ("crisis", "crises"),
+    ("leaf", "leaves"),
+    ("life", "lives"),
+    ("knife", "knives"),
+    ("wife", "wives"),
+    ("half", "halves"),
+    ("quiz", "quizzes"),
+];
+
+pub(crate) fn plural(word: &str) -> String {
     const UNCOUNTABLE: &[&str] = &[
         "data",
         "metadata",
@@ -163,64 +170,58 @@ enum Slot {
 /// name (the table, then the object's definition), never in the order of
 /// declaration, so moving lines does not swap names.
 pub fn assign(model: &mut Model, names: &mut NameSet) {
-    let mut groups: FxHashMap<(&str, &str), Vec<Slot>> = FxHashMap::default();
-    for (t, table) in model.tables.iter().enumerate() {
-        let schema = table.sql.schema.as_str();
-        fn add<'n>(origin: &Origin, name: &'n str, slot: Slot) -> Option<(&'n str, Slot)> {
-            origin.is_generated().then_some((name, slot))
+    // Every generated name with its slot, sorted so that equal names are
+    // adjacent: one sort instead of a map of lists, which on a large model
+    // spent most of this pass allocating.
+    type Found<'m> = Vec<(&'m str, &'m str, Slot)>;
+    fn add<'m>(found: &mut Found<'m>, schema: &'m str, origin: &Origin, name: &'m str, slot: Slot) {
+        if origin.is_generated() {
+            found.push((schema, name, slot));
         }
-        let mut found = Vec::new();
+    }
+    let mut found: Found = Vec::new();
+    for (t, table) in model.tables.iter().enumerate() {
+        let (schema, f) = (table.sql.schema.as_str(), &mut found);
         if let Some(pk) = &table.primary_key {
-            found.extend(add(&pk.origin, &pk.name, Slot::PrimaryKey(t)));
+            add(f, schema, &pk.origin, &pk.name, Slot::PrimaryKey(t));
         }
         for (i, x) in table.uniques.iter().enumerate() {
-            found.extend(add(&x.origin, &x.name, Slot::Unique(t, i)));
+            add(f, schema, &x.origin, &x.name, Slot::Unique(t, i));
         }
         for (i, x) in table.checks.iter().enumerate() {
-            found.extend(add(&x.origin, &x.name, Slot::Check(t, i)));
+            add(f, schema, &x.origin, &x.name, Slot::Check(t, i));
         }
         for (i, x) in table.foreign_keys.iter().enumerate() {
-            found.extend(add(&x.origin, &x.name, Slot::ForeignKey(t, i)));
+            add(f, schema, &x.origin, &x.name, Slot::ForeignKey(t, i));
         }
         for (i, x) in table.excludes.iter().enumerate() {
-            found.extend(add(&x.origin, &x.name, Slot::Exclude(t, i)));
+            add(f, schema, &x.origin, &x.name, Slot::Exclude(t, i));
         }
         for (i, x) in table.indexes.iter().enumerate() {
-            found.extend(add(&x.origin, &x.name, Slot::Index(t, i)));
-        }
-        for (name, slot) in found {
-            groups.entry((schema, name)).or_default().push(slot);
+            add(f, schema, &x.origin, &x.name, Slot::Index(t, i));
         }
     }
-    let mut keep: Vec<(String, String)> = Vec::new();
-    let mut colliding: Vec<(String, String, Vec<Slot>)> = Vec::new();
-    for ((schema, base), slots) in groups {
-        if slots.len() == 1 {
-            keep.push((schema.to_string(), base.to_string()));
-        }
-        colliding.push((schema.to_string(), base.to_string(), slots));
-    }
+    found.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let runs: Vec<&[(&str, &str, Slot)]> =
+        found.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).collect();
     // Unique patterns first: they keep their name unless the user took it.
-    let mut taken_by_user: FxHashSet<(String, String)> = FxHashSet::default();
-    for (schema, base) in keep {
-        if !names.claim(&schema, &base) {
-            taken_by_user.insert((schema, base));
-        }
-    }
-    colliding
-        .retain(|(s, b, slots)| slots.len() > 1 || taken_by_user.contains(&(s.clone(), b.clone())));
-    colliding.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    // The rest, in name order, get suffixes.
+    let colliding: Vec<&[(&str, &str, Slot)]> = runs
+        .into_iter()
+        .filter(|run| run.len() > 1 || !names.claim(run[0].0, run[0].1))
+        .collect();
     let mut renames: Vec<(Slot, String)> = Vec::new();
-    for (schema, base, slots) in colliding {
-        let mut ordered: Vec<(String, Slot)> = slots
-            .into_iter()
-            .map(|s| (signature(model, s), s))
+    for run in colliding {
+        let (schema, base) = (run[0].0, run[0].1);
+        let mut ordered: Vec<(String, Slot)> = run
+            .iter()
+            .map(|&(_, _, s)| (signature(model, s), s))
             .collect();
         ordered.sort_by(|a, b| a.0.cmp(&b.0));
         let mut n = 2;
         for (_, slot) in ordered {
-            let mut name = base.clone();
-            while !names.claim(&schema, &name) {
+            let mut name = base.to_string();
+            while !names.claim(schema, &name) {
                 name = fit(format!("{base}_{n}"));
                 n += 1;
             }

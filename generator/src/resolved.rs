@@ -137,6 +137,55 @@ fn position(span: &Span) -> Position {
 }
 
 impl Resolved {
+    /// Follows the lower pass: an object a policy added is defined by the
+    /// policy's attribute (its origin); an object a policy replaced under
+    /// another key (a unique constraint that became a partial unique
+    /// index) keeps its origin, and its definition moves to the new key.
+    pub(crate) fn follow_lowering(&mut self, model: &Model) {
+        if self.definitions.is_empty() {
+            // The layer is off (or the model empty): nothing to follow.
+            return;
+        }
+        let objects = lowered_objects(model);
+        let present: rustc_hash::FxHashSet<&Key> = objects.iter().map(|(k, _)| k).collect();
+        let mut defined: rustc_hash::FxHashSet<Key> = rustc_hash::FxHashSet::default();
+        let mut stale: FxHashMap<Position, usize> = FxHashMap::default();
+        for (i, d) in self.definitions.iter().enumerate() {
+            if let Symbol::Object(k) = &d.symbol {
+                if present.contains(k) {
+                    defined.insert(k.clone());
+                } else {
+                    stale.insert(position(&d.span), i);
+                }
+            }
+        }
+        let mut changed = false;
+        for (key, origin) in objects {
+            if defined.contains(&key) {
+                continue;
+            }
+            match stale.remove(&position(&origin.span)) {
+                Some(i) => self.definitions[i].symbol = Symbol::Object(key),
+                None if matches!(origin.why, crate::model::Why::Policy { .. }) => {
+                    self.definitions.push(Definition {
+                        symbol: Symbol::Object(key),
+                        span: origin.span,
+                        name_span: origin.span,
+                        via: None,
+                    })
+                }
+                None => continue,
+            }
+            changed = true;
+        }
+        if changed {
+            self.definitions.sort_by(|a, b| {
+                (position(&a.span), &a.symbol).cmp(&(position(&b.span), &b.symbol))
+            });
+            self.index = OnceLock::new();
+        }
+    }
+
     pub fn definitions(&self) -> &[Definition] {
         &self.definitions
     }
@@ -238,6 +287,37 @@ impl Resolved {
             index
         })
     }
+}
+
+/// The objects lowering may add or replace, with their origins: table
+/// members, views, functions and triggers.
+fn lowered_objects(model: &Model) -> Vec<(Key, &crate::model::Origin)> {
+    let mut out = Vec::new();
+    for t in &model.tables {
+        let q = &t.sql;
+        out.extend(t.columns.iter().map(|c| (c.key(q), &c.origin)));
+        out.extend(t.primary_key.iter().map(|x| (x.key(q), &x.origin)));
+        out.extend(t.uniques.iter().map(|x| (x.key(q), &x.origin)));
+        out.extend(t.checks.iter().map(|x| (x.key(q), &x.origin)));
+        out.extend(t.foreign_keys.iter().map(|x| (x.key(q), &x.origin)));
+        out.extend(t.excludes.iter().map(|x| (x.key(q), &x.origin)));
+        out.extend(t.indexes.iter().map(|x| (x.key(q), &x.origin)));
+        out.push((t.key(), &t.origin));
+    }
+    out.extend(model.views.iter().map(|x| (x.key(), &x.origin)));
+    out.extend(model.functions.iter().map(|x| (x.key(), &x.origin)));
+    out.extend(model.triggers.iter().map(|x| (x.key(), &x.origin)));
+    for d in &model.domains {
+        out.push((d.key(), &d.origin));
+        out.extend(d.checks.iter().map(|c| (c.key(&d.sql), &c.origin)));
+    }
+    out.extend(model.enums.iter().map(|x| (x.key(), &x.origin)));
+    out.extend(model.extensions.iter().map(|x| (x.key(), &x.origin)));
+    for r in &model.raw {
+        out.push((r.key(), &r.origin));
+        out.extend(r.creates.iter().map(|k| (k.clone(), &r.origin)));
+    }
+    out
 }
 
 /// What the resolver records as it goes; [`Builder::build`] sorts and

@@ -2,9 +2,11 @@
 
 mod build;
 mod check;
+mod diff;
 mod docs;
 mod erd;
 mod fmt;
+mod lint;
 mod r#where;
 
 use crate::cli::{Cli, Command};
@@ -22,7 +24,29 @@ pub fn run(cli: Cli) -> u8 {
             force,
         } => build::run(&path, out, &emit, force),
         Command::Check { path } => check::run(&path),
+        Command::Diff { sides } => diff::diff(&sides),
+        Command::Plan { sides, format } => diff::plan(&sides, format),
+        Command::Push {
+            path,
+            database_url,
+            allow_hazards,
+        } => diff::push(&path, &database_url, &allow_hazards),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
+        Command::Lint {
+            path,
+            format,
+            deny,
+            fix,
+            unsafe_fixes,
+            list_rules,
+        } => {
+            if list_rules {
+                lint::list(format)
+            } else {
+                lint::run(&path, format, deny.is_some(), fix, unsafe_fixes)
+            }
+        }
+        Command::Explain { rule } => lint::explain(&rule),
         Command::Where {
             position,
             project,

@@ -181,6 +181,8 @@ fn sequences_functions_and_triggers_from_a_model_apply() {
         language: "plpgsql".into(),
         body: "begin\n  new.updated_at := now();\n  return new;\nend;".into(),
         depends_on: Vec::new(),
+        security_definer: false,
+        doc: None,
         origin: origin.clone(),
     };
     let function = touch.key();

@@ -1,5 +1,5 @@
-//! The language reference stays true: every `schemac` example in
-//! docs/language.md compiles (or, where the next block shows diagnostics,
+//! The language reference and the policies guide stay true: every
+//! `schemac` example in docs/language.md and docs/policies.md compiles (or, where the next block shows diagnostics,
 //! fails with exactly those codes), and every line of the `sql` block that
 //! follows an example appears in what schemac emits for it. Examples marked
 //! `<!-- project: NAME file: PATH -->` are files of one project, compiled
@@ -51,7 +51,18 @@ fn blocks(markdown: &str) -> Vec<Block> {
 
 #[test]
 fn language_reference_examples_are_true() {
-    let doc = std::fs::read_to_string(root().join("docs/language.md")).expect("docs/language.md");
+    examples_are_true("docs/language.md", 40);
+}
+
+#[test]
+fn policy_examples_are_true() {
+    examples_are_true("docs/policies.md", 2);
+}
+
+/// Checks every example of the markdown file `path`; there are at least
+/// `at_least`.
+fn examples_are_true(path: &str, at_least: usize) {
+    let doc = std::fs::read_to_string(root().join(path)).expect(path);
     let blocks = blocks(&doc);
     let mut checked = 0;
     for (i, b) in blocks.iter().enumerate() {
@@ -91,7 +102,7 @@ fn language_reference_examples_are_true() {
                 for d in diags {
                     assert!(
                         shown.contains(d.code.as_str()),
-                        "docs/language.md:{}: {} is not shown in the example output",
+                        "{path}:{}: {} is not shown in the example output",
                         b.line,
                         d.code
                     );
@@ -100,17 +111,17 @@ fn language_reference_examples_are_true() {
                     let code = line.trim();
                     assert!(
                         diags.iter().any(|d| d.code == code),
-                        "docs/language.md:{}: the example shows {code}, which schemac does not report",
+                        "{path}:{}: the example shows {code}, which schemac does not report",
                         b.line
                     );
                 }
             }
             (Ok(_), Some(_)) if shown_errors.is_some() => panic!(
-                "docs/language.md:{}: the example is shown failing, but it compiles",
+                "{path}:{}: the example is shown failing, but it compiles",
                 b.line
             ),
             (Err(failed), _) => panic!(
-                "docs/language.md:{}: example does not compile: {:?}",
+                "{path}:{}: example does not compile: {:?}",
                 b.line,
                 failed
                     .diagnostics
@@ -128,7 +139,7 @@ fn language_reference_examples_are_true() {
                 {
                     assert!(
                         sql.contains(line),
-                        "docs/language.md:{}: `{line}` is not in the emitted SQL",
+                        "{path}:{}: `{line}` is not in the emitted SQL",
                         n.line
                     );
                 }
@@ -137,5 +148,5 @@ fn language_reference_examples_are_true() {
         }
         checked += 1;
     }
-    assert!(checked >= 40, "only {checked} examples found");
+    assert!(checked >= at_least, "{path}: only {checked} examples found");
 }

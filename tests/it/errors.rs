@@ -48,7 +48,8 @@ fn codes_without_an_example_are_tested_here() {
         .filter(|c| c.entry().example.is_none())
         .collect();
     // model.json codes: tests/it/model.rs reads truncated, stale and
-    // inconsistent model files. UnknownViewEntity: tests/it/cli.rs
+    // inconsistent model files. Lint findings: tests/it/lint.rs, one
+    // fixture per rule. UnknownViewEntity: tests/it/cli.rs
     // (`erd_views_are_checked_against_the_schema`).
     assert_eq!(
         without,
@@ -58,7 +59,8 @@ fn codes_without_an_example_are_tested_here() {
             Code::ModelSyntax,
             Code::ModelFormat,
             Code::ModelInvalid,
-            Code::UnknownViewEntity
+            Code::UnknownViewEntity,
+            Code::Lint
         ]
     );
 }

@@ -92,6 +92,14 @@ fn model_does_not_depend_on_member_order() {
         for t in &mut m.tables {
             t.columns.sort_by(|a, b| a.name.cmp(&b.name));
         }
+        // A view a policy derives from a table (soft delete's live rows)
+        // lists the table's columns in their order: its name and what it
+        // reads are compared.
+        for v in &mut m.views {
+            if matches!(v.origin.why, generator::model::Why::Policy { .. }) {
+                v.body = generator::model::Expr::verbatim(String::new(), v.body.span);
+            }
+        }
         m
     }
     fn names(m: &generator::Model) -> Vec<String> {

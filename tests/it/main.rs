@@ -9,8 +9,11 @@ mod erd;
 mod errors;
 mod fixtures;
 mod format;
+mod introspect;
+mod lint;
 mod model;
 mod pg;
+mod policies;
 #[path = "../../benches/projects/mod.rs"]
 mod projects;
 mod resolved;

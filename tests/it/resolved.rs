@@ -230,6 +230,8 @@ fn model_keys(model: &Model) -> Vec<Key> {
         keys.extend(t.indexes.iter().map(|x| x.key(q)));
     }
     keys.extend(model.views.iter().map(|x| x.key()));
+    keys.extend(model.functions.iter().map(|x| x.key()));
+    keys.extend(model.triggers.iter().map(|x| x.key()));
     for r in &model.raw {
         keys.push(r.key());
         keys.extend(r.creates.iter().cloned());
@@ -245,7 +247,7 @@ fn every_model_object_has_one_definition() {
     for case in cases {
         let example = crate::support::case_name(&case);
         let project = Project::load(&crate::support::input(&case)).expect("loads");
-        let compiled = generator::compile(&project, &Options::default())
+        let compiled = generator::compile(&project, &crate::support::options(&project))
             .unwrap_or_else(|d| panic!("{example} compiles: {d:?}"));
         let keys = model_keys(&compiled.model);
         assert!(keys.len() > 5, "{example}: {} keys", keys.len());

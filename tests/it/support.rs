@@ -40,9 +40,17 @@ pub fn input(case: &Path) -> PathBuf {
     }
 }
 
+/// The options a project's `schemac.toml` asks for, as the CLI reads them.
+pub fn options(project: &Project) -> Options {
+    project
+        .config
+        .as_ref()
+        .map_or_else(Options::default, |c| c.options())
+}
+
 pub fn compile(path: &Path) -> Result<Compiled, String> {
     let project = Project::load(path).map_err(|e| e.to_string())?;
-    generator::compile(&project, &Options::default()).map_err(|failed| {
+    generator::compile(&project, &options(&project)).map_err(|failed| {
         failed
             .diagnostics
             .iter()

@@ -6,7 +6,15 @@ use dsl::Code;
 use dsl::Diagnostic;
 
 /// Attributes an entity (or a mixin) may carry.
-pub const ENTITY: &[&str] = &["table", "schema", "depends"];
+pub const ENTITY: &[&str] = &[
+    "table",
+    "schema",
+    "depends",
+    "timestamps",
+    "soft_delete",
+    "audit",
+    "versioned",
+];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
 /// Attributes an `extension` declaration may carry.
@@ -24,15 +32,12 @@ pub const COLUMN: &[&str] = &[
     "column",
     "search",
     "no_index",
+    "secret",
 ];
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &[
-    "timestamps",
-    "soft_delete",
-    "versioned",
-    "audit",
     "tenant",
     "notify",
     "retain",
@@ -42,7 +47,7 @@ const PLANNED_ENTITY: &[&str] = &[
     "rls",
     "mask",
 ];
-const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "secret", "retain"];
+const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the
 /// ones that do). Returns true when the attribute is known.

@@ -34,6 +34,14 @@ pub struct Options {
     /// a large project needs much less memory (about 110 MB less at 10,000
     /// entities): `schemac build` and `check` never read it.
     pub resolved: bool,
+    /// Policies every entity gets (`[policies]` in `schemac.toml`).
+    pub policy_defaults: PolicyDefaults,
+}
+
+/// Project-wide policies: each one as if every entity declared it.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyDefaults {
+    pub timestamps: bool,
 }
 
 impl Default for Options {
@@ -42,6 +50,7 @@ impl Default for Options {
             default_schema: "public".to_string(),
             lowerings: Vec::new(),
             resolved: true,
+            policy_defaults: PolicyDefaults::default(),
         }
     }
 }

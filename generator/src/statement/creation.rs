@@ -101,7 +101,10 @@ fn node(objects: &HashMap<Key, Object<'_>>, plan: &Plan, key: &Key) -> Group {
             commented(&mut out, v.key(), &v.doc);
         }
         Some(Object::Sequence(q)) => out.push(sequence::create(q)),
-        Some(Object::Function(f)) => out.push(function::create(f)),
+        Some(Object::Function(f)) => {
+            out.push(function::create(f));
+            commented(&mut out, f.key(), &f.doc);
+        }
         Some(Object::Trigger(t)) => out.push(function::create_trigger(t)),
         // Created before everything else, in the first group.
         Some(Object::Extension(_)) => {}

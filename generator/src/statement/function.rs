@@ -1,4 +1,4 @@
-//! Functions and triggers (policies will make them; no syntax yet).
+//! Functions and triggers (the policies make them; no syntax of their own).
 //! Creating a trigger takes `SHARE ROW EXCLUSIVE` on its table.
 
 use super::{write, Lock, Statement, Verb};
@@ -12,8 +12,13 @@ pub fn create(f: &Function) -> Statement {
     while f.body.contains(&tag) {
         tag.insert(tag.len() - 1, '_');
     }
+    let definer = if f.security_definer {
+        " SECURITY DEFINER SET search_path = ''"
+    } else {
+        ""
+    };
     let sql = format!(
-        "CREATE FUNCTION {}({}) RETURNS {} LANGUAGE {} AS {tag}\n{}\n{tag}",
+        "CREATE FUNCTION {}({}) RETURNS {} LANGUAGE {}{definer} AS {tag}\n{}\n{tag}",
         Qualified(&f.sql),
         f.args,
         f.returns,
@@ -73,6 +78,8 @@ mod tests {
             language: "plpgsql".into(),
             body: "  begin\n    return new; -- $body$\n  end;".into(),
             depends_on: Vec::new(),
+            security_definer: false,
+            doc: None,
             origin: origin.clone(),
         };
         let s = create(&f);

@@ -78,6 +78,7 @@ impl<'a> Resolver<'a> {
                 default: None,
                 generated: None,
                 identity,
+                secret: false,
                 doc: p.member.doc.clone(),
                 origin: Origin::declared(c.name.span).because(p.why()),
             });

@@ -157,6 +157,10 @@ impl<'a> Resolver<'a> {
                     "search" => {
                         generated = self.search_column(a, ti, ci, &column_names, &tname, via)
                     }
+                    "secret" => {
+                        attrs::no_args(a, &mut self.diags);
+                        self.model.tables[ti].columns[ci].secret = true;
+                    }
                     "no_index" => {
                         attrs::no_args(a, &mut self.diags);
                         if !is_relation {

@@ -126,6 +126,10 @@ impl<'a> Resolver<'a> {
         let e = w.entity;
         let mut table_name = names::table_name(&e.name.name);
         let mut depends = Vec::new();
+        let mut policies = crate::model::DeclaredPolicies::default();
+        if self.options.policy_defaults.timestamps {
+            policies.timestamps = Some(Origin::declared(e.name.span));
+        }
         let attrs: Vec<&ast::Attribute> = Self::entity_attrs(w).collect();
         for a in &attrs {
             if !attrs::check_known(a, attrs::ENTITY, "entity", &mut self.diags) {
@@ -140,6 +144,22 @@ impl<'a> Resolver<'a> {
                 "depends" => depends.push(*a),
                 "schema" => {
                     attrs::require_name(a, &mut self.diags);
+                }
+                "timestamps" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.timestamps = Some(Origin::declared(a.span));
+                }
+                "soft_delete" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.soft_delete = Some(Origin::declared(a.span));
+                }
+                "versioned" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.versioned = Some(Origin::declared(a.span));
+                }
+                "audit" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.audit = Some(Origin::declared(a.span));
                 }
                 _ => {}
             }
@@ -165,6 +185,7 @@ impl<'a> Resolver<'a> {
             partition: None,
             policies: Vec::new(),
             grants: Vec::new(),
+            declared_policies: policies,
             origin: Origin::declared(e.name.span),
         });
         let key = self.model.tables[index].key();

@@ -1,0 +1,759 @@
+//! Diff: what changes between two models, as typed changes, compared on
+//! what the database holds. Declared names (entity, field and relation
+//! names), origins, enum value docs and what a view reads are not in the
+//! database and are not compared; a primary key's columns are NOT NULL
+//! whatever was declared; `char` is `char(1)`, `numeric(p)` is
+//! `numeric(p, 0)`. Expressions compare by canonical text: two models from
+//! files by sqlparser's printing, a model and a database by the server's
+//! (`live::introspect::printed`).
+//!
+//! Pure: no server, no files. [`plan`] turns the changes into statements.
+
+pub mod plan;
+
+use crate::key::{Key, ObjectKind};
+use crate::model::{
+    Check, Column, Domain, Enum, Exclude, Extension, ForeignKey, Function, Index, Model,
+    PrimaryKey, QName, RawSql, Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How to read the old side.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The old side is a live database: objects it has and the new model
+    /// does not describe (a hand-made index, a table, a view, a type or a
+    /// function) are not the model's, and are kept and reported, never
+    /// dropped; `sql` blocks, which leave no trace of their own, count as
+    /// applied. Columns and constraints of the model's tables are the
+    /// model's.
+    pub old_is_database: bool,
+    /// Objects the new model's `sql` blocks create: compared in neither
+    /// direction.
+    pub raw_products: BTreeSet<Key>,
+}
+
+/// A key constraint of a table, any kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constraint {
+    PrimaryKey(PrimaryKey),
+    Unique(Unique),
+    Check(Check),
+    ForeignKey(ForeignKey),
+    Exclude(Exclude),
+}
+
+impl Constraint {
+    pub fn name(&self) -> &str {
+        match self {
+            Constraint::PrimaryKey(c) => &c.name,
+            Constraint::Unique(c) => &c.name,
+            Constraint::Check(c) => &c.name,
+            Constraint::ForeignKey(c) => &c.name,
+            Constraint::Exclude(c) => &c.name,
+        }
+    }
+
+    pub fn as_statement(&self) -> crate::statement::constraint::Constraint<'_> {
+        use crate::statement::constraint::Constraint as S;
+        match self {
+            Constraint::PrimaryKey(c) => S::PrimaryKey(c),
+            Constraint::Unique(c) => S::Unique(c),
+            Constraint::Check(c) => S::Check(c),
+            Constraint::ForeignKey(c) => S::ForeignKey(c),
+            Constraint::Exclude(c) => S::Exclude(c),
+        }
+    }
+}
+
+/// One change from the old model to the new.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    CreateSchema(String),
+    DropSchema(String),
+    CreateExtension(Extension),
+    DropExtension(String),
+    CreateEnum(Enum),
+    DropEnum(QName),
+    /// A value added in place: before the next old value, or last.
+    AddEnumValue {
+        name: QName,
+        value: String,
+        before: Option<String>,
+    },
+    CreateDomain(Domain),
+    DropDomain(QName),
+    SetDomainDefault(QName, Option<crate::model::Expr>),
+    AddDomainCheck(QName, Check),
+    DropDomainCheck(QName, String),
+    CreateSequence(Sequence),
+    DropSequence(QName),
+    /// Created, or replaced with a new body or result.
+    CreateFunction(Function),
+    DropFunction(QName, String),
+    CreateTable(Box<Table>),
+    DropTable(QName),
+    AddColumn(QName, Column),
+    DropColumn(QName, String),
+    AlterColumnType {
+        table: QName,
+        column: String,
+        from: SqlType,
+        to: SqlType,
+    },
+    SetColumnDefault(QName, String, Option<crate::model::Expr>),
+    SetNotNull(QName, String),
+    DropNotNull(QName, String),
+    AddConstraint(QName, Constraint),
+    DropConstraint(QName, String),
+    CreateIndex(QName, Index),
+    DropIndex(QName, String),
+    CreateView(View),
+    DropView(QName, bool),
+    CreateTrigger(Trigger),
+    DropTrigger(QName, String),
+    RunRaw(RawSql),
+    /// `COMMENT ON`: set or (with `None`) removed.
+    Comment(Key, Option<String>),
+    /// In the old database, not described by the new model: kept.
+    Kept(Key),
+    /// A change no statement can make in place (removing or reordering
+    /// enum values, a domain's type, a changed `sql` block).
+    Unsupported(Key, String),
+}
+
+impl Change {
+    /// Whether the change alters the database (what kept objects do not).
+    pub fn is_difference(&self) -> bool {
+        !matches!(self, Change::Kept(_))
+    }
+}
+
+/// The changes that turn `old` into `new`, grouped by kind; [`plan`] orders
+/// them.
+pub fn diff(old: &Model, new: &Model, options: &Options) -> Vec<Change> {
+    let mut d = Differ {
+        out: Vec::new(),
+        options,
+    };
+    d.run(old, new);
+    d.out
+}
+
+struct Differ<'o> {
+    out: Vec<Change>,
+    options: &'o Options,
+}
+
+fn by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, &T> {
+    items.iter().map(|x| (key(x), x)).collect()
+}
+
+/// The type as the database holds it: modifiers PostgreSQL fills in are
+/// written out, declared names of user types left out.
+fn stored_type(t: &SqlType) -> (String, Vec<u32>, u8) {
+    let (name, default_args): (String, &[u32]) = match &t.base {
+        TypeBase::Builtin { name } => match name.as_str() {
+            "char" | "bit" => (name.clone(), &[1]),
+            _ => (name.clone(), &[]),
+        },
+        TypeBase::Extension { name, schema, .. } => (format!("{schema}.{name}"), &[]),
+        TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => (sql.to_string(), &[]),
+    };
+    let mut args = if t.args.is_empty() {
+        default_args.to_vec()
+    } else {
+        t.args.clone()
+    };
+    if name == "numeric" && args.len() == 1 {
+        args.push(0);
+    }
+    (name, args, t.array_dims)
+}
+
+pub fn same_type(a: &SqlType, b: &SqlType) -> bool {
+    stored_type(a) == stored_type(b)
+}
+
+fn not_null(t: &Table, c: &Column) -> bool {
+    !c.nullable
+        || c.identity.is_some()
+        || t.primary_key
+            .as_ref()
+            .is_some_and(|p| p.columns.contains(&c.name))
+}
+
+fn same_unique(a: &Unique, b: &Unique) -> bool {
+    a.columns == b.columns
+        && a.nulls_not_distinct == b.nulls_not_distinct
+        && a.deferrable == b.deferrable
+        && a.initially_deferred == b.initially_deferred
+}
+
+fn same_fk(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.columns == b.columns
+        && a.target_table == b.target_table
+        && a.target_columns == b.target_columns
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+        && a.deferrable == b.deferrable
+        && a.initially_deferred == b.initially_deferred
+}
+
+fn same_index(a: &Index, b: &Index) -> bool {
+    a.method == b.method
+        && a.unique == b.unique
+        && a.nulls_not_distinct == b.nulls_not_distinct
+        && a.elements == b.elements
+        && a.include == b.include
+        && a.predicate == b.predicate
+}
+
+fn same_exclude(a: &Exclude, b: &Exclude) -> bool {
+    a.method == b.method && a.elements == b.elements && a.predicate == b.predicate
+}
+
+impl Differ<'_> {
+    fn skip(&self, k: &Key) -> bool {
+        self.options.raw_products.contains(k)
+    }
+
+    /// An object only in the old side: dropped, or kept when the old side
+    /// is a database that the model does not describe.
+    fn gone(&mut self, key: Key, drop: Change) {
+        if self.skip(&key) {
+            return;
+        }
+        self.out.push(if self.options.old_is_database {
+            Change::Kept(key)
+        } else {
+            drop
+        });
+    }
+
+    fn comment(&mut self, key: Key, old: &Option<String>, new: &Option<String>) {
+        if old != new {
+            self.out.push(Change::Comment(key, new.clone()));
+        }
+    }
+
+    fn run(&mut self, old: &Model, new: &Model) {
+        let (os, ns): (BTreeSet<&String>, BTreeSet<&String>) =
+            (old.schemas.iter().collect(), new.schemas.iter().collect());
+        for s in ns.difference(&os) {
+            self.out.push(Change::CreateSchema((*s).clone()));
+        }
+        for s in os.difference(&ns) {
+            let key = Key::new(ObjectKind::Schema, QName::new("", (*s).clone()));
+            self.gone(key, Change::DropSchema((*s).clone()));
+        }
+        let (oe, ne) = (
+            by_key(&old.extensions, |e| e.name.clone()),
+            by_key(&new.extensions, |e| e.name.clone()),
+        );
+        for (name, e) in &ne {
+            match oe.get(name) {
+                None => self.out.push(Change::CreateExtension((*e).clone())),
+                Some(o) if o.schema != e.schema => self.out.push(Change::Unsupported(
+                    e.key(),
+                    format!("moved from schema {} to {}", o.schema, e.schema),
+                )),
+                Some(_) => {}
+            }
+        }
+        for (name, e) in &oe {
+            if !ne.contains_key(name) {
+                self.gone(e.key(), Change::DropExtension(name.clone()));
+            }
+        }
+        self.enums(old, new);
+        self.domains(old, new);
+        let (oq, nq) = (
+            by_key(&old.sequences, Sequence::key),
+            by_key(&new.sequences, Sequence::key),
+        );
+        for (k, s) in &nq {
+            match oq.get(k) {
+                _ if self.skip(k) => {}
+                None => self.out.push(Change::CreateSequence((*s).clone())),
+                Some(o) if *o != *s => self.out.push(Change::Unsupported(
+                    k.clone(),
+                    "sequence options changed".into(),
+                )),
+                Some(_) => {}
+            }
+        }
+        for (k, s) in &oq {
+            if !nq.contains_key(k) {
+                self.gone(k.clone(), Change::DropSequence(s.sql.clone()));
+            }
+        }
+        let (of, nf) = (
+            by_key(&old.functions, Function::key),
+            by_key(&new.functions, Function::key),
+        );
+        for (k, f) in &nf {
+            match of.get(k) {
+                _ if self.skip(k) => {}
+                Some(o)
+                    if unquoted(&o.returns) == unquoted(&f.returns)
+                        && o.language == f.language
+                        && o.body.trim() == f.body.trim() => {}
+                _ => self.out.push(Change::CreateFunction((*f).clone())),
+            }
+        }
+        for (k, f) in &of {
+            if !nf.contains_key(k) {
+                self.gone(
+                    k.clone(),
+                    Change::DropFunction(f.sql.clone(), f.args.clone()),
+                );
+            }
+        }
+        self.tables(old, new);
+        let (ov, nv) = (by_key(&old.views, View::key), by_key(&new.views, View::key));
+        for (k, v) in &nv {
+            match ov.get(k) {
+                _ if self.skip(k) => {}
+                None => self.out.push(Change::CreateView((*v).clone())),
+                Some(o) if o.body != v.body => {
+                    self.out
+                        .push(Change::DropView(o.sql.clone(), o.materialized));
+                    self.out.push(Change::CreateView((*v).clone()));
+                }
+                Some(o) => self.comment(k.clone(), &o.doc, &v.doc),
+            }
+        }
+        for (k, v) in &ov {
+            if !nv.contains_key(k) {
+                self.gone(k.clone(), Change::DropView(v.sql.clone(), v.materialized));
+            }
+        }
+        let (ot, nt) = (
+            by_key(&old.triggers, Trigger::key),
+            by_key(&new.triggers, Trigger::key),
+        );
+        for (k, t) in &nt {
+            match ot.get(k) {
+                _ if self.skip(k) => {}
+                None => self.out.push(Change::CreateTrigger((*t).clone())),
+                Some(o) if *o != *t => {
+                    self.out
+                        .push(Change::DropTrigger(o.table.clone(), o.name.clone()));
+                    self.out.push(Change::CreateTrigger((*t).clone()));
+                }
+                Some(_) => {}
+            }
+        }
+        for (k, t) in &ot {
+            if !nt.contains_key(k) {
+                self.gone(
+                    k.clone(),
+                    Change::DropTrigger(t.table.clone(), t.name.clone()),
+                );
+            }
+        }
+        if !self.options.old_is_database {
+            let (or, nr) = (by_key(&old.raw, RawSql::key), by_key(&new.raw, RawSql::key));
+            for (k, r) in &nr {
+                match or.get(k) {
+                    None => self.out.push(Change::RunRaw((*r).clone())),
+                    Some(o) if o.body != r.body => self.out.push(Change::Unsupported(
+                        k.clone(),
+                        "the sql block changed: write the migration by hand".into(),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for k in or.keys() {
+                if !nr.contains_key(k) {
+                    self.out.push(Change::Unsupported(
+                        k.clone(),
+                        "the sql block was removed: undo what it created by hand".into(),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn enums(&mut self, old: &Model, new: &Model) {
+        let (o, n) = (by_key(&old.enums, Enum::key), by_key(&new.enums, Enum::key));
+        for (k, e) in &n {
+            let Some(oe) = o.get(k) else {
+                if !self.skip(k) {
+                    self.out.push(Change::CreateEnum((*e).clone()));
+                }
+                continue;
+            };
+            let was: Vec<&str> = oe.values.iter().map(|v| v.name.as_str()).collect();
+            let now: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
+            // The old values, in order, must all still be there.
+            let kept: Vec<&str> = now.iter().copied().filter(|v| was.contains(v)).collect();
+            if kept != was {
+                self.out.push(Change::Unsupported(
+                    k.clone(),
+                    "enum values removed or reordered (PostgreSQL cannot drop a value)".into(),
+                ));
+            } else {
+                for (i, v) in now.iter().enumerate() {
+                    if was.contains(v) {
+                        continue;
+                    }
+                    let before = now[i + 1..].iter().find(|x| was.contains(x));
+                    self.out.push(Change::AddEnumValue {
+                        name: e.sql.clone(),
+                        value: (*v).to_string(),
+                        before: before.map(|b| (*b).to_string()),
+                    });
+                }
+            }
+            self.comment(k.clone(), &oe.doc, &e.doc);
+        }
+        for (k, e) in &o {
+            if !n.contains_key(k) {
+                self.gone(k.clone(), Change::DropEnum(e.sql.clone()));
+            }
+        }
+    }
+
+    fn domains(&mut self, old: &Model, new: &Model) {
+        let (o, n) = (
+            by_key(&old.domains, Domain::key),
+            by_key(&new.domains, Domain::key),
+        );
+        for (k, d) in &n {
+            let Some(od) = o.get(k) else {
+                if !self.skip(k) {
+                    self.out.push(Change::CreateDomain((*d).clone()));
+                }
+                continue;
+            };
+            if !same_type(&od.ty, &d.ty) {
+                self.out.push(Change::Unsupported(
+                    k.clone(),
+                    format!("domain type changed from {} to {}", od.ty, d.ty),
+                ));
+                continue;
+            }
+            if od.default != d.default {
+                self.out
+                    .push(Change::SetDomainDefault(d.sql.clone(), d.default.clone()));
+            }
+            let (oc, nc) = (
+                by_key(&od.checks, |c| c.name.clone()),
+                by_key(&d.checks, |c| c.name.clone()),
+            );
+            for (name, c) in &oc {
+                if nc.get(name).is_none_or(|x| x.expr != c.expr) {
+                    self.out
+                        .push(Change::DropDomainCheck(d.sql.clone(), name.clone()));
+                }
+            }
+            for (name, c) in &nc {
+                if oc.get(name).is_none_or(|x| x.expr != c.expr) {
+                    self.out
+                        .push(Change::AddDomainCheck(d.sql.clone(), (*c).clone()));
+                }
+            }
+            self.comment(k.clone(), &od.doc, &d.doc);
+        }
+        for (k, d) in &o {
+            if !n.contains_key(k) {
+                self.gone(k.clone(), Change::DropDomain(d.sql.clone()));
+            }
+        }
+    }
+
+    fn tables(&mut self, old: &Model, new: &Model) {
+        let (o, n) = (
+            by_key(&old.tables, Table::key),
+            by_key(&new.tables, Table::key),
+        );
+        for (k, t) in &n {
+            match o.get(k) {
+                _ if self.skip(k) => {}
+                None => self.out.push(Change::CreateTable(Box::new((*t).clone()))),
+                Some(ot) => self.table(ot, t),
+            }
+        }
+        for (k, t) in &o {
+            if !n.contains_key(k) {
+                self.gone(k.clone(), Change::DropTable(t.sql.clone()));
+            }
+        }
+    }
+
+    fn table(&mut self, old: &Table, new: &Table) {
+        let q = &new.sql;
+        self.comment(new.key(), &old.doc, &new.doc);
+        if old.partition != new.partition {
+            self.out.push(Change::Unsupported(
+                new.key(),
+                "partitioning changed: the table must be rebuilt".into(),
+            ));
+        }
+        // Constraints first leave, so a column they use can change.
+        let constraints = |t: &Table| -> BTreeMap<String, Constraint> {
+            let mut m = BTreeMap::new();
+            if let Some(p) = &t.primary_key {
+                m.insert(p.name.clone(), Constraint::PrimaryKey(p.clone()));
+            }
+            for u in &t.uniques {
+                m.insert(u.name.clone(), Constraint::Unique(u.clone()));
+            }
+            for c in &t.checks {
+                m.insert(c.name.clone(), Constraint::Check(c.clone()));
+            }
+            for f in &t.foreign_keys {
+                m.insert(f.name.clone(), Constraint::ForeignKey(f.clone()));
+            }
+            for x in &t.excludes {
+                m.insert(x.name.clone(), Constraint::Exclude(x.clone()));
+            }
+            m
+        };
+        let (oc, nc) = (constraints(old), constraints(new));
+        let same = |a: &Constraint, b: &Constraint| match (a, b) {
+            (Constraint::PrimaryKey(a), Constraint::PrimaryKey(b)) => a.columns == b.columns,
+            (Constraint::Unique(a), Constraint::Unique(b)) => same_unique(a, b),
+            (Constraint::Check(a), Constraint::Check(b)) => a.expr == b.expr,
+            (Constraint::ForeignKey(a), Constraint::ForeignKey(b)) => same_fk(a, b),
+            (Constraint::Exclude(a), Constraint::Exclude(b)) => same_exclude(a, b),
+            _ => false,
+        };
+        let doc = |c: &Constraint| -> Option<String> {
+            match c {
+                Constraint::PrimaryKey(c) => c.doc.clone(),
+                Constraint::Unique(c) => c.doc.clone(),
+                Constraint::Check(c) => c.doc.clone(),
+                Constraint::ForeignKey(c) => c.doc.clone(),
+                Constraint::Exclude(c) => c.doc.clone(),
+            }
+        };
+        let mut added = Vec::new();
+        for (name, c) in &oc {
+            match nc.get(name) {
+                Some(n) if same(c, n) => {
+                    let key = Key::member(ObjectKind::Constraint, q.clone(), name.clone());
+                    self.comment(key, &doc(c), &doc(n));
+                }
+                _ => self
+                    .out
+                    .push(Change::DropConstraint(q.clone(), name.clone())),
+            }
+        }
+        for (name, c) in &nc {
+            if oc.get(name).is_none_or(|o| !same(o, c)) {
+                added.push(c.clone());
+            }
+        }
+        let (oi, ni) = (
+            by_key(&old.indexes, |i| i.name.clone()),
+            by_key(&new.indexes, |i| i.name.clone()),
+        );
+        let mut new_indexes = Vec::new();
+        for (name, i) in &oi {
+            let key = i.key(q);
+            match ni.get(name) {
+                Some(n) if same_index(i, n) => self.comment(key, &i.doc, &n.doc),
+                Some(_) => self.out.push(Change::DropIndex(q.clone(), name.clone())),
+                None if self.skip(&key) => {}
+                None => self.gone(key, Change::DropIndex(q.clone(), name.clone())),
+            }
+        }
+        for (name, i) in &ni {
+            if oi.get(name).is_none_or(|o| !same_index(o, i)) {
+                new_indexes.push((*i).clone());
+            }
+        }
+        let (ocol, ncol) = (
+            by_key(&old.columns, |c| c.name.clone()),
+            by_key(&new.columns, |c| c.name.clone()),
+        );
+        for (name, c) in &ocol {
+            match ncol.get(name) {
+                // Identity and generation cannot change in place here: the
+                // column is made again.
+                Some(n) if n.identity != c.identity || n.generated != c.generated => {
+                    self.out.push(Change::DropColumn(q.clone(), name.clone()));
+                    self.out.push(Change::AddColumn(q.clone(), (*n).clone()));
+                }
+                Some(n) => self.column(old, new, c, n),
+                None => self.out.push(Change::DropColumn(q.clone(), name.clone())),
+            }
+        }
+        for c in &new.columns {
+            if !ocol.contains_key(&c.name) {
+                self.out.push(Change::AddColumn(q.clone(), c.clone()));
+            }
+        }
+        for c in added {
+            self.out.push(Change::AddConstraint(q.clone(), c));
+        }
+        for i in new_indexes {
+            self.out.push(Change::CreateIndex(q.clone(), i));
+        }
+    }
+
+    fn column(&mut self, ot: &Table, nt: &Table, old: &Column, new: &Column) {
+        let q = &nt.sql;
+        let name = &new.name;
+        if !same_type(&old.ty, &new.ty) {
+            self.out.push(Change::AlterColumnType {
+                table: q.clone(),
+                column: name.clone(),
+                from: old.ty.clone(),
+                to: new.ty.clone(),
+            });
+        }
+        if old.default != new.default {
+            self.out.push(Change::SetColumnDefault(
+                q.clone(),
+                name.clone(),
+                new.default.clone(),
+            ));
+        }
+        match (not_null(ot, old), not_null(nt, new)) {
+            (false, true) => self.out.push(Change::SetNotNull(q.clone(), name.clone())),
+            (true, false) => self.out.push(Change::DropNotNull(q.clone(), name.clone())),
+            _ => {}
+        }
+        self.comment(new.key(q), &old.doc, &new.doc);
+    }
+}
+
+/// A type's text without the quotes PostgreSQL leaves off when it prints
+/// one (`SETOF "public"."prices"` is `SETOF public.prices` read back).
+fn unquoted(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('"') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('"') else {
+            out.push_str(&rest[open..]);
+            return out.into();
+        };
+        let name = &after[..close];
+        let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !after[close + 1..].starts_with('"');
+        if plain {
+            out.push_str(name);
+        } else {
+            out.push('"');
+            out.push_str(name);
+            out.push('"');
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quotes_postgresql_leaves_off_do_not_matter() {
+        assert_eq!(
+            unquoted("SETOF \"public\".\"prices\""),
+            "SETOF public.prices"
+        );
+        assert_eq!(unquoted("\"Odd Name\""), "\"Odd Name\"");
+        assert_eq!(unquoted("text"), "text");
+    }
+
+    use super::*;
+    use crate::statement::tests::compiled;
+
+    fn changes(old: &str, new: &str) -> Vec<Change> {
+        diff(
+            &compiled(old).model,
+            &compiled(new).model,
+            &Options::default(),
+        )
+    }
+
+    #[test]
+    fn a_model_has_no_changes_against_itself() {
+        let text = "enum Mood {\n  happy\n  sad\n}\nentity User {\n  id bigint @pk\n  mood Mood = 'happy'\n  name text?\n  index (name)\n}\n";
+        assert_eq!(changes(text, text), vec![]);
+    }
+
+    #[test]
+    fn columns_are_added_dropped_and_altered() {
+        let got = changes(
+            "entity User {\n  id bigint @pk\n  a integer\n  b text\n}\n",
+            "entity User {\n  id bigint @pk\n  a bigint?\n  c text = 'x'\n}\n",
+        );
+        let t = QName::new("public", "users");
+        assert!(
+            got.contains(&Change::DropColumn(t.clone(), "b".into())),
+            "{got:#?}"
+        );
+        assert!(got
+            .iter()
+            .any(|c| matches!(c, Change::AddColumn(_, c) if c.name == "c")));
+        assert!(got
+            .iter()
+            .any(|c| matches!(c, Change::AlterColumnType { column, .. } if column == "a")));
+        assert!(got.contains(&Change::DropNotNull(t, "a".into())));
+    }
+
+    #[test]
+    fn enum_values_are_added_in_place_and_removals_refused() {
+        let got = changes(
+            "enum Mood {\n  happy\n  sad\n}\n",
+            "enum Mood {\n  happy\n  calm\n  sad\n  angry\n}\n",
+        );
+        let m = QName::new("public", "mood");
+        assert_eq!(
+            got,
+            vec![
+                Change::AddEnumValue {
+                    name: m.clone(),
+                    value: "calm".into(),
+                    before: Some("sad".into())
+                },
+                Change::AddEnumValue {
+                    name: m,
+                    value: "angry".into(),
+                    before: None
+                },
+            ]
+        );
+        let got = changes(
+            "enum Mood {\n  happy\n  sad\n}\n",
+            "enum Mood {\n  happy\n}\n",
+        );
+        assert!(matches!(got[..], [Change::Unsupported(..)]), "{got:?}");
+    }
+
+    #[test]
+    fn a_database_keeps_what_the_model_does_not_describe() {
+        let old = compiled("entity User {\n  id bigint @pk\n  a text\n  index (a)\n}\nentity Extra {\n  id bigint @pk\n}\n").model;
+        let new = compiled("entity User {\n  id bigint @pk\n}\n").model;
+        let options = Options {
+            old_is_database: true,
+            ..Options::default()
+        };
+        let got = diff(&old, &new, &options);
+        assert!(
+            got.iter()
+                .any(|c| matches!(c, Change::Kept(k) if k.kind == ObjectKind::Table)),
+            "{got:#?}"
+        );
+        assert!(got
+            .iter()
+            .any(|c| matches!(c, Change::Kept(k) if k.kind == ObjectKind::Index)));
+        assert!(got
+            .iter()
+            .any(|c| matches!(c, Change::DropColumn(_, n) if n == "a")));
+        assert!(!got.iter().any(|c| matches!(c, Change::DropTable(_))));
+    }
+}

@@ -1,0 +1,61 @@
+//! A shadow database: an empty database made on the server a command talks
+//! to, where a model is built to learn how that server prints it, and
+//! dropped again when the value is dropped.
+
+use postgres::{Client, Config, NoTls};
+
+pub struct Shadow {
+    admin: Client,
+    name: String,
+    client: Option<Client>,
+}
+
+impl Shadow {
+    /// Creates `schemac_shadow_<pid>_<n>` beside the database `url` names
+    /// (the role needs `CREATEDB`).
+    pub fn create(url: &str) -> Result<Shadow, postgres::Error> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let config: Config = url.parse()?;
+        let mut admin = config.connect(NoTls)?;
+        let name = format!(
+            "schemac_shadow_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        admin.batch_execute(&format!(
+            "CREATE DATABASE {}",
+            generator::quote::ident(&name)
+        ))?;
+        let mut shadow = config.clone();
+        shadow.dbname(&name);
+        let client = match shadow.connect(NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = admin
+                    .batch_execute(&format!("DROP DATABASE {}", generator::quote::ident(&name)));
+                return Err(e);
+            }
+        };
+        Ok(Shadow {
+            admin,
+            name,
+            client: Some(client),
+        })
+    }
+
+    pub fn client(&mut self) -> &mut Client {
+        self.client.as_mut().expect("open until dropped")
+    }
+}
+
+impl Drop for Shadow {
+    fn drop(&mut self) {
+        // Close our own connection first: a database in use cannot go.
+        self.client = None;
+        let _ = self.admin.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            generator::quote::ident(&self.name)
+        ));
+    }
+}
