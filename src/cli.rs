@@ -148,6 +148,56 @@ pub enum Command {
         #[arg(long)]
         references: bool,
     },
+    /// Draw an entity-relationship diagram to standard output.
+    ///
+    /// A Mermaid diagram over Mermaid's limits (about 500 relations or
+    /// 50,000 characters) is printed in parts, each a diagram of its own
+    /// after a `%% part N of M` line.
+    Erd {
+        /// A `.schema` file, a project directory, or a `model.json`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ErdFormat::Mermaid)]
+        format: ErdFormat,
+        /// Only the tables of this module and the modules below it.
+        #[arg(long, conflicts_with_all = ["entity", "view"])]
+        module: Option<String>,
+        /// Only this entity and its neighbours (see --depth).
+        #[arg(long, conflicts_with = "view")]
+        entity: Option<String>,
+        /// With --entity: how many foreign keys away a neighbour may be.
+        #[arg(long, default_value_t = 1, requires = "entity")]
+        depth: u32,
+        /// A view named in the project's `[docs.views]`.
+        #[arg(long)]
+        view: Option<String>,
+    },
+    /// Write the docs site: static HTML, and the same pages as Markdown.
+    ///
+    /// An index (diagram, modules, search), a page per entity and a data
+    /// inventory; it opens from the file system, no server or network.
+    Docs {
+        /// A `.schema` file, a project directory, or a `model.json`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output directory [default: `docs/` in the build directory].
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// A directory of templates replacing the built-in ones of the
+        /// same name (`base.html`, `entity.html`, `entity.md`, ...).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Overwrite output files that schemac did not write.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErdFormat {
+    Mermaid,
+    Dot,
+    Svg,
 }
 
 /// The two states a diff or plan compares: each a `.schema` file, a

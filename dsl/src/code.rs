@@ -564,7 +564,7 @@ catalog! {
     }
     UnknownConfigKey = "schemac::unknown_config_key" {
         summary: "a key or section that `schemac.toml` does not have",
-        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
+        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, `[docs.views]`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
         example: Some("# file: schemac.toml\n[project]\nname = \"shop\"\ndefault_shema = \"app\"\n"),
         fix: Some("correct the key (the help suggests the closest one), or remove it"),
     }
@@ -573,6 +573,12 @@ catalog! {
         explanation: "Each key takes one kind of value: `name`, `default_schema` and `out` are strings, `[project]` and `[build]` are tables.",
         example: Some("# file: schemac.toml\n[project]\nname = 42\n"),
         fix: Some("write a value of the expected type, e.g. `name = \"shop\"`"),
+    }
+    UnknownViewEntity = "schemac::unknown_view_entity" {
+        summary: "a `[docs.views]` view names an entity the schema does not have",
+        explanation: "A view of `[docs.views]` in `schemac.toml` lists the entities a diagram shows, by declared or SQL name. The names are checked against the compiled schema when a diagram or the docs are drawn (`schemac erd`, `schemac docs`), so a renamed entity does not silently vanish from its diagram. The CLI tests cover it: compiling alone does not read the views.",
+        example: None,
+        fix: Some("correct the name (the help suggests the closest entity), or remove it from the view"),
     }
 
     // ── Lint ──────────────────────────────────────────────────────────────

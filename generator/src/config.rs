@@ -16,6 +16,9 @@
 //! pg_version = 16
 //! naming = "error"
 //! "naming/table-plural-snake-case" = { level = "warning", allow = ["analysis"] }
+//!
+//! [docs.views]                # named diagrams: `schemac erd --view billing`
+//! billing = ["Invoice", "Subscription", "Customer"]
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -31,6 +34,7 @@ pub struct Config {
     pub policies: PoliciesSection,
     pub partitions: PartitionsSection,
     pub lint: crate::lint::LintConfig,
+    pub docs: DocsSection,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -59,12 +63,27 @@ pub struct PoliciesSection {
     pub timestamps: Option<bool>,
 }
 
+#[derive(Clone, Debug, Default)]
+pub struct DocsSection {
+    /// `[docs.views]`.
+    pub views: Vec<View>,
+}
+
+/// A named diagram: the entities it shows, each with its span in
+/// `schemac.toml` so a name the schema lacks is reported there.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub name: String,
+    pub entities: Vec<(String, Span)>,
+}
+
 /// Every section and its keys: what `parse` accepts and suggests from.
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out", "target"]),
     ("partitions", &["maintenance"]),
     ("policies", &["timestamps"]),
+    ("docs", &["views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
 ];
@@ -132,6 +151,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             let key_name: &str = key.get_ref();
             if !keys.contains(&key_name) {
                 diags.push(unknown(key_name, span(key.span()), Some((name, keys))));
+                continue;
+            }
+            if (name, key_name) == ("docs", "views") {
+                config.docs.views = views(value, span, &mut diags);
                 continue;
             }
             if name == "policies" {
@@ -232,6 +255,60 @@ fn boolean(
             None
         }
     }
+}
+
+/// `[docs.views]`: each key a view, each value an array of entity names.
+fn views(
+    value: &Spanned<DeValue<'_>>,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<View> {
+    let DeValue::Table(entries) = value.get_ref() else {
+        diags.push(
+            Diagnostic::error(Code::BadConfigValue, "`views` is a table of named views")
+                .label(
+                    span(value.span()),
+                    format!("this is {}", kind(value.get_ref())),
+                )
+                .help("write `[docs.views]`, then `name = [\"Entity\", ...]` lines"),
+        );
+        return Vec::new();
+    };
+    let mut views = Vec::new();
+    for (name, list) in entries {
+        let names = match list.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    DeValue::String(s) => Some((s.to_string(), span(item.span()))),
+                    other => {
+                        diags.push(
+                            Diagnostic::error(Code::BadConfigValue, "a view lists entity names")
+                                .label(span(item.span()), format!("this is {}", kind(other)))
+                                .help("quote the entity's name: `\"Order\"`"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadConfigValue,
+                        format!("view `{}` is a list of entity names", name.get_ref()),
+                    )
+                    .label(span(list.span()), format!("this is {}", kind(other)))
+                    .help(format!("write `{} = [\"Entity\", ...]`", name.get_ref())),
+                );
+                continue;
+            }
+        };
+        views.push(View {
+            name: name.get_ref().to_string(),
+            entities: names,
+        });
+    }
+    views
 }
 
 fn kind(v: &DeValue<'_>) -> &'static str {
@@ -379,6 +456,22 @@ mod tests {
             .collect();
         assert_eq!(at, ["\"cytus\"", "\"cron\""]);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `\"citus\"`?"));
+    }
+
+    #[test]
+    fn docs_views_keep_each_name_and_its_span() {
+        let text =
+            "[docs.views]\nbilling = [\"Invoice\", \"Customer\"]\nbad = \"Order\"\nodd = [1]\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(c.docs.views.len(), 2, "{:?}", c.docs.views);
+        let billing = &c.docs.views[0];
+        assert_eq!(billing.name, "billing");
+        let (name, at) = &billing.entities[1];
+        assert_eq!(name, "Customer");
+        assert_eq!(&text[at.start as usize..at.end as usize], "\"Customer\"");
+        assert!(c.docs.views[1].entities.is_empty());
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.code == Code::BadConfigValue));
     }
 
     #[test]

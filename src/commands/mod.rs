@@ -3,6 +3,8 @@
 mod build;
 mod check;
 mod diff;
+mod docs;
+mod erd;
 mod fmt;
 mod lint;
 mod r#where;
@@ -51,6 +53,20 @@ pub fn run(cli: Cli) -> u8 {
             project,
             references,
         } => r#where::run(&position, project.as_deref(), references),
+        Command::Docs {
+            path,
+            out,
+            templates,
+            force,
+        } => docs::run(&path, out, templates, force),
+        Command::Erd {
+            path,
+            format,
+            module,
+            entity,
+            depth,
+            view,
+        } => erd::run(&path, format, module, entity.map(|e| (e, depth)), view),
     }
 }
 
