@@ -218,3 +218,60 @@ fn examples_lint_clean() {
         );
     }
 }
+
+/// The design template's own SQL, flaws kept: its findings are what a
+/// careful reviewer raises (the nullable unique `context`, `timestamp`
+/// without time zone, `updated_at` never maintained, case-sensitive unique
+/// emails).
+#[test]
+fn seed_verbatim_findings() {
+    let dir = crate::support::root().join("tests/fixtures/seed-verbatim");
+    // Relative paths, so the snapshot does not depend on the checkout.
+    let mut files = crate::support::sources(&dir);
+    let toml = std::fs::read_to_string(dir.join("schemac.toml")).expect("schemac.toml");
+    files.push(("schemac.toml".to_string(), toml));
+    let project = Project::from_sources(&files);
+    let config = project.config.clone().unwrap_or_default();
+    let found = findings(&project, &config.lint).expect("compiles");
+    insta::with_settings!({
+        snapshot_path => dir.join("snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("findings", rendered(&found, &project.sources));
+    });
+}
+
+/// `--format github` is one workflow command per finding:
+/// `::warning file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::MESSAGE`,
+/// with `%`, CR and LF escaped in the message (and `:` and `,` in values).
+#[test]
+fn github_output_is_workflow_commands() {
+    let r = lint::rule("keys/nullable-unique").expect("rule");
+    let project = Project::from_sources(&[("a, b.schema", r.bad)]);
+    let found = findings(&project, &LintConfig::default()).expect("compiles");
+    let text = lint::output::github(&found, &project.sources);
+    assert_eq!(text.lines().count(), found.len());
+    for line in text.lines() {
+        let rest = line
+            .strip_prefix("::warning ")
+            .or_else(|| line.strip_prefix("::error "))
+            .or_else(|| line.strip_prefix("::notice "))
+            .unwrap_or_else(|| panic!("not a workflow command: {line}"));
+        let (props, message) = rest.split_once("::").expect("properties::message");
+        assert!(!message.contains('\n') && !message.contains('\r'), "{line}");
+        let keys: Vec<&str> = props
+            .split(',')
+            .map(|p| {
+                let (k, v) = p.split_once('=').expect("key=value");
+                assert!(!v.contains(':'), "unescaped `:` in {p}");
+                k
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            ["file", "line", "col", "endLine", "endColumn", "title"]
+        );
+    }
+    assert!(text.contains("file=a%2C b.schema,line=7,col=3,"), "{text}");
+}
