@@ -98,7 +98,8 @@ fn build_writes_sql_and_model() {
     )
     .expect("json");
     let tables = json["model"]["tables"].as_array().expect("tables");
-    assert_eq!(tables.len(), 12);
+    // Twelve entities and the history table of the versioned `files`.
+    assert_eq!(tables.len(), 13);
     assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
 }
 
