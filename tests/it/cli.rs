@@ -98,8 +98,7 @@ fn build_writes_sql_and_model() {
     )
     .expect("json");
     let tables = json["model"]["tables"].as_array().expect("tables");
-    // Twelve entities and the history table of the versioned `files`.
-    assert_eq!(tables.len(), 13);
+    assert_eq!(tables.len(), 12);
     assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
 }
 
