@@ -361,9 +361,11 @@ pub struct Table {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
     /// The policies declared on the entity (or by a project default), which
-    /// the lower pass has expanded into the objects above.
+    /// the lower pass has expanded into the objects above. Boxed: most
+    /// tables declare none, and tables are moved whole (a diff's changes
+    /// carry them).
     #[serde(default, skip_serializing_if = "DeclaredPolicies::is_empty")]
-    pub declared_policies: DeclaredPolicies,
+    pub declared_policies: Box<DeclaredPolicies>,
     pub origin: Origin,
 }
 

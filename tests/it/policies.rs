@@ -338,7 +338,9 @@ fn versioned_rows_keep_contiguous_history_and_refuse_stale_versions() {
         .iter()
         .map(|at| {
             c.query_one(
-                "select amount::text from prices_at($1::text::timestamptz)",
+                "select amount::text from prices where valid_from <= $1::text::timestamptz
+                 union all
+                 select amount::text from prices_history where valid @> $1::text::timestamptz",
                 &[at],
             )
             .expect("as of")

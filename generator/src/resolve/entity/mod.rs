@@ -197,7 +197,7 @@ impl<'a> Resolver<'a> {
             distribution: None,
             policies: Vec::new(),
             grants: Vec::new(),
-            declared_policies: policies,
+            declared_policies: Box::new(policies),
             origin: Origin::declared(e.name.span),
         });
         let key = self.model.tables[index].key();
