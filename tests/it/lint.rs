@@ -57,9 +57,14 @@ fn rule_ids_are_unique_and_well_formed() {
 fn every_rules_examples_are_true() {
     let mut wrong = Vec::new();
     for r in RULES {
+        // A rule that is off by default is shown as a project that turned it on.
+        let mut config = LintConfig::default();
+        if r.level == Level::Off {
+            config.levels.insert(r.id.to_string(), Level::Warning);
+        }
         let of_rule = |text: &str| -> Result<usize, String> {
             let project = Project::from_sources(&[("example.schema", text)]);
-            let found = findings(&project, &LintConfig::default())?;
+            let found = findings(&project, &config)?;
             Ok(found.iter().filter(|d| d.rule == Some(r.id)).count())
         };
         match of_rule(r.bad) {
