@@ -57,14 +57,9 @@ fn rule_ids_are_unique_and_well_formed() {
 fn every_rules_examples_are_true() {
     let mut wrong = Vec::new();
     for r in RULES {
-        // A rule that is off by default is shown as a project that turned it on.
-        let mut config = LintConfig::default();
-        if r.level == Level::Off {
-            config.levels.insert(r.id.to_string(), Level::Warning);
-        }
         let of_rule = |text: &str| -> Result<usize, String> {
             let project = Project::from_sources(&[("example.schema", text)]);
-            let found = findings(&project, &config)?;
+            let found = findings(&project, &LintConfig::default())?;
             Ok(found.iter().filter(|d| d.rule == Some(r.id)).count())
         };
         match of_rule(r.bad) {
@@ -222,4 +217,37 @@ fn examples_lint_clean() {
             rendered(&loud, &project.sources)
         );
     }
+}
+
+/// `schemac lint --coverage` prints the documented share per module and
+/// the total, as text or JSON.
+#[test]
+fn coverage_prints_the_documented_share_per_module() {
+    let file = "tests/fixtures/lint/docs-coverage-threshold/good.schema";
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("schemac")
+            .expect("binary")
+            .args(["lint", file, "--coverage"])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(
+        run(&[]),
+        (
+            Some(0),
+            "entities and columns with a doc comment, per module:\n  good         4/5   80%\n  (all)        4/5   80%\n".to_string()
+        )
+    );
+    let (code, json) = run(&["--format", "json"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["modules"][0]["module"], "good");
+    assert_eq!(v["total"]["documented"], 4);
+    assert_eq!(v["total"]["percent"], 80);
+    assert_eq!(run(&["--format", "sarif"]).0, Some(2));
 }

@@ -7,7 +7,7 @@ use crate::Project;
 use rustc_hash::FxHashMap;
 
 /// One module's documented share.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModuleCoverage {
     pub module: String,
     /// The file the module is.
@@ -56,4 +56,52 @@ pub fn coverage(project: &Project, model: &Model) -> Vec<ModuleCoverage> {
             })
         })
         .collect()
+}
+
+/// The whole project's share: the sum over its modules.
+pub fn total(modules: &[ModuleCoverage]) -> ModuleCoverage {
+    ModuleCoverage {
+        module: "(all)".to_string(),
+        file: 0,
+        documented: modules.iter().map(|m| m.documented).sum(),
+        total: modules.iter().map(|m| m.total).sum(),
+    }
+}
+
+/// The shares as a text table, one module a line, then the total.
+pub fn table(modules: &[ModuleCoverage]) -> String {
+    let all = total(modules);
+    let width = modules
+        .iter()
+        .chain(std::iter::once(&all))
+        .map(|m| m.module.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("entities and columns with a doc comment, per module:\n");
+    for m in modules.iter().chain(std::iter::once(&all)) {
+        let count = format!("{}/{}", m.documented, m.total);
+        out.push_str(&format!(
+            "  {:<width$}  {count:>9}  {:>3}%\n",
+            m.module,
+            m.percent()
+        ));
+    }
+    out
+}
+
+/// The shares as JSON: `{"modules": [...], "total": {...}}`.
+pub fn json(modules: &[ModuleCoverage]) -> String {
+    let entry = |m: &ModuleCoverage| {
+        serde_json::json!({
+            "module": m.module,
+            "documented": m.documented,
+            "total": m.total,
+            "percent": m.percent(),
+        })
+    };
+    let value = serde_json::json!({
+        "modules": modules.iter().map(entry).collect::<Vec<_>>(),
+        "total": entry(&total(modules)),
+    });
+    format!("{value:#}\n")
 }
