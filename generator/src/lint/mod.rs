@@ -335,7 +335,6 @@ registry! {
         boolean_index,
         btree_on_container,
         duplicate_index,
-        email_unique_case_sensitive,
         fulltext_without_gin,
         missing_operator_class,
         redundant_index,
