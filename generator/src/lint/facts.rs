@@ -247,3 +247,59 @@ pub(crate) fn raw_statements(cx: &LintContext<'_>) -> Vec<(RawKind, Span)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        let project = crate::Project::from_sources(&[("t.schema", text)]);
+        let compiled = crate::compile(&project, &crate::Options::default())
+            .ok()
+            .expect("compiles");
+        compiled.model.tables.into_iter().next().expect("a table")
+    }
+
+    #[test]
+    fn keys_lead_with_columns_in_any_order() {
+        let t =
+            table("entity T {\n  a bigint\n  b bigint\n  c bigint\n\n  primary key (b, a, c)\n}\n");
+        let keys = keys(&t);
+        let pk = &keys[0];
+        let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(pk.leads_with(&cols(&["a", "b"])));
+        assert!(pk.leads_with(&cols(&["b"])));
+        assert!(!pk.leads_with(&cols(&["a"])));
+        assert!(!pk.leads_with(&cols(&["a", "c"])));
+        assert!(!pk.leads_with(&cols(&["a", "b", "c", "d"])));
+    }
+
+    #[test]
+    fn not_null_predicates() {
+        let t = table("entity T {\n  id bigint @pk\n  a bigint?\n  b bigint?\n\n  index (a, b) where a is not null and b IS NOT NULL\n  index (a) where a > 0\n}\n");
+        let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let p = t.indexes[0].predicate.as_ref().expect("where");
+        assert!(only_not_null(p, &cols(&["a", "b"])));
+        assert!(!only_not_null(p, &cols(&["a"])));
+        let q = t.indexes[1].predicate.as_ref().expect("where");
+        assert!(!only_not_null(q, &cols(&["a"])));
+    }
+
+    #[test]
+    fn families_see_through_domains_and_lengths() {
+        let project = crate::Project::from_sources(&[(
+            "t.schema",
+            "domain Code varchar(10)\nenum E { a }\nentity T {\n  id bigint @pk\n  a Code\n  b text\n  c E\n  d varchar(3)[]\n}\n",
+        )]);
+        let model = crate::compile(&project, &crate::Options::default())
+            .ok()
+            .expect("compiles")
+            .model;
+        let f: Vec<String> = model.tables[0]
+            .columns
+            .iter()
+            .map(|c| family(&model, &c.ty))
+            .collect();
+        assert_eq!(f, ["bigint", "text", "text", "enum", "text[]"]);
+    }
+}

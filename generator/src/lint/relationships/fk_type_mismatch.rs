@@ -69,3 +69,36 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{lint, Level, LintConfig};
+    use crate::model::SqlType;
+
+    /// A model read from a database or a model file can hold a foreign key
+    /// whose types differ, which a `.schema` file cannot express.
+    #[test]
+    fn foreign_keys_of_other_types_are_found() {
+        let text = "entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id      bigint @pk @identity\n  user_id -> User on delete cascade\n}\n";
+        let project = crate::Project::from_sources(&[("t.schema", text)]);
+        let compiled = crate::compile(&project, &crate::Options::default())
+            .ok()
+            .expect("compiles");
+        let mut model = compiled.model;
+        let find = |model: &crate::Model| {
+            lint(&project, model, &compiled.resolved, &LintConfig::default(), Level::Info)
+                .into_iter()
+                .filter(|d| d.rule == Some(super::RULE.id))
+                .map(|d| d.message)
+                .collect::<Vec<_>>()
+        };
+        assert!(find(&model).is_empty());
+        let posts = model.tables.iter_mut().find(|t| t.sql.name == "posts").expect("posts");
+        let col = posts.columns.iter_mut().find(|c| c.name == "user_id").expect("user_id");
+        col.ty = SqlType::builtin("integer");
+        assert_eq!(
+            find(&model),
+            ["`user_id` is integer but the key it references, `users.id`, is bigint"]
+        );
+    }
+}

@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
     summary: "a foreign key whose columns lead no index",
     rationale: "Deleting or re-keying a referenced row makes PostgreSQL look up the rows that reference it, and joins from the parent look up the same way. Without an index whose leading keys are the foreign key's columns, each lookup scans the whole referencing table, under a lock. schemac indexes every foreign key unless `@no_index` turns it off; this rule finds the keys left without one. A key is indexed when one index (the primary key and unique keys included) has the foreign key's columns as its leading keys, in any order; a partial index counts only when its predicate is that the columns are not null, the only rows a lookup can match.",
     bad: "entity User {\n  id uuid @pk = gen_random_uuid()\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete cascade @no_index\n}\n",
-    good: "entity User {\n  id uuid @pk = gen_random_uuid()\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User on delete cascade @no_index\n\n  index (author_id) where author_id is not null\n}\n",
+    good: "entity User {\n  id uuid @pk = gen_random_uuid()\n}\n\nentity Post {\n  id        bigint @pk @identity\n  author_id -> User? on delete set null @no_index\n\n  index (author_id) where author_id is not null\n}\n",
     check,
     ..BASE
 };
