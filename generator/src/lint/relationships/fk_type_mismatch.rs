@@ -17,10 +17,11 @@ pub const RULE: Rule = Rule {
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let by_name = facts::tables_by_name(model);
+    let tables: rustc_hash::FxHashMap<_, _> = model.tables.iter().map(|t| (&t.sql, t)).collect();
     for site in cx.entities() {
         let table = site.table;
         for fk in &table.foreign_keys {
-            let Some(target) = model.tables.iter().find(|t| t.sql == fk.target_table) else {
+            let Some(target) = tables.get(&fk.target_table) else {
                 continue;
             };
             for (c, tc) in fk.columns.iter().zip(&fk.target_columns) {

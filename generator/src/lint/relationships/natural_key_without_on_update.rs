@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    let tables: rustc_hash::FxHashMap<_, _> = cx.model.tables.iter().map(|t| (&t.sql, t)).collect();
     for c in cx.columns() {
         let Some(ast::ColumnType::Relation(r)) = c.ast.map(|a| &a.ty) else {
             continue;
@@ -31,11 +32,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let target_pk = cx
-            .model
-            .tables
-            .iter()
-            .find(|t| t.sql == fk.target_table)
+        let target_pk = tables
+            .get(&fk.target_table)
             .and_then(|t| t.primary_key.as_ref());
         if target_pk.is_some_and(|p| p.columns == fk.target_columns) {
             continue;
