@@ -53,13 +53,24 @@ fn rule_ids_are_unique_and_well_formed() {
     assert_eq!(ids.len(), n, "duplicate rule ids");
 }
 
+/// The configuration a rule's examples are checked with: the defaults,
+/// with a rule that is off by default turned on, as a project would.
+fn shown(rule: &lint::Rule) -> LintConfig {
+    let mut config = LintConfig::default();
+    if rule.level == Level::Off {
+        config.levels.insert(rule.id.to_string(), Level::Warning);
+    }
+    config
+}
+
 #[test]
 fn every_rules_examples_are_true() {
     let mut wrong = Vec::new();
     for r in RULES {
+        let config = shown(r);
         let of_rule = |text: &str| -> Result<usize, String> {
             let project = Project::from_sources(&[("example.schema", text)]);
-            let found = findings(&project, &LintConfig::default())?;
+            let found = findings(&project, &config)?;
             Ok(found.iter().filter(|d| d.rule == Some(r.id)).count())
         };
         match of_rule(r.bad) {
@@ -129,7 +140,7 @@ fn lint_rules() {
             [("bad.schema", &bad, true), ("good.schema", &good, false)]
         {
             let project = Project::from_sources(&[(name, text.as_str())]);
-            let found = match findings(&project, &LintConfig::default()) {
+            let found = match findings(&project, &shown(r)) {
                 Ok(f) => f,
                 Err(e) => {
                     wrong.push(format!("{}: {name} does not compile: {e}", r.id));

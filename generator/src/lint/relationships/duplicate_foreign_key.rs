@@ -25,7 +25,15 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 oc.sort();
                 o.target_table == fk.target_table && oc == cols
             });
-            if let Some(first) = first {
+            if let Some(other) = first {
+                // The one written later in the text is the repeat.
+                let (fk, first) = if (other.origin.span.file, other.origin.span.start)
+                    > (fk.origin.span.file, fk.origin.span.start)
+                {
+                    (other, fk)
+                } else {
+                    (fk, other)
+                };
                 out.push(
                     cx.finding(format!(
                         "`{}` repeats `{}`: same columns, same target",

@@ -37,9 +37,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             cx.finding(format!(
-                "`{}` looks like a {} stored in plain (judged by its name)",
-                c.column.name,
-                hit.replace('_', " ")
+                "`{}` looks like an identity or payment number (`{hit}`) stored in plain (judged by its name)",
+                c.column.name
             ))
             .label(c.name_span(), "sensitive number in plain")
             .help("store it encrypted (`bytea`, key outside the database), or keep only the part shown (`_last4`) or a provider's token"),
