@@ -34,7 +34,10 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for span in spans {
+    // Only text the project holds: a model read from model.json keeps the
+    // spans of files that are not there.
+    let files: Vec<u32> = cx.project.modules.iter().map(|m| m.file).collect();
+    for span in spans.into_iter().filter(|s| files.contains(&s.file)) {
         let text = cx.text(span);
         for (start, end, func) in literal_keys(text) {
             let at = Span::new(span.file, span.start as usize + start, span.start as usize + end);
