@@ -96,6 +96,10 @@ pub enum Command {
         /// List every rule with its default level instead of linting.
         #[arg(long)]
         list_rules: bool,
+        /// Print the share of entities and columns with a doc comment, per
+        /// module, instead of linting (text, or json with --format json).
+        #[arg(long, conflicts_with_all = ["fix", "list_rules"])]
+        coverage: bool,
     },
     /// Print a lint rule's documentation: what, why, examples, knobs.
     Explain {

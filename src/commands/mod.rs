@@ -40,9 +40,12 @@ pub fn run(cli: Cli) -> u8 {
             fix,
             unsafe_fixes,
             list_rules,
+            coverage,
         } => {
             if list_rules {
                 lint::list(format)
+            } else if coverage {
+                lint::coverage(&path, format)
             } else {
                 lint::run(&path, format, deny.is_some(), fix, unsafe_fixes)
             }

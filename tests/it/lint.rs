@@ -53,13 +53,24 @@ fn rule_ids_are_unique_and_well_formed() {
     assert_eq!(ids.len(), n, "duplicate rule ids");
 }
 
+/// The configuration a rule's examples are checked with: the defaults,
+/// with a rule that is off by default turned on, as a project would.
+fn shown(rule: &lint::Rule) -> LintConfig {
+    let mut config = LintConfig::default();
+    if rule.level == Level::Off {
+        config.levels.insert(rule.id.to_string(), Level::Warning);
+    }
+    config
+}
+
 #[test]
 fn every_rules_examples_are_true() {
     let mut wrong = Vec::new();
     for r in RULES {
+        let config = shown(r);
         let of_rule = |text: &str| -> Result<usize, String> {
             let project = Project::from_sources(&[("example.schema", text)]);
-            let found = findings(&project, &LintConfig::default())?;
+            let found = findings(&project, &config)?;
             Ok(found.iter().filter(|d| d.rule == Some(r.id)).count())
         };
         match of_rule(r.bad) {
@@ -129,7 +140,7 @@ fn lint_rules() {
             [("bad.schema", &bad, true), ("good.schema", &good, false)]
         {
             let project = Project::from_sources(&[(name, text.as_str())]);
-            let found = match findings(&project, &LintConfig::default()) {
+            let found = match findings(&project, &shown(r)) {
                 Ok(f) => f,
                 Err(e) => {
                     wrong.push(format!("{}: {name} does not compile: {e}", r.id));
@@ -274,4 +285,37 @@ fn github_output_is_workflow_commands() {
         );
     }
     assert!(text.contains("file=a%2C b.schema,line=7,col=3,"), "{text}");
+}
+
+/// `schemac lint --coverage` prints the documented share per module and
+/// the total, as text or JSON.
+#[test]
+fn coverage_prints_the_documented_share_per_module() {
+    let file = "tests/fixtures/lint/docs-coverage-threshold/good.schema";
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("schemac")
+            .expect("binary")
+            .args(["lint", file, "--coverage"])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(
+        run(&[]),
+        (
+            Some(0),
+            "entities and columns with a doc comment, per module:\n  good         4/5   80%\n  (all)        4/5   80%\n".to_string()
+        )
+    );
+    let (code, json) = run(&["--format", "json"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["modules"][0]["module"], "good");
+    assert_eq!(v["total"]["documented"], 4);
+    assert_eq!(v["total"]["percent"], 80);
+    assert_eq!(run(&["--format", "sarif"]).0, Some(2));
 }
