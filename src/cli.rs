@@ -48,6 +48,11 @@ pub enum Command {
         /// support.rs, header.rs).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// The database to build for [default: the project's `[build]
+        /// target`, else postgres]; `citus` adds the calls that distribute
+        /// tables.
+        #[arg(long, value_enum)]
+        target: Option<TargetArg>,
     },
     /// Format `.schema` files in place, canonically.
     ///
@@ -97,6 +102,10 @@ pub enum Command {
         /// List every rule with its default level instead of linting.
         #[arg(long)]
         list_rules: bool,
+        /// Print the share of entities and columns with a doc comment, per
+        /// module, instead of linting (text, or json with --format json).
+        #[arg(long, conflicts_with_all = ["fix", "list_rules"])]
+        coverage: bool,
     },
     /// Print a lint rule's documentation: what, why, examples, knobs.
     Explain {
@@ -149,6 +158,56 @@ pub enum Command {
         #[arg(long)]
         references: bool,
     },
+    /// Draw an entity-relationship diagram to standard output.
+    ///
+    /// A Mermaid diagram over Mermaid's limits (about 500 relations or
+    /// 50,000 characters) is printed in parts, each a diagram of its own
+    /// after a `%% part N of M` line.
+    Erd {
+        /// A `.schema` file, a project directory, or a `model.json`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ErdFormat::Mermaid)]
+        format: ErdFormat,
+        /// Only the tables of this module and the modules below it.
+        #[arg(long, conflicts_with_all = ["entity", "view"])]
+        module: Option<String>,
+        /// Only this entity and its neighbours (see --depth).
+        #[arg(long, conflicts_with = "view")]
+        entity: Option<String>,
+        /// With --entity: how many foreign keys away a neighbour may be.
+        #[arg(long, default_value_t = 1, requires = "entity")]
+        depth: u32,
+        /// A view named in the project's `[docs.views]`.
+        #[arg(long)]
+        view: Option<String>,
+    },
+    /// Write the docs site: static HTML, and the same pages as Markdown.
+    ///
+    /// An index (diagram, modules, search), a page per entity and a data
+    /// inventory; it opens from the file system, no server or network.
+    Docs {
+        /// A `.schema` file, a project directory, or a `model.json`.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output directory [default: `docs/` in the build directory].
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// A directory of templates replacing the built-in ones of the
+        /// same name (`base.html`, `entity.html`, `entity.md`, ...).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Overwrite output files that schemac did not write.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErdFormat {
+    Mermaid,
+    Dot,
+    Svg,
 }
 
 /// The two states a diff or plan compares: each a `.schema` file, a
@@ -205,4 +264,19 @@ pub enum LintFormat {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Deny {
     Warnings,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Postgres,
+    Citus,
+}
+
+impl From<TargetArg> for generator::Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Postgres => generator::Target::Postgres,
+            TargetArg::Citus => generator::Target::Citus,
+        }
+    }
 }

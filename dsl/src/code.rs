@@ -305,12 +305,12 @@ catalog! {
     Unsupported = "schemac::unsupported" {
         summary: "a policy attribute reserved for a coming release",
         explanation: "Some attribute names are reserved for policies that later versions will generate (auditing, row-level security, soft delete, retention...). This version refuses them rather than accept something it does not do, so nobody relies on a policy that is not there.",
-        example: Some("entity User @tenant(org_id) {\n  id bigint @pk @identity\n}\n"),
+        example: Some("entity User @notify {\n  id bigint @pk @identity\n}\n"),
         fix: Some("remove the attribute until schemac generates it"),
     }
     BadPolicy = "schemac::bad_policy" {
         summary: "a policy that cannot apply to the entity as declared",
-        explanation: "Policies (`@timestamps`, `@soft_delete`, ...) add columns, keys, triggers and views to an entity. schemac refuses one that would clash with what the entity declares, rather than write SQL that fails later: a column the policy adds that the entity already has, soft delete on an entity without a primary key, a deferrable unique key or one a foreign key references (soft delete makes unique keys partial, which neither can be), or a generated name already taken. docs/policies.md says what each policy adds.",
+        explanation: "Policies (`@timestamps`, `@soft_delete`, ...) add columns, keys, triggers and views to an entity. schemac refuses one that would clash with what the entity declares, rather than write SQL that fails later: a column the policy adds that the entity already has, a deferrable unique key or one a foreign key references (soft delete makes unique keys partial, which neither can be), a policy that needs a primary key (soft delete, versioning, audit) on an entity without one, a `@secret` key column of an audited entity, a tenant column that does not exist, or a generated name already taken. docs/policies.md says what each policy adds.",
         example: Some("entity User @timestamps {\n  id         bigint @pk @identity\n  created_at timestamptz = now()\n}\n"),
         fix: Some("remove what the policy adds itself, or change the declaration the help names"),
     }
@@ -564,7 +564,7 @@ catalog! {
     }
     UnknownConfigKey = "schemac::unknown_config_key" {
         summary: "a key or section that `schemac.toml` does not have",
-        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
+        explanation: "Every key of `schemac.toml` is known: `[project] name` and `default_schema`, `[build] out`, `[docs.views]`, and in `[lint]` `pg_version`, the rule ids and groups, and each rule's knobs. A misspelt key would silently have no effect, so it is refused, with the closest known key as a suggestion.",
         example: Some("# file: schemac.toml\n[project]\nname = \"shop\"\ndefault_shema = \"app\"\n"),
         fix: Some("correct the key (the help suggests the closest one), or remove it"),
     }
@@ -573,6 +573,12 @@ catalog! {
         explanation: "Each key takes one kind of value: `name`, `default_schema` and `out` are strings, `[project]` and `[build]` are tables.",
         example: Some("# file: schemac.toml\n[project]\nname = 42\n"),
         fix: Some("write a value of the expected type, e.g. `name = \"shop\"`"),
+    }
+    UnknownViewEntity = "schemac::unknown_view_entity" {
+        summary: "a `[docs.views]` view names an entity the schema does not have",
+        explanation: "A view of `[docs.views]` in `schemac.toml` lists the entities a diagram shows, by declared or SQL name. The names are checked against the compiled schema when a diagram or the docs are drawn (`schemac erd`, `schemac docs`), so a renamed entity does not silently vanish from its diagram. The CLI tests cover it: compiling alone does not read the views.",
+        example: None,
+        fix: Some("correct the name (the help suggests the closest entity), or remove it from the view"),
     }
 
     // ── Lint ──────────────────────────────────────────────────────────────

@@ -21,6 +21,9 @@
 //! out = "app/src/models"      # where `--emit rust` writes, relative to the project
 //! layout = "modules"          # `file` (models.rs) or `modules` (mod.rs and a file per entity)
 //! time = "chrono"             # `chrono` or `time`, for date and time columns
+//!
+//! [docs.views]                # named diagrams: `schemac erd --view billing`
+//! billing = ["Invoice", "Subscription", "Customer"]
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -34,7 +37,9 @@ pub struct Config {
     pub project: ProjectSection,
     pub build: BuildSection,
     pub policies: PoliciesSection,
+    pub partitions: PartitionsSection,
     pub lint: crate::lint::LintConfig,
+    pub docs: DocsSection,
     pub rust: RustSection,
 }
 
@@ -47,6 +52,15 @@ pub struct ProjectSection {
 #[derive(Clone, Debug, Default)]
 pub struct BuildSection {
     pub out: Option<PathBuf>,
+    /// `target = "postgres" | "citus"`.
+    pub target: Option<crate::Target>,
+}
+
+/// `[partitions]`: what keeps time partitions.
+#[derive(Clone, Debug, Default)]
+pub struct PartitionsSection {
+    /// `maintenance = "function" | "pg_partman"`.
+    pub maintenance: Option<crate::model::Maintenance>,
 }
 
 /// Project defaults for policies: each applies to every entity.
@@ -63,11 +77,27 @@ pub struct RustSection {
     pub time: crate::emit::rust::TimeCrate,
 }
 
+#[derive(Clone, Debug, Default)]
+pub struct DocsSection {
+    /// `[docs.views]`.
+    pub views: Vec<View>,
+}
+
+/// A named diagram: the entities it shows, each with its span in
+/// `schemac.toml` so a name the schema lacks is reported there.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub name: String,
+    pub entities: Vec<(String, Span)>,
+}
+
 /// Every section and its keys: what `parse` accepts and suggests from.
 const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
-    ("build", &["out"]),
+    ("build", &["out", "target"]),
+    ("partitions", &["maintenance"]),
     ("policies", &["timestamps"]),
+    ("docs", &["views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
@@ -81,6 +111,8 @@ impl Config {
             options.default_schema = s.clone();
         }
         options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
+        options.target = self.build.target.unwrap_or_default();
+        options.maintenance = self.partitions.maintenance.unwrap_or_default();
         options
     }
 }
@@ -136,6 +168,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 diags.push(unknown(key_name, span(key.span()), Some((name, keys))));
                 continue;
             }
+            if (name, key_name) == ("docs", "views") {
+                config.docs.views = views(value, span, &mut diags);
+                continue;
+            }
             if name == "policies" {
                 config.policies.timestamps = boolean(value, key_name, span, &mut diags);
                 continue;
@@ -172,11 +208,56 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                     Some(_) => config.rust.time = TimeCrate::Time,
                     None => {}
                 },
+                ("build", "target") => {
+                    config.build.target = one_of(
+                        &s,
+                        &[
+                            ("postgres", crate::Target::Postgres),
+                            ("citus", crate::Target::Citus),
+                        ],
+                        key_name,
+                        span(value.span()),
+                        &mut diags,
+                    )
+                }
+                ("partitions", _) => {
+                    config.partitions.maintenance = one_of(
+                        &s,
+                        &[
+                            ("function", crate::model::Maintenance::Function),
+                            ("pg_partman", crate::model::Maintenance::PgPartman),
+                        ],
+                        key_name,
+                        span(value.span()),
+                        &mut diags,
+                    )
+                }
                 _ => config.build.out = Some(PathBuf::from(s)),
             }
         }
     }
     (config, diags)
+}
+
+/// One of the `choices` by name, or a diagnostic at `at`.
+fn one_of<T: Copy>(
+    s: &str,
+    choices: &[(&str, T)],
+    key: &str,
+    at: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let found = choices.iter().find(|(n, _)| *n == s).map(|(_, v)| *v);
+    if found.is_none() {
+        let names: Vec<String> = choices.iter().map(|(n, _)| format!("`\"{n}\"`")).collect();
+        let mut d = Diagnostic::error(Code::BadConfigValue, format!("`{key}` is not `{s}`"))
+            .label(at, format!("expected {}", names.join(" or ")));
+        if let Some(g) = suggest(s, choices.iter().map(|(n, _)| *n)) {
+            d = d.help(format!("did you mean `\"{g}\"`?"));
+        }
+        diags.push(d);
+    }
+    found
 }
 
 fn string(
@@ -215,6 +296,60 @@ fn boolean(
             None
         }
     }
+}
+
+/// `[docs.views]`: each key a view, each value an array of entity names.
+fn views(
+    value: &Spanned<DeValue<'_>>,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<View> {
+    let DeValue::Table(entries) = value.get_ref() else {
+        diags.push(
+            Diagnostic::error(Code::BadConfigValue, "`views` is a table of named views")
+                .label(
+                    span(value.span()),
+                    format!("this is {}", kind(value.get_ref())),
+                )
+                .help("write `[docs.views]`, then `name = [\"Entity\", ...]` lines"),
+        );
+        return Vec::new();
+    };
+    let mut views = Vec::new();
+    for (name, list) in entries {
+        let names = match list.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    DeValue::String(s) => Some((s.to_string(), span(item.span()))),
+                    other => {
+                        diags.push(
+                            Diagnostic::error(Code::BadConfigValue, "a view lists entity names")
+                                .label(span(item.span()), format!("this is {}", kind(other)))
+                                .help("quote the entity's name: `\"Order\"`"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadConfigValue,
+                        format!("view `{}` is a list of entity names", name.get_ref()),
+                    )
+                    .label(span(list.span()), format!("this is {}", kind(other)))
+                    .help(format!("write `{} = [\"Entity\", ...]`", name.get_ref())),
+                );
+                continue;
+            }
+        };
+        views.push(View {
+            name: name.get_ref().to_string(),
+            entities: names,
+        });
+    }
+    views
 }
 
 fn kind(v: &DeValue<'_>) -> &'static str {
@@ -352,6 +487,47 @@ mod tests {
                 ("alow", Code::UnknownConfigKey),
             ]
         );
+    }
+
+    #[test]
+    fn target_and_maintenance_are_chosen_by_name() {
+        let text = "[build]\ntarget = \"citus\"\n[partitions]\nmaintenance = \"pg_partman\"\n";
+        let (c, d) = parse(text, 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.options().target, crate::Target::Citus);
+        assert_eq!(
+            c.options().maintenance,
+            crate::model::Maintenance::PgPartman
+        );
+        let text = "[build]\ntarget = \"cytus\"\n[partitions]\nmaintenance = \"cron\"\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(c.options().target, crate::Target::Postgres);
+        let at: Vec<&str> = d
+            .iter()
+            .map(|d| {
+                assert_eq!(d.code, Code::BadConfigValue);
+                let s = d.primary_span().expect("span");
+                &text[s.start as usize..s.end as usize]
+            })
+            .collect();
+        assert_eq!(at, ["\"cytus\"", "\"cron\""]);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `\"citus\"`?"));
+    }
+
+    #[test]
+    fn docs_views_keep_each_name_and_its_span() {
+        let text =
+            "[docs.views]\nbilling = [\"Invoice\", \"Customer\"]\nbad = \"Order\"\nodd = [1]\n";
+        let (c, d) = parse(text, 0);
+        assert_eq!(c.docs.views.len(), 2, "{:?}", c.docs.views);
+        let billing = &c.docs.views[0];
+        assert_eq!(billing.name, "billing");
+        let (name, at) = &billing.entities[1];
+        assert_eq!(name, "Customer");
+        assert_eq!(&text[at.start as usize..at.end as usize], "\"Customer\"");
+        assert!(c.docs.views[1].entities.is_empty());
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.code == Code::BadConfigValue));
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`) are built in and run first, in
+//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
 mod soft_delete;
+mod tenant;
 mod timestamps;
 mod versioned;
 
@@ -24,6 +25,7 @@ pub const POLICIES: &[Lowering] = &[
     versioned::lower,
     soft_delete::views,
     audit::lower,
+    tenant::lower,
 ];
 
 /// Runs the policies, then `passes`, in order.

@@ -353,16 +353,19 @@ pub struct Table {
     /// used only when building for the Citus target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
-    /// Row-level security policies; none yet (the RLS policy fills them).
+    /// Row-level security policies (`@tenant` makes them). A table with
+    /// any has row-level security enabled and forced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
     /// Privileges granted on the table; none yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
     /// The policies declared on the entity (or by a project default), which
-    /// the lower pass has expanded into the objects above.
+    /// the lower pass has expanded into the objects above. Boxed: most
+    /// tables declare none, and tables are moved whole (a diff's changes
+    /// carry them).
     #[serde(default, skip_serializing_if = "DeclaredPolicies::is_empty")]
-    pub declared_policies: DeclaredPolicies,
+    pub declared_policies: Box<DeclaredPolicies>,
     pub origin: Origin,
 }
 
@@ -379,6 +382,9 @@ pub struct DeclaredPolicies {
     /// `@versioned`: a version counter and a history table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versioned: Option<Origin>,
+    /// `@tenant(column)`: the column, and where it was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<(String, Origin)>,
     /// `@audit`: triggers that write every change to the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Origin>,

@@ -380,6 +380,117 @@ impl Visitor for CteNames {
     }
 }
 
+/// A statement of a `sql` block that lint looks at, with its byte range
+/// in the block's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFact {
+    pub kind: RawKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawKind {
+    /// `ALTER TABLE t ENABLE ROW LEVEL SECURITY`; `table` is the last
+    /// part of the name, as PostgreSQL folds it.
+    EnableRls { table: String },
+    /// `CREATE POLICY name ON table ...`: whether `USING` or `WITH CHECK`
+    /// is the constant `true`.
+    Policy {
+        name: String,
+        table: String,
+        always_true: bool,
+    },
+    /// `CREATE FUNCTION ... SECURITY DEFINER`, and whether it sets
+    /// `search_path`.
+    DefinerFunction {
+        name: String,
+        fixed_search_path: bool,
+    },
+    /// `GRANT ... TO PUBLIC`.
+    GrantToPublic,
+}
+
+/// The statements of a `sql` block that lint checks. Each statement is
+/// parsed alone, so one that sqlparser does not know (or a syntax error,
+/// left to PostgreSQL) hides only itself.
+pub fn raw_facts(text: &str) -> Vec<RawFact> {
+    use sqlparser::ast::{AlterTableOperation, FunctionSecurity};
+    use sqlparser::tokenizer::Tokenizer;
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, text).tokenize_with_location() else {
+        return Vec::new();
+    };
+    let last_name = |n: &sqlparser::ast::ObjectName| {
+        n.0.last()
+            .and_then(|p| p.as_ident())
+            .map(|i| match i.quote_style {
+                Some(_) => i.value.clone(),
+                None => i.value.to_lowercase(),
+            })
+            .unwrap_or_default()
+    };
+    let is_true =
+        |e: &Option<Expr>| matches!(e, Some(Expr::Value(v)) if v.value == Value::Boolean(true));
+    let mut out = Vec::new();
+    for chunk in tokens.split(|t| t.token == Token::SemiColon) {
+        let Some(first) = chunk
+            .iter()
+            .find(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+        else {
+            continue;
+        };
+        let start = location_offset(text, first.span.start);
+        let end = chunk
+            .iter()
+            .rev()
+            .find(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+            .map_or(start, |t| location_offset(text, t.span.end));
+        let parsed = Parser::new(&dialect)
+            .with_tokens_with_locations(chunk.to_vec())
+            .parse_statement();
+        let kind = match parsed {
+            Ok(Statement::AlterTable(a))
+                if a.operations
+                    .iter()
+                    .any(|o| matches!(o, AlterTableOperation::EnableRowLevelSecurity)) =>
+            {
+                RawKind::EnableRls {
+                    table: last_name(&a.name),
+                }
+            }
+            Ok(Statement::CreatePolicy(p)) => RawKind::Policy {
+                name: p.name.value.clone(),
+                table: last_name(&p.table_name),
+                always_true: is_true(&p.using) || is_true(&p.with_check),
+            },
+            Ok(Statement::CreateFunction(f)) if f.security == Some(FunctionSecurity::Definer) => {
+                RawKind::DefinerFunction {
+                    name: last_name(&f.name),
+                    fixed_search_path: f
+                        .set_params
+                        .iter()
+                        .any(|p| last_name(&p.name) == "search_path"),
+                }
+            }
+            Ok(Statement::Grant(g))
+                if g.grantees
+                    .iter()
+                    .any(|g| g.to_string().eq_ignore_ascii_case("public")) =>
+            {
+                RawKind::GrantToPublic
+            }
+            _ => continue,
+        };
+        out.push(RawFact {
+            kind,
+            start,
+            end: end.max(start),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -531,5 +642,49 @@ mod tests {
         );
         assert!(parse_query("select from where").is_err());
         assert!(parse_query("select 1; select 2").is_err());
+    }
+    #[test]
+    fn raw_facts_read_rls_policies_definer_functions_and_grants() {
+        let text = "alter table docs enable row level security;\n\
+            create policy open on public.docs using (true);\n\
+            create policy mine on docs using (owner = current_user);\n\
+            this is not sql;\n\
+            create function f() returns int language sql security definer as $$ select 1; $$;\n\
+            create function g() returns int language sql security definer set search_path = pg_catalog as $$ select 1 $$;\n\
+            grant select on docs to public";
+        let facts = raw_facts(text);
+        let kinds: Vec<&RawKind> = facts.iter().map(|f| &f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &RawKind::EnableRls {
+                    table: "docs".into()
+                },
+                &RawKind::Policy {
+                    name: "open".into(),
+                    table: "docs".into(),
+                    always_true: true
+                },
+                &RawKind::Policy {
+                    name: "mine".into(),
+                    table: "docs".into(),
+                    always_true: false
+                },
+                &RawKind::DefinerFunction {
+                    name: "f".into(),
+                    fixed_search_path: false
+                },
+                &RawKind::DefinerFunction {
+                    name: "g".into(),
+                    fixed_search_path: true
+                },
+                &RawKind::GrantToPublic,
+            ]
+        );
+        assert_eq!(
+            &text[facts[0].start..facts[0].end],
+            "alter table docs enable row level security"
+        );
+        assert!(text[facts[3].start..facts[3].end].ends_with("$$ select 1; $$"));
     }
 }

@@ -10,8 +10,9 @@ pub fn run(
     emit: &[Emit],
     force: bool,
     templates: Option<&Path>,
+    target: Option<generator::Target>,
 ) -> u8 {
-    let loaded = match super::load(path, false) {
+    let loaded = match super::load_for(path, false, target) {
         Ok(l) => l,
         Err(code) => return code,
     };

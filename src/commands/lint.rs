@@ -91,3 +91,23 @@ pub fn explain(id: &str) -> u8 {
         }
     }
 }
+
+/// `--coverage`: the documented share of entities and columns, per module.
+pub fn coverage(path: &Path, format: LintFormat) -> u8 {
+    let loaded = match super::load(path, true) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let modules = lint::coverage::coverage(&loaded.project, &loaded.compiled.model);
+    let text = match format {
+        LintFormat::Human => lint::coverage::table(&modules),
+        LintFormat::Json => lint::coverage::json(&modules),
+        other => {
+            report::fatal(format!("--coverage prints text or json, not {other:?}"));
+            return USAGE_OR_IO;
+        }
+    };
+    print!("{text}");
+    super::exit_without_freeing(loaded);
+    OK
+}

@@ -3,6 +3,8 @@
 mod build;
 mod check;
 mod diff;
+mod docs;
+mod erd;
 mod fmt;
 mod lint;
 mod r#where;
@@ -21,7 +23,15 @@ pub fn run(cli: Cli) -> u8 {
             emit,
             force,
             templates,
-        } => build::run(&path, out, &emit, force, templates.as_deref()),
+            target,
+        } => build::run(
+            &path,
+            out,
+            &emit,
+            force,
+            templates.as_deref(),
+            target.map(Into::into),
+        ),
         Command::Check { path } => check::run(&path),
         Command::Diff { sides } => diff::diff(&sides),
         Command::Plan { sides, format } => diff::plan(&sides, format),
@@ -38,9 +48,12 @@ pub fn run(cli: Cli) -> u8 {
             fix,
             unsafe_fixes,
             list_rules,
+            coverage,
         } => {
             if list_rules {
                 lint::list(format)
+            } else if coverage {
+                lint::coverage(&path, format)
             } else {
                 lint::run(&path, format, deny.is_some(), fix, unsafe_fixes)
             }
@@ -51,6 +64,20 @@ pub fn run(cli: Cli) -> u8 {
             project,
             references,
         } => r#where::run(&position, project.as_deref(), references),
+        Command::Docs {
+            path,
+            out,
+            templates,
+            force,
+        } => docs::run(&path, out, templates, force),
+        Command::Erd {
+            path,
+            format,
+            module,
+            entity,
+            depth,
+            view,
+        } => erd::run(&path, format, module, entity.map(|e| (e, depth)), view),
     }
 }
 
@@ -70,6 +97,15 @@ pub struct Loaded {
 /// back instead of compiled.
 /// `resolved`: also record the resolved layer (definitions and references).
 pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
+    load_for(path, resolved, None)
+}
+
+/// `load`, for `target` instead of the one `schemac.toml` names.
+pub fn load_for(
+    path: &Path,
+    resolved: bool,
+    target: Option<generator::Target>,
+) -> Result<Loaded, u8> {
     if path.extension().is_some_and(|e| e == "json") && !path.is_dir() {
         return load_model(path);
     }
@@ -94,10 +130,13 @@ pub fn load(path: &Path, resolved: bool) -> Result<Loaded, u8> {
         return Err(USAGE_OR_IO);
     }
     let config = project.config.clone().unwrap_or_default();
-    let options = generator::Options {
+    let mut options = generator::Options {
         resolved,
         ..config.options()
     };
+    if let Some(t) = target {
+        options.target = t;
+    }
     let base = if path.is_dir() {
         path.to_path_buf()
     } else {

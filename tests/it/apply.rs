@@ -62,6 +62,16 @@ fn seed_flaws_are_fixed_in_the_database() {
          insert into roles (name) values ('admin');",
     )
     .expect("seed rows");
+    // The template's audit trigger failed these writes (no
+    // `app.current_user_id`); `@audit` records them, without the hash.
+    let audited: (i64, i64) = c
+        .query_one(
+            "select count(*), count(*) filter (where new ? 'password_hash') from audit.log where table_name = 'public.users'",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("audit rows");
+    assert_eq!(audited, (1, 0));
     let grant = "insert into user_roles (user_id, role_id) select u.id, r.id from users u, roles r";
     c.batch_execute(grant).expect("first grant");
     let dup = c

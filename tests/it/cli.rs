@@ -453,3 +453,73 @@ fn where_counts_columns_as_editors_do() {
         )
     );
 }
+
+#[test]
+fn erd_draws_each_format_and_selection() {
+    let shop = root().join("examples/shop");
+    let mermaid = stdout(schemac().arg("erd").arg(&shop));
+    assert!(mermaid.starts_with("erDiagram\n"), "{mermaid}");
+    let dot = stdout(schemac().args(["erd", "--format", "dot"]).arg(&shop));
+    assert!(dot.starts_with("digraph schema {"), "{dot}");
+    let svg = stdout(schemac().args(["erd", "--format", "svg"]).arg(&shop));
+    assert!(svg.starts_with("<svg "), "{svg}");
+    let around = stdout(
+        schemac()
+            .args(["erd", "--entity", "OrderLine", "--depth", "1"])
+            .arg(&shop),
+    );
+    assert!(
+        around.contains("[\"Product\"]") && !around.contains("[\"Invoice\"]"),
+        "{around}"
+    );
+    let billing = stdout(schemac().args(["erd", "--module", "billing"]).arg(&shop));
+    assert!(
+        billing.contains("[\"Invoice\"]") && !billing.contains("[\"Order\"] {"),
+        "{billing}"
+    );
+    for bad in [
+        ["--entity", "Nope"],
+        ["--module", "nope"],
+        ["--view", "nope"],
+    ] {
+        let out = schemac()
+            .arg("erd")
+            .args(bad)
+            .arg(&shop)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    }
+}
+
+#[test]
+fn erd_views_are_checked_against_the_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("schemac.toml"),
+        "[docs.views]\ntags = [\"Tag\", \"Tagz\"]\nok = [\"Tag\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("tags.schema"),
+        "entity Tag {\n  id bigint @pk @identity\n}\n",
+    )
+    .expect("write");
+    let ok = stdout(schemac().args(["erd", "--view", "ok"]).arg(dir.path()));
+    assert!(ok.contains("tags[\"Tag\"]"), "{ok}");
+    let out = schemac()
+        .args(["erd", "--color", "never", "--view", "tags"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for want in [
+        "schemac::unknown_view_entity",
+        "schemac.toml:2:16]",
+        "did you mean `Tag`?",
+    ] {
+        assert!(err.contains(want), "{want} missing from:\n{err}");
+    }
+}

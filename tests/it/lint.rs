@@ -53,13 +53,24 @@ fn rule_ids_are_unique_and_well_formed() {
     assert_eq!(ids.len(), n, "duplicate rule ids");
 }
 
+/// The configuration a rule's examples are checked with: the defaults,
+/// with a rule that is off by default turned on, as a project would.
+fn shown(rule: &lint::Rule) -> LintConfig {
+    let mut config = LintConfig::default();
+    if rule.level == Level::Off {
+        config.levels.insert(rule.id.to_string(), Level::Warning);
+    }
+    config
+}
+
 #[test]
 fn every_rules_examples_are_true() {
     let mut wrong = Vec::new();
     for r in RULES {
+        let config = shown(r);
         let of_rule = |text: &str| -> Result<usize, String> {
             let project = Project::from_sources(&[("example.schema", text)]);
-            let found = findings(&project, &LintConfig::default())?;
+            let found = findings(&project, &config)?;
             Ok(found.iter().filter(|d| d.rule == Some(r.id)).count())
         };
         match of_rule(r.bad) {
@@ -129,7 +140,7 @@ fn lint_rules() {
             [("bad.schema", &bad, true), ("good.schema", &good, false)]
         {
             let project = Project::from_sources(&[(name, text.as_str())]);
-            let found = match findings(&project, &LintConfig::default()) {
+            let found = match findings(&project, &shown(r)) {
                 Ok(f) => f,
                 Err(e) => {
                     wrong.push(format!("{}: {name} does not compile: {e}", r.id));
@@ -217,4 +228,94 @@ fn examples_lint_clean() {
             rendered(&loud, &project.sources)
         );
     }
+}
+
+/// The design template's own SQL, flaws kept: its findings are what a
+/// careful reviewer raises (the nullable unique `context`, `timestamp`
+/// without time zone, `updated_at` never maintained, case-sensitive unique
+/// emails).
+#[test]
+fn seed_verbatim_findings() {
+    let dir = crate::support::root().join("tests/fixtures/seed-verbatim");
+    // Relative paths, so the snapshot does not depend on the checkout.
+    let mut files = crate::support::sources(&dir);
+    let toml = std::fs::read_to_string(dir.join("schemac.toml")).expect("schemac.toml");
+    files.push(("schemac.toml".to_string(), toml));
+    let project = Project::from_sources(&files);
+    let config = project.config.clone().unwrap_or_default();
+    let found = findings(&project, &config.lint).expect("compiles");
+    insta::with_settings!({
+        snapshot_path => dir.join("snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("findings", rendered(&found, &project.sources));
+    });
+}
+
+/// `--format github` is one workflow command per finding:
+/// `::warning file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::MESSAGE`,
+/// with `%`, CR and LF escaped in the message (and `:` and `,` in values).
+#[test]
+fn github_output_is_workflow_commands() {
+    let r = lint::rule("keys/nullable-unique").expect("rule");
+    let project = Project::from_sources(&[("a, b.schema", r.bad)]);
+    let found = findings(&project, &LintConfig::default()).expect("compiles");
+    let text = lint::output::github(&found, &project.sources);
+    assert_eq!(text.lines().count(), found.len());
+    for line in text.lines() {
+        let rest = line
+            .strip_prefix("::warning ")
+            .or_else(|| line.strip_prefix("::error "))
+            .or_else(|| line.strip_prefix("::notice "))
+            .unwrap_or_else(|| panic!("not a workflow command: {line}"));
+        let (props, message) = rest.split_once("::").expect("properties::message");
+        assert!(!message.contains('\n') && !message.contains('\r'), "{line}");
+        let keys: Vec<&str> = props
+            .split(',')
+            .map(|p| {
+                let (k, v) = p.split_once('=').expect("key=value");
+                assert!(!v.contains(':'), "unescaped `:` in {p}");
+                k
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            ["file", "line", "col", "endLine", "endColumn", "title"]
+        );
+    }
+    assert!(text.contains("file=a%2C b.schema,line=7,col=3,"), "{text}");
+}
+
+/// `schemac lint --coverage` prints the documented share per module and
+/// the total, as text or JSON.
+#[test]
+fn coverage_prints_the_documented_share_per_module() {
+    let file = "tests/fixtures/lint/docs-coverage-threshold/good.schema";
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("schemac")
+            .expect("binary")
+            .args(["lint", file, "--coverage"])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(
+        run(&[]),
+        (
+            Some(0),
+            "entities and columns with a doc comment, per module:\n  good         4/5   80%\n  (all)        4/5   80%\n".to_string()
+        )
+    );
+    let (code, json) = run(&["--format", "json"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["modules"][0]["module"], "good");
+    assert_eq!(v["total"]["documented"], 4);
+    assert_eq!(v["total"]["percent"], 80);
+    assert_eq!(run(&["--format", "sarif"]).0, Some(2));
 }

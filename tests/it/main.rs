@@ -3,13 +3,16 @@
 
 mod apply;
 mod catalog;
+mod citus;
 mod cli;
 mod docs;
+mod erd;
 mod errors;
 mod fixtures;
 mod format;
 mod introspect;
 mod lint;
+mod migrate;
 mod model;
 mod partition;
 mod pg;
@@ -19,4 +22,5 @@ mod projects;
 mod resolved;
 mod robustness;
 mod rust;
+mod site;
 mod support;

@@ -213,7 +213,7 @@ mod property {
     }
 }
 
-/// Tables with policies or grants have room in the model but
+/// Tables with grants have room in the model but
 /// no SQL yet: a model file that has them is refused, not built without them.
 #[test]
 fn model_files_with_what_cannot_be_written_yet_are_refused() {

@@ -251,3 +251,44 @@ fn hash_partitions_spread_keys_evenly() {
         );
     }
 }
+
+/// The pg_partman back-end: `create_parent` makes the window and the
+/// default partition, retention is pg_partman's, rows land in the month's
+/// partition, and its maintenance runs.
+#[test]
+fn pg_partman_keeps_the_same_table() {
+    let text = "entity Event {\n  id          bigint @identity\n  occurred_at timestamptz = now()\n  primary key (id, occurred_at)\n  @partition(range: occurred_at, every: month, ahead: 2, before: 1)\n  @retain(13 months)\n}\n";
+    let project = generator::Project::from_sources(&[("input.schema", text)]);
+    let options = generator::Options {
+        maintenance: generator::model::Maintenance::PgPartman,
+        ..Default::default()
+    };
+    let compiled =
+        generator::compile(&project, &options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let sql = support::sql(&compiled);
+    assert!(!sql.contains("maintain_partitions"), "{sql}");
+    let db = test_db("part_partman");
+    db.psql_apply(&sql).expect("applies");
+    let mut c = db.connect().expect("connect");
+    let (retention, premake): (String, i32) = c
+        .query_one(
+            "select retention, premake from partman.part_config where parent_table = 'public.events'",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("part_config");
+    assert_eq!((retention.as_str(), premake), ("13 months", 2));
+    let made = partitions(&mut c, "events");
+    assert!(made.contains(&"events_default".to_string()), "{made:?}");
+    // The month before, this one and two ahead, at least.
+    assert!(made.len() >= 5, "{made:?}");
+    c.batch_execute("insert into events (occurred_at) values (now())")
+        .expect("row");
+    let month: String = c
+        .query_one("select 'events_p' || to_char(now(), 'YYYY_MM')", &[])
+        .expect("name")
+        .get(0);
+    assert_eq!(home(&mut c, "events", "true"), [month.as_str()]);
+    c.batch_execute("select partman.run_maintenance('public.events')")
+        .expect("maintenance runs");
+}

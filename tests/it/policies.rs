@@ -338,7 +338,9 @@ fn versioned_rows_keep_contiguous_history_and_refuse_stale_versions() {
         .iter()
         .map(|at| {
             c.query_one(
-                "select amount::text from prices_at($1::text::timestamptz)",
+                "select amount::text from prices where valid_from <= $1::text::timestamptz
+                 union all
+                 select amount::text from prices_history where valid @> $1::text::timestamptz",
                 &[at],
             )
             .expect("as of")
@@ -367,4 +369,70 @@ fn versioned_rows_keep_contiguous_history_and_refuse_stale_versions() {
         )
         .expect_err("an overlapping period is refused");
     assert_eq!(sqlstate(&overlap), "23P01");
+}
+
+#[test]
+fn a_tenant_sees_and_writes_only_its_rows_and_nothing_unset() {
+    let db = apply(
+        "pol_tenant",
+        "",
+        "entity Project @tenant(org_id) {\n  id     bigint @pk @identity\n  org_id uuid\n  name   text\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    let (a, b) = (
+        "00000000-0000-0000-0000-00000000000a",
+        "00000000-0000-0000-0000-00000000000b",
+    );
+    let role = format!("{}_app", db.name());
+    c.batch_execute(&format!(
+        "create role {role};
+         grant select, insert, update, delete on projects to {role};
+         set role {role};
+         set app.tenant_id = '{a}';
+         insert into projects (org_id, name) values ('{a}', 'a1'), ('{a}', 'a2');
+         set app.tenant_id = '{b}';
+         insert into projects (org_id, name) values ('{b}', 'b1');"
+    ))
+    .expect("each tenant writes its own rows");
+    let names = |c: &mut postgres::Client| -> Vec<String> {
+        c.query("select name from projects order by name", &[])
+            .expect("select")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(names(&mut c), ["b1"]);
+    // Another tenant's row cannot be written, nor moved to another tenant.
+    let foreign = c
+        .execute(
+            &format!("insert into projects (org_id, name) values ('{a}', 'sneaky')"),
+            &[],
+        )
+        .expect_err("another tenant's row is refused");
+    assert_eq!(sqlstate(&foreign), "42501");
+    let moved = c
+        .execute(&format!("update projects set org_id = '{a}'"), &[])
+        .expect_err("moving a row to another tenant is refused");
+    assert_eq!(sqlstate(&moved), "42501");
+    // Updates and deletes see only the tenant's rows.
+    let deleted = c.execute("delete from projects", &[]).expect("delete");
+    assert_eq!(deleted, 1);
+    // No tenant set: nothing, never everything (also after a reset).
+    c.batch_execute("reset app.tenant_id").expect("reset");
+    assert!(names(&mut c).is_empty());
+    let mut fresh = db.connect().expect("connect");
+    fresh
+        .batch_execute(&format!("set role {role}"))
+        .expect("role");
+    assert!(names(&mut fresh).is_empty());
+    c.batch_execute(&format!(
+        "reset role; set app.tenant_id = '{a}'; set role {role}"
+    ))
+    .expect("tenant a");
+    assert_eq!(names(&mut c), ["a1", "a2"]);
+    drop(fresh);
+    c.batch_execute(&format!(
+        "reset role; drop owned by {role}; drop role {role}"
+    ))
+    .expect("drop the role");
 }

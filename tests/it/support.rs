@@ -105,3 +105,12 @@ pub fn sources(case: &Path) -> Vec<(String, String)> {
     }
     out
 }
+
+/// Whether we run in CI (`CI` set to anything but `0` or `false`), where a
+/// missing tool a test needs is a failure rather than a reason to skip.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| {
+        let v = v.trim();
+        !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false")
+    })
+}

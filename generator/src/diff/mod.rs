@@ -91,6 +91,7 @@ pub enum Change {
     /// Created, or replaced with a new body or result.
     CreateFunction(Function),
     DropFunction(QName, String),
+    /// Boxed: a table is large, and most changes are small.
     CreateTable(Box<Table>),
     DropTable(QName),
     AddColumn(QName, Column),

@@ -76,7 +76,7 @@ pub fn render(
     options: &RustOptions,
     overrides: &[(String, String)],
 ) -> Result<Vec<File>, String> {
-    let mut tera = tera::Tera::new();
+    let mut tera = tera2::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     for (name, text) in TEMPLATES {
         let text = overrides
@@ -86,17 +86,17 @@ pub fn render(
         tera.add_raw_template(name, text)
             .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
     }
-    let render = |name: &str, context: &tera::Context| {
+    let render = |name: &str, context: &tera2::Context| {
         tera.render(name, context)
             .map_err(|e| format!("template {name}: {}", error_chain(&e)))
     };
     let types = Types::new(model, options.time);
-    let mut header = tera::Context::new();
+    let mut header = tera2::Context::new();
     header.insert("schema", &options.schema_name);
     header.insert("version", &options.version);
     let header = render("header.rs", &header)?;
     let mut shared = String::new();
-    shared.push_str(&render("support.rs", &tera::Context::new())?);
+    shared.push_str(&render("support.rs", &tera2::Context::new())?);
     let mut enums: Vec<&crate::model::Enum> = model.enums.iter().collect();
     enums.sort_by(|a, b| a.sql.cmp(&b.sql));
     for e in enums {
@@ -104,13 +104,13 @@ pub fn render(
         shared.push('\n');
         shared.push_str(&render(
             "enum.rs",
-            &tera::Context::from_serialize(&context).map_err(|e| e.to_string())?,
+            &tera2::Context::from_serialize(&context).map_err(|e| e.to_string())?,
         )?);
     }
     let mut domains: Vec<&crate::model::Domain> = model.domains.iter().collect();
     domains.sort_by(|a, b| a.sql.cmp(&b.sql));
     for d in domains {
-        let mut context = tera::Context::new();
+        let mut context = tera2::Context::new();
         context.insert("name", &type_name(&d.name));
         context.insert("sql", &d.sql.to_string());
         context.insert("doc", &doc_lines(d.doc.as_deref()));
@@ -187,13 +187,13 @@ fn module_name(t: &Table) -> String {
 }
 
 fn render_entity(
-    render: &impl Fn(&str, &tera::Context) -> Result<String, String>,
+    render: &impl Fn(&str, &tera2::Context) -> Result<String, String>,
     types: &Types,
     t: &Table,
     in_module: bool,
 ) -> Result<String, String> {
     let context = entity_context(types, t, in_module);
-    let context = tera::Context::from_serialize(&context).map_err(|e| e.to_string())?;
+    let context = tera2::Context::from_serialize(&context).map_err(|e| e.to_string())?;
     render("entity.rs", &context)
 }
 

@@ -51,6 +51,8 @@
 
 pub mod config;
 mod context;
+pub mod coverage;
+mod facts;
 pub mod fix;
 pub mod output;
 mod patterns;
@@ -308,14 +310,54 @@ registry! {
         email_case_insensitive,
     }
     relationships {
+        cascade_deletes_audit,
+        duplicate_foreign_key,
+        fk_type_mismatch,
+        missing_foreign_key,
+        natural_key_without_on_update,
+        nullable_join_key,
+        partial_composite_fk,
+        polymorphic_reference,
+        unindexed_foreign_key,
     }
     normalization {
+        all_columns_nullable,
+        copied_attribute,
+        derivable_column,
+        id_array,
+        list_in_text,
+        repeating_group,
+        same_name_different_type,
+        transitive_dependency,
+        wide_table,
     }
     indexing {
+        boolean_index,
+        btree_on_container,
+        duplicate_index,
+        fulltext_without_gin,
+        missing_operator_class,
+        redundant_index,
+        too_many_indexes,
+        useless_partial_predicate,
     }
     security {
+        card_verification_stored,
+        grant_to_public,
+        literal_key_in_sql,
+        pii_unclassified,
+        plain_secret,
+        policy_always_true,
+        rls_without_policy,
+        security_definer_search_path,
+        sensitive_plain,
     }
     docs {
+        comment_required,
+        comment_restates_name,
+        coverage_threshold,
+        todo_in_comment,
+        undocumented_sql_block,
     }
 }
 

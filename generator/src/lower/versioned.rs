@@ -2,11 +2,9 @@
 //! `<table>_history` table that keeps every prior version with the period
 //! it was current (`tstzrange`, no overlaps by an exclusion constraint, no
 //! gaps by construction: each period ends where the next begins), written
-//! by one trigger per table. `<table>_at(instant)` gives the table as it
-//! was at an instant.
+//! by one trigger per table.
 
 use super::{columns_free, made_by, timestamp_column};
-use crate::key::{Key, ObjectKind};
 use crate::model::{
     Column, Exclude, ExcludeElement, Expr, Extension, Function, IndexElement, IndexMethod, Model,
     PrimaryKey, QName, SqlType, Table, Trigger,
@@ -127,7 +125,6 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             origin: origin.clone(),
         });
         functions.push(function);
-        functions.push(at_function(t, &table, &origin));
         histories.push(table);
     }
     if histories.is_empty() {
@@ -293,31 +290,4 @@ end;",
         actor = ident(ACTOR),
         setting = literal(ACTOR_SETTING),
     )
-}
-
-/// `<table>_at(instant)`: the rows as they were at an instant, current
-/// and prior versions alike.
-fn at_function(t: &Table, history: &Table, origin: &crate::model::Origin) -> Function {
-    Function {
-        sql: QName::new(t.sql.schema.clone(), names::fit(format!("{}_at", t.sql.name))),
-        args: "timestamp with time zone".into(),
-        returns: format!("SETOF {}", Qualified(&t.sql)),
-        language: "sql".into(),
-        body: format!(
-            // A history row becomes a row of the table by column name, so
-            // the text does not depend on the order of columns.
-            "SELECT * FROM {table} WHERE {valid_from} <= $1\nUNION ALL\nSELECT (jsonb_populate_record(NULL::{table}, to_jsonb(h))).* FROM {history} AS h WHERE {valid} @> $1",
-            table = Qualified(&t.sql),
-            history = Qualified(&history.sql),
-            valid_from = ident(VALID_FROM),
-            valid = ident(VALID),
-        ),
-        depends_on: vec![
-            Key::new(ObjectKind::Table, t.sql.clone()),
-            history.key(),
-        ],
-        security_definer: false,
-        doc: Some(format!("The rows of {} as they were at the instant given.", t.sql)),
-        origin: origin.clone(),
-    }
 }

@@ -19,6 +19,7 @@ pub const ENTITY: &[&str] = &[
     "retain",
     "distribute",
     "reference",
+    "tenant",
 ];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
@@ -42,7 +43,7 @@ pub const COLUMN: &[&str] = &[
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
-const PLANNED_ENTITY: &[&str] = &["tenant", "notify", "rls", "mask"];
+const PLANNED_ENTITY: &[&str] = &["notify", "rls", "mask"];
 const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the

@@ -3,7 +3,7 @@
 
 use super::constraint::Constraint;
 use super::{
-    comment, domain, enums, function, index, partition, raw, schema, sequence, table, view,
+    comment, domain, enums, function, index, partition, policy, raw, schema, sequence, table, view,
     Concurrency, Statement,
 };
 use crate::graph::Plan;
@@ -169,6 +169,10 @@ fn table_group(out: &mut Group, t: &Table, plan: &Plan) {
     }
     for i in t.indexes.iter().filter(|i| i.doc.is_some()) {
         commented(out, i.key(&t.sql), &i.doc);
+    }
+    if !t.policies.is_empty() {
+        out.extend(policy::enable(&t.sql));
+        out.extend(t.policies.iter().map(|p| policy::create(&t.sql, p)));
     }
 }
 

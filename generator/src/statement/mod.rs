@@ -18,6 +18,7 @@ pub mod enums;
 pub mod function;
 pub mod index;
 pub mod partition;
+pub mod policy;
 pub mod raw;
 pub mod schema;
 pub mod sequence;

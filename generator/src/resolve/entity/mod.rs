@@ -162,6 +162,11 @@ impl<'a> Resolver<'a> {
                     attrs::no_args(a, &mut self.diags);
                     policies.versioned = Some(Origin::declared(a.span));
                 }
+                "tenant" => {
+                    if let Some(column) = attrs::require_name(a, &mut self.diags) {
+                        policies.tenant = Some((column, Origin::declared(a.span)));
+                    }
+                }
                 "audit" => {
                     attrs::no_args(a, &mut self.diags);
                     policies.audit = Some(Origin::declared(a.span));
@@ -192,7 +197,7 @@ impl<'a> Resolver<'a> {
             distribution: None,
             policies: Vec::new(),
             grants: Vec::new(),
-            declared_policies: policies,
+            declared_policies: Box::new(policies),
             origin: Origin::declared(e.name.span),
         });
         let key = self.model.tables[index].key();

@@ -1,0 +1,227 @@
+//! Migrations over a sequence of schema versions
+//! (`tests/fixtures/migrations/<case>/vNN.schema`): each version's plan,
+//! from the previous version, applied to the database built so far, gives
+//! the same `pg_dump --schema-only` as a fresh build of the version; the
+//! rows written at the start are all still there; the hazards of each step
+//! are exactly those its file declares (`// hazards: ...`), refused
+//! without, applied with; the planned SQL parses with sqlparser and sets
+//! `lock_timeout` before anything else. `push` keeps a hand-made index and
+//! a foreign table.
+
+use crate::pg::test_db;
+use crate::support::{self, compile_ok};
+use generator::diff::plan::{plan, Hazard, MigrationPlan};
+use generator::diff::{diff, Options};
+use live::pgcluster::TestDb;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn pg_dump() -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut all: Vec<PathBuf> = candidates.into_iter().map(|d| d.join("pg_dump")).collect();
+    if let Ok(dirs) = std::fs::read_dir("/usr/lib/postgresql") {
+        for d in dirs.flatten() {
+            all.push(d.path().join("bin/pg_dump"));
+        }
+    }
+    all.into_iter()
+        .find(|p| p.is_file())
+        .expect("pg_dump is installed with PostgreSQL")
+}
+
+/// The schema as `pg_dump` writes it, without its header comments.
+fn dump(db: &TestDb) -> String {
+    let out = std::process::Command::new(pg_dump())
+        .args(["--schema-only", "--no-owner", "--no-privileges", "-d"])
+        .arg(db.conninfo())
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| {
+            !l.starts_with("--") && !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn declared_hazards(path: &Path) -> BTreeSet<Hazard> {
+    let text = std::fs::read_to_string(path).expect("version file");
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// hazards:"))
+        .map(|h| {
+            h.split(',')
+                .map(|n| Hazard::parse(n.trim()).unwrap_or_else(|| panic!("hazard {n}")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn apply(plan: &MigrationPlan, client: &mut postgres::Client) {
+    client.batch_execute(&plan.settings()).expect("settings");
+    for step in &plan.steps {
+        client
+            .batch_execute(&step.to_sql())
+            .unwrap_or_else(|e| panic!("{}\n{e}", step.to_sql()));
+    }
+}
+
+fn check_sql(plan: &MigrationPlan) {
+    let sql = plan.to_sql();
+    let first_statement = sql
+        .lines()
+        .find(|l| !l.starts_with("--"))
+        .unwrap_or_default();
+    assert_eq!(first_statement, "SET lock_timeout = '5s';", "{sql}");
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    for p in plan.statements() {
+        if let Err(e) = sqlparser::parser::Parser::parse_sql(&dialect, &p.sql) {
+            panic!("planned SQL does not parse: {}\n{e}", p.sql);
+        }
+    }
+}
+
+fn rows(client: &mut postgres::Client) -> Vec<(i64, String)> {
+    client
+        .query("select id, email::text from public.users order by id", &[])
+        .expect("users")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+#[test]
+fn a_sequence_of_versions_migrates_like_a_fresh_build() {
+    let dir = support::root().join("tests/fixtures/migrations/basic");
+    let mut versions: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("versions")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "schema"))
+        .collect();
+    versions.sort();
+    assert!(versions.len() >= 10);
+    let first = compile_ok(&versions[0]);
+    let db = test_db("migrate_seq");
+    db.psql_apply(&support::sql(&first)).expect("v01 applies");
+    let mut client = db.connect().expect("connect");
+    client
+        .batch_execute(
+            "insert into public.users (id, email, name) values (1, 'a@example.com', 'A'), (2, 'b@example.com', null);
+             insert into public.posts (id, user_id, title) values (1, 1, 'hello');",
+        )
+        .expect("rows");
+    let before = rows(&mut client);
+    let mut old = first.model;
+    for version in &versions[1..] {
+        let new = compile_ok(version).model;
+        let changes = diff(&old, &new, &Options::default());
+        let p = plan(&old, &new, &changes);
+        assert!(
+            p.unsupported.is_empty(),
+            "{}: {:?}",
+            version.display(),
+            p.unsupported
+        );
+        check_sql(&p);
+        let declared = declared_hazards(version);
+        assert_eq!(
+            p.hazards(),
+            declared,
+            "{}:\n{}",
+            version.display(),
+            p.to_sql()
+        );
+        let refused: BTreeSet<Hazard> = p
+            .refused(&BTreeSet::new())
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect();
+        assert_eq!(refused, declared, "refused without being allowed");
+        assert!(p.refused(&declared).is_empty());
+        apply(&p, &mut client);
+        let fresh = test_db("migrate_fresh");
+        fresh
+            .psql_apply(&support::sql(&compile_ok(version)))
+            .expect("fresh build applies");
+        assert_eq!(
+            dump(&db),
+            dump(&fresh),
+            "{}:\n{}",
+            version.display(),
+            p.to_sql()
+        );
+        assert_eq!(rows(&mut client), before, "{}", version.display());
+        old = new;
+    }
+}
+
+/// `schemac push` plans from the database itself: a hand-made index and a
+/// foreign table are kept, the hazards it is not allowed are refused.
+#[test]
+fn push_keeps_what_the_model_does_not_describe() {
+    let dir = support::root().join("tests/fixtures/migrations/basic");
+    let db = test_db("migrate_push");
+    db.psql_apply(&support::sql(&compile_ok(&dir.join("v01.schema"))))
+        .expect("v01 applies");
+    db.psql_apply(
+        "create index hand_made on public.users (name);
+         create extension postgres_fdw;
+         create server elsewhere foreign data wrapper postgres_fdw;
+         create foreign table public.remote (id int) server elsewhere;",
+    )
+    .expect("hand-made objects");
+    let schemac = || assert_cmd::Command::cargo_bin("schemac").expect("binary");
+    // v02 adds an enum value: irreversible.
+    let refused = schemac()
+        .args(["push", "--database-url", db.url()])
+        .arg(dir.join("v02.schema"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(stderr.contains("hazard irreversible"), "{stderr}");
+    schemac()
+        .args([
+            "push",
+            "--allow-hazards",
+            "irreversible",
+            "--database-url",
+            db.url(),
+        ])
+        .arg(dir.join("v02.schema"))
+        .assert()
+        .success();
+    let mut client = db.connect().expect("connect");
+    let kept: i64 = client
+        .query_one(
+            "select count(*) from pg_class where relname in ('hand_made', 'remote')",
+            &[],
+        )
+        .expect("query")
+        .get(0);
+    assert_eq!(kept, 2);
+    let age: i64 = client
+        .query_one("select count(*) from pg_attribute where attname = 'age' and attrelid = 'public.users'::regclass", &[])
+        .expect("query")
+        .get(0);
+    assert_eq!(age, 1);
+    // Now the database matches v02 (and keeps its own objects): no drift.
+    schemac()
+        .args(["diff", "--from-database-url", db.url(), "--to"])
+        .arg(dir.join("v02.schema"))
+        .assert()
+        .success();
+    schemac()
+        .args(["diff", "--from-database-url", db.url(), "--to"])
+        .arg(dir.join("v03.schema"))
+        .assert()
+        .code(1);
+}
