@@ -16,8 +16,9 @@ pub struct SavedReport {
     pub from: ::std::string::String,
     pub r#where: ::std::option::Option<::serde_json::Value>,
     pub limit: ::std::option::Option<i32>,
-    /// Who may run the report; empty means everyone.
-    pub shared_with: ::std::vec::Vec<::uuid::Uuid>,
+    /// The operator roles that may run the report (as in `Operator.roles`);
+    /// empty means everyone.
+    pub shared_with: ::std::vec::Vec<::std::string::String>,
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -49,9 +50,10 @@ pub struct NewSavedReport {
     pub from: ::std::string::String,
     pub r#where: ::std::option::Option<::serde_json::Value>,
     pub limit: ::std::option::Option<i32>,
-    /// Who may run the report; empty means everyone.
+    /// The operator roles that may run the report (as in `Operator.roles`);
+    /// empty means everyone.
     #[serde(default)]
-    pub shared_with: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
+    pub shared_with: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default)]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default)]
@@ -81,7 +83,7 @@ impl NewSavedReport {
     }
 
     /// Sets `shared_with` instead of taking its default.
-    pub fn with_shared_with(mut self, shared_with: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+    pub fn with_shared_with(mut self, shared_with: ::std::vec::Vec<::std::string::String>) -> Self {
         self.shared_with = ::std::option::Option::Some(shared_with);
         self
     }
@@ -113,7 +115,7 @@ pub struct SavedReportUpdate {
     #[serde(default)]
     pub limit: ::std::option::Option<::std::option::Option<i32>>,
     #[serde(default)]
-    pub shared_with: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
+    pub shared_with: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default)]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default)]
@@ -135,7 +137,7 @@ impl SavedReportQueries {
         client: &mut impl ::postgres::GenericClient,
     ) -> ::std::result::Result<Self, ::postgres::Error> {
         ::std::result::Result::Ok(SavedReportQueries {
-            insert: client.prepare(r#"INSERT INTO "public"."saved_reports" ("name", "select", "from", "where", "limit", "shared_with", "created_at", "updated_at") VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7::uuid[] ELSE '{}' END, CASE WHEN $8 THEN $9::timestamptz ELSE now() END, CASE WHEN $10 THEN $11::timestamptz ELSE now() END) RETURNING "id", "name", "select", "from", "where", "limit", "shared_with", "created_at", "updated_at""#)?,
+            insert: client.prepare(r#"INSERT INTO "public"."saved_reports" ("name", "select", "from", "where", "limit", "shared_with", "created_at", "updated_at") VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7::text[] ELSE '{}' END, CASE WHEN $8 THEN $9::timestamptz ELSE now() END, CASE WHEN $10 THEN $11::timestamptz ELSE now() END) RETURNING "id", "name", "select", "from", "where", "limit", "shared_with", "created_at", "updated_at""#)?,
             get: client.prepare(r#"SELECT "id", "name", "select", "from", "where", "limit", "shared_with", "created_at", "updated_at" FROM "public"."saved_reports" WHERE "id" = $1"#)?,
             update: client.prepare(r#"UPDATE "public"."saved_reports" SET "name" = CASE WHEN $1 THEN $2 ELSE "name" END, "select" = CASE WHEN $3 THEN $4 ELSE "select" END, "from" = CASE WHEN $5 THEN $6 ELSE "from" END, "where" = CASE WHEN $7 THEN $8 ELSE "where" END, "limit" = CASE WHEN $9 THEN $10 ELSE "limit" END, "shared_with" = CASE WHEN $11 THEN $12 ELSE "shared_with" END, "created_at" = CASE WHEN $13 THEN $14 ELSE "created_at" END, "updated_at" = CASE WHEN $15 THEN $16 ELSE "updated_at" END WHERE "id" = $17 RETURNING "id", "name", "select", "from", "where", "limit", "shared_with", "created_at", "updated_at""#)?,
             delete: client.prepare(r#"DELETE FROM "public"."saved_reports" WHERE "id" = $1"#)?,
