@@ -15,6 +15,7 @@ pub mod model;
 pub mod model_file;
 pub(crate) mod names;
 pub mod partition;
+pub mod polymorphic;
 pub mod project;
 pub mod quote;
 pub mod resolve;

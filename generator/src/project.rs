@@ -179,9 +179,10 @@ impl Project {
                 .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        for (f, parsed) in batch.into_iter().zip(parsed) {
+        for (f, mut parsed) in batch.into_iter().zip(parsed) {
             let file = self.sources.add(f.display, f.text);
             self.diagnostics.extend(parsed.diagnostics);
+            crate::polymorphic::expand(&mut parsed.file, &mut self.diagnostics);
             self.modules.push(Module {
                 name: f.name,
                 file,
