@@ -41,6 +41,18 @@ pub struct Config {
     pub lint: crate::lint::LintConfig,
     pub docs: DocsSection,
     pub rust: RustSection,
+    pub stdlib: StdlibSection,
+}
+
+/// `[stdlib]`: how the standard library's modules are instantiated
+/// (`generator::stdlib`).
+#[derive(Clone, Debug, Default)]
+pub struct StdlibSection {
+    /// The PostgreSQL schema of every `std.*` module (default: the
+    /// project's default schema).
+    pub schema: Option<String>,
+    /// The key type of every standard-library entity.
+    pub id: crate::stdlib::IdStrategy,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -101,6 +113,7 @@ const KEYS: &[(&str, &[&str])] = &[
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
+    ("stdlib", &["schema", "id"]),
 ];
 
 impl Config {
@@ -219,6 +232,14 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                         span(value.span()),
                         &mut diags,
                     )
+                }
+                ("stdlib", "schema") => config.stdlib.schema = Some(s),
+                ("stdlib", "id") => {
+                    use crate::stdlib::IdStrategy;
+                    let ids = [("bigint", IdStrategy::Bigint), ("uuid", IdStrategy::Uuid)];
+                    if let Some(id) = one_of(&s, &ids, key_name, span(value.span()), &mut diags) {
+                        config.stdlib.id = id;
+                    }
                 }
                 ("partitions", _) => {
                     config.partitions.maintenance = one_of(

@@ -22,6 +22,7 @@ pub mod resolve;
 pub mod resolved;
 mod sqlparse;
 pub mod statement;
+pub mod stdlib;
 pub mod validate;
 
 pub use config::Config;
