@@ -98,3 +98,133 @@ fn dsl_ident(name: &str) -> String {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
+
+/// `docs/stdlib.md`: the library's reference, made from the modules' own
+/// comments (the `//` lines that open each file, and every `///`), so it
+/// cannot drift from what ships. A test keeps the file current.
+pub fn reference() -> String {
+    use dsl::ast::{ColumnType, Item, MemberKind};
+    let mut out = String::from(REFERENCE_INTRO);
+    for (name, text) in MODULES {
+        out.push_str(&format!("\n## `std.{name}`\n\n"));
+        let intro: Vec<&str> = text
+            .lines()
+            .take_while(|l| l.starts_with("//"))
+            .map(|l| l.trim_start_matches("//").trim())
+            .collect();
+        out.push_str(&intro.join("\n"));
+        out.push('\n');
+        let file = dsl::parse(text, 0).file;
+        let imports: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Import(imp) if imp.path.dotted() != "std.ids" => {
+                    Some(format!("`{}`", imp.path.dotted()))
+                }
+                _ => None,
+            })
+            .collect();
+        if !imports.is_empty() {
+            out.push_str(&format!("\nImports {}.\n", imports.join(", ")));
+        }
+        for item in &file.items {
+            let (kind, decl, doc) = match item {
+                Item::Entity(e) => ("entity", &e.name, &e.doc),
+                Item::Mixin(e) => ("mixin", &e.name, &e.doc),
+                Item::Enum(e) => ("enum", &e.name, &e.doc),
+                Item::View(v) => ("view", &v.name, &v.doc),
+                Item::Sql(s) => ("sql", &s.name, &s.doc),
+                _ => continue,
+            };
+            out.push_str(&format!("\n### {kind} `{}`\n\n", decl.name));
+            if let Some(doc) = doc {
+                out.push_str(doc.trim());
+                out.push('\n');
+            }
+            match item {
+                Item::Entity(e) | Item::Mixin(e) => {
+                    if !e.with.is_empty() {
+                        let with: Vec<String> =
+                            e.with.iter().map(|p| format!("`{}`", p.dotted())).collect();
+                        out.push_str(&format!("\nWith {}.\n", with.join(", ")));
+                    }
+                    let mut rows = String::new();
+                    for m in &e.members {
+                        let MemberKind::Column(c) = &m.kind else {
+                            continue;
+                        };
+                        let ty = match &c.ty {
+                            ColumnType::Type(t) => {
+                                let args = match t.args.is_empty() {
+                                    true => String::new(),
+                                    false => format!(
+                                        "({})",
+                                        t.args
+                                            .iter()
+                                            .map(u32::to_string)
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    ),
+                                };
+                                let nullable = if t.nullable { "?" } else { "" };
+                                format!(
+                                    "{}{args}{}{nullable}",
+                                    t.name,
+                                    "[]".repeat(t.array_dims.into())
+                                )
+                            }
+                            ColumnType::Relation(r) => {
+                                let targets: Vec<String> = std::iter::once(&r.target)
+                                    .chain(&r.alternatives)
+                                    .map(|p| p.dotted())
+                                    .collect();
+                                let nullable = if r.nullable { "?" } else { "" };
+                                format!("-> {}{nullable}", targets.join(" \\| "))
+                            }
+                        };
+                        let doc = m.doc.as_deref().unwrap_or("").replace('\n', " ");
+                        rows.push_str(&format!("| `{}` | `{ty}` | {doc} |\n", c.name.name));
+                    }
+                    if !rows.is_empty() {
+                        out.push_str("\n| column | type | |\n|---|---|---|\n");
+                        out.push_str(&rows);
+                    }
+                }
+                Item::Enum(e) => {
+                    let values: Vec<String> =
+                        e.values.iter().map(|v| format!("`{}`", v.name)).collect();
+                    out.push_str(&format!("\nValues: {}.\n", values.join(", ")));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+const REFERENCE_INTRO: &str = "# The standard library
+
+<!-- Generated from schemas/*.schema by `SCHEMAC_BLESS=1 cargo test --test it stdlib_doc`: edit the modules' comments, not this file. -->
+
+The standard library is a set of modules shipped inside `schemac`, each a
+reviewed design of one concern: import one by name (`import std.rbac`, or
+`import std.auth.{User}` for some of its names) and its entities become
+part of the project, with what they import in turn (`std.rbac` brings
+`std.auth`). Names are unique across a project, so a project that imports
+`std.auth` does not declare a `User` of its own; it references
+`std.auth`'s (`owner_id -> User on delete cascade`).
+
+Projects differ in a few things, set in `schemac.toml`:
+
+```toml
+[stdlib]
+id = \"uuid\"      # the key of every entity: \"bigint\" (identity, the default) or \"uuid\" (gen_random_uuid())
+schema = \"lib\"   # the PostgreSQL schema of every std module (default: the project's default schema)
+```
+
+The key comes from the mixin `std.ids.Id`, generated for the project; the
+modules' SQL bodies follow the schema too. The modules pass
+`schemac lint --deny warnings` alone and together, apply on PostgreSQL 15,
+and their behaviour is tested there (`tests/it/stdlib.rs`).
+";

@@ -270,3 +270,18 @@ fn a_category_cannot_be_its_own_ancestor() {
     c.execute("update categories set parent_id = 1 where id = 3", &[])
         .expect("moving within the tree is fine");
 }
+
+#[test]
+fn stdlib_doc_is_current() {
+    let path = support::root().join("docs/stdlib.md");
+    let want = generator::stdlib::reference();
+    if std::env::var_os("SCHEMAC_BLESS").is_some() {
+        std::fs::write(&path, &want).expect("write docs/stdlib.md");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/stdlib.md is stale: regenerate it with `SCHEMAC_BLESS=1 cargo test --test it stdlib_doc`"
+    );
+}
