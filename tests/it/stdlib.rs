@@ -285,3 +285,34 @@ fn stdlib_doc_is_current() {
         "docs/stdlib.md is stale: regenerate it with `SCHEMAC_BLESS=1 cargo test --test it stdlib_doc`"
     );
 }
+
+#[test]
+fn init_writes_projects_that_lint_clean_and_apply_and_never_overwrites() {
+    for template in ["minimal", "saas", "seed"] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join(template);
+        let init = || {
+            let mut cmd = assert_cmd::Command::cargo_bin("schemac").expect("binary");
+            cmd.arg("init").arg(&dir).args(["--template", template]);
+            cmd
+        };
+        init().assert().success();
+        for file in ["schemac.toml", "app.schema", ".gitignore", "README.md"] {
+            assert!(dir.join(file).is_file(), "{template}: {file}");
+        }
+        lints_clean(&dir);
+        assert_cmd::Command::cargo_bin("schemac")
+            .expect("binary")
+            .arg("build")
+            .arg(&dir)
+            .assert()
+            .success();
+        assert!(dir.join("build/schema.sql").is_file(), "{template}: built");
+        apply_path(&format!("init_{template}"), &dir);
+        // A second init refuses and leaves every file as it was.
+        std::fs::write(dir.join("README.md"), "mine\n").expect("edit");
+        init().assert().code(2);
+        let readme = std::fs::read_to_string(dir.join("README.md")).expect("read");
+        assert_eq!(readme, "mine\n", "{template}: README kept");
+    }
+}
