@@ -215,7 +215,7 @@ pub struct Relation {
     /// Set by that expansion on the first column of an arc: the names of
     /// all its columns, and whether none may be set (the `?`), for the
     /// check that exactly (or at most) one is.
-    pub arc: Option<ExclusiveArc>,
+    pub arc: Option<Box<ExclusiveArc>>,
     pub target_columns: Vec<Ident>,
     pub nullable: bool,
     pub actions: Vec<RefAction>,

@@ -109,10 +109,12 @@ fn arc(m: Member, diagnostics: &mut Vec<Diagnostic>) -> Vec<Member> {
         .collect();
     let mut out = Vec::with_capacity(targets.len());
     for (i, (target, name)) in targets.into_iter().zip(&names).enumerate() {
-        let arc = (i == 0).then(|| ExclusiveArc {
-            name: column.name.clone(),
-            columns: names.clone(),
-            optional: rel.nullable,
+        let arc = (i == 0).then(|| {
+            Box::new(ExclusiveArc {
+                name: column.name.clone(),
+                columns: names.clone(),
+                optional: rel.nullable,
+            })
         });
         let relation = Relation {
             target,
