@@ -53,6 +53,9 @@ pub struct StdlibSection {
     pub schema: Option<String>,
     /// The key type of every standard-library entity.
     pub id: crate::stdlib::IdStrategy,
+    /// The project's user entity, `module.Entity`, that the modules
+    /// reference instead of `std.auth`'s `User`.
+    pub user: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -113,7 +116,7 @@ const KEYS: &[(&str, &[&str])] = &[
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
-    ("stdlib", &["schema", "id"]),
+    ("stdlib", &["schema", "id", "user"]),
 ];
 
 impl Config {
@@ -234,6 +237,16 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                     )
                 }
                 ("stdlib", "schema") => config.stdlib.schema = Some(s),
+                ("stdlib", "user") => match s.rsplit_once('.') {
+                    Some((module, entity)) if !module.is_empty() && !entity.is_empty() => {
+                        config.stdlib.user = Some((module.to_string(), entity.to_string()))
+                    }
+                    _ => diags.push(
+                        Diagnostic::error(Code::BadConfigValue, "`user` names an entity with its module")
+                            .label(span(value.span()), "no module")
+                            .help(format!("write `user = \"accounts.{s}\"`: the module that declares the entity, then its name")),
+                    ),
+                },
                 ("stdlib", "id") => {
                     use crate::stdlib::IdStrategy;
                     let ids = [("bigint", IdStrategy::Bigint), ("uuid", IdStrategy::Uuid)];

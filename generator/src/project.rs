@@ -106,6 +106,7 @@ impl Project {
                 .unwrap_or_else(|| "public".to_string()),
             schema: config.stdlib.schema.clone(),
             id: config.stdlib.id,
+            user: config.stdlib.user.clone(),
         };
         let mut next = 0;
         while next < self.modules.len() {

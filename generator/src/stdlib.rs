@@ -1,9 +1,11 @@
 //! The standard library: the `.schema` modules of `schemas/`, compiled into
 //! the binary and imported by name (`import std.rbac`). A project
 //! instantiates them through `[stdlib]` in `schemac.toml`: the key type of
-//! every entity (`id`, through the generated mixin `std.ids.Id`) and the
+//! every entity (`id`, through the generated mixin `std.ids.Id`), the
 //! PostgreSQL schema they live in (`schema`, which also qualifies the
-//! tables their SQL bodies name: they are written against `public.`).
+//! tables their SQL bodies name: they are written against `public.`) and
+//! the user entity they reference (`user`: the modules' `-> User` and
+//! their import of it name the project's entity instead).
 
 /// The key type of every standard-library entity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,6 +26,9 @@ pub struct Params {
     /// default schema.
     pub effective_schema: String,
     pub id: IdStrategy,
+    /// The project's user entity (module, name), referenced by every
+    /// module but `std.auth` instead of `std.auth`'s `User`.
+    pub user: Option<(String, String)>,
 }
 
 /// Every module: its name after `std.` and its text.
@@ -58,6 +63,14 @@ pub fn source(module: &str, params: &Params) -> Option<String> {
     } else {
         MODULES.iter().find(|(n, _)| *n == name)?.1.to_string()
     };
+    if let (Some((module, entity)), false) = (&params.user, name == "auth") {
+        text = text
+            .replace(
+                "import std.auth.{User}",
+                &format!("import {module}.{{{entity}}}"),
+            )
+            .replace("-> User", &format!("-> {entity}"));
+    }
     if params.effective_schema != "public" {
         let qualified = format!("{}.", crate::quote::ident(&params.effective_schema));
         text = text.replace("public.", &qualified);
@@ -221,10 +234,15 @@ Projects differ in a few things, set in `schemac.toml`:
 [stdlib]
 id = \"uuid\"      # the key of every entity: \"bigint\" (identity, the default) or \"uuid\" (gen_random_uuid())
 schema = \"lib\"   # the PostgreSQL schema of every std module (default: the project's default schema)
+user = \"accounts.Account\"  # the project's user entity (module.Entity), instead of std.auth's User
 ```
 
 The key comes from the mixin `std.ids.Id`, generated for the project; the
-modules' SQL bodies follow the schema too. The modules pass
+modules' SQL bodies follow the schema too. With `user`, every module but
+`std.auth` references the project's entity (its key may be of any type),
+so a project with users of its own uses `std.rbac`, `std.files` and the
+rest without `std.auth`, whose sessions and tokens belong to its own
+`User`. The modules pass
 `schemac lint --deny warnings` alone and together, apply on PostgreSQL 15,
 and their behaviour is tested there (`tests/it/stdlib.rs`).
 ";

@@ -316,3 +316,41 @@ fn init_writes_projects_that_lint_clean_and_apply_and_never_overwrites() {
         assert_eq!(readme, "mine\n", "{template}: README kept");
     }
 }
+
+#[test]
+fn the_modules_can_reference_the_projects_own_user_entity() {
+    let modules: Vec<&str> = all_modules().into_iter().filter(|m| *m != "auth").collect();
+    let dir = project(&modules, "[stdlib]\nuser = \"accounts.Account\"\n");
+    std::fs::write(
+        dir.path().join("accounts.schema"),
+        "schemac 1\n\n/// Someone with a login to the application.\nentity Account {\n  /// The account's key.\n  id     uuid @pk = gen_random_uuid()\n  /// Shown to others.\n  handle text @unique\n}\n",
+    )
+    .expect("write");
+    let sql = support::sql(&support::compile_ok(dir.path()));
+    assert!(
+        !sql.contains("\"public\".\"users\""),
+        "std.auth is not used"
+    );
+    assert!(
+        sql.contains("REFERENCES \"public\".\"accounts\" (\"id\")"),
+        "the modules reference accounts"
+    );
+    let db = apply_path("std_user", dir.path());
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into accounts (id, handle) values ('00000000-0000-0000-0000-000000000001', 'ann');
+         insert into roles (name) values ('viewer');
+         insert into permissions (resource, action) values ('doc', 'read');
+         insert into role_permissions values (1, 1);
+         insert into role_grants (user_id, role_id) values ('00000000-0000-0000-0000-000000000001', 1);",
+    )
+    .expect("a grant to an account");
+    let n: i64 = c
+        .query_one(
+            "select count(*) from effective_permissions('00000000-0000-0000-0000-000000000001')",
+            &[],
+        )
+        .expect("effective_permissions")
+        .get(0);
+    assert_eq!(n, 1);
+}
