@@ -5,8 +5,9 @@
 //! rows written at the start are all still there; the hazards of each step
 //! are exactly those its file declares (`// hazards: ...`), refused
 //! without, applied with; the planned SQL parses with sqlparser and sets
-//! `lock_timeout` before anything else. `push` keeps a hand-made index and
-//! a foreign table.
+//! `lock_timeout` before anything else; renames (`renamed from`) keep
+//! their rows. `push` keeps a hand-made index and a foreign table, and
+//! applies a saved plan only to the database it was planned from.
 
 use crate::pg::test_db;
 use crate::support::{self, compile_ok};
@@ -89,13 +90,27 @@ fn check_sql(plan: &MigrationPlan) {
     }
 }
 
+/// The users, then the ids of the posts under the table's name of the
+/// version (a rename keeps them).
 fn rows(client: &mut postgres::Client) -> Vec<(i64, String)> {
-    client
+    let mut out: Vec<(i64, String)> = client
         .query("select id, email::text from public.users order by id", &[])
         .expect("users")
         .iter()
         .map(|r| (r.get(0), r.get(1)))
-        .collect()
+        .collect();
+    let table: String = client
+        .query_one(
+            "select relname::text from pg_class where relnamespace = 'public'::regnamespace and relname in ('posts', 'articles')",
+            &[],
+        )
+        .expect("the posts' table")
+        .get(0);
+    let posts = client
+        .query(&format!("select id from public.{table} order by id"), &[])
+        .expect("posts");
+    out.extend(posts.iter().map(|r| (r.get(0), "post".to_string())));
+    out
 }
 
 #[test]
