@@ -203,15 +203,18 @@ fn push_keeps_what_the_model_does_not_describe() {
         .code(1);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
     assert!(stderr.contains("hazard irreversible"), "{stderr}");
+    assert!(stderr.contains("[migrate] allow_hazards"), "{stderr}");
+    // Allowed by the project's schemac.toml rather than a flag.
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir.join("v02.schema"), project.path().join("app.schema")).expect("copy");
+    std::fs::write(
+        project.path().join("schemac.toml"),
+        "[migrate]\nallow_hazards = [\"irreversible\"]\n",
+    )
+    .expect("config");
     schemac()
-        .args([
-            "push",
-            "--allow-hazards",
-            "irreversible",
-            "--database-url",
-            db.url(),
-        ])
-        .arg(dir.join("v02.schema"))
+        .args(["push", "--database-url", db.url()])
+        .arg(project.path())
         .assert()
         .success();
     let mut client = db.connect().expect("connect");
@@ -239,4 +242,37 @@ fn push_keeps_what_the_model_does_not_describe() {
         .arg(dir.join("v03.schema"))
         .assert()
         .code(1);
+
+    // A saved plan applies only to the database it was planned from.
+    let plan_file = project.path().join("plan.json");
+    let make_plan = || {
+        schemac()
+            .args(["plan", "--from-database-url", db.url(), "--to"])
+            .arg(dir.join("v03.schema"))
+            .arg("--out")
+            .arg(&plan_file)
+            .assert()
+            .success();
+    };
+    make_plan();
+    db.psql_apply("create table public.meanwhile (id int);")
+        .expect("a change after planning");
+    let stale = schemac()
+        .args(["push", "--database-url", db.url(), "--plan"])
+        .arg(&plan_file)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&stale.get_output().stderr).to_string();
+    assert!(stderr.contains("the database changed since"), "{stderr}");
+    make_plan();
+    schemac()
+        .args(["push", "--database-url", db.url(), "--plan"])
+        .arg(&plan_file)
+        .assert()
+        .success();
+    schemac()
+        .args(["diff", "--from-database-url", db.url(), "--to"])
+        .arg(dir.join("v03.schema"))
+        .assert()
+        .success();
 }
