@@ -116,6 +116,9 @@ pub enum Change {
     RunRaw(RawSql),
     /// `COMMENT ON`: set or (with `None`) removed.
     Comment(Key, Option<String>),
+    /// A list or hash partition (or the default one) added to an existing
+    /// partitioned table.
+    CreatePartition(QName, crate::model::PartitionChild),
     /// `renamed from`: the old table's name, and its new one (same schema).
     RenameTable(QName, String),
     /// A column of a table (under the table's new name): from, to.
@@ -596,6 +599,10 @@ impl Differ<'_> {
                 new.key(),
                 "partitioning changed: the table must be rebuilt".into(),
             ));
+        } else if !self.options.old_is_database {
+            // The partitions a schema declares (introspection reports a
+            // database's partitions rather than reading them).
+            self.partitions(old, new);
         }
         // Constraints first leave, so a column they use can change.
         let constraints = |t: &Table| -> BTreeMap<String, Constraint> {
@@ -752,6 +759,35 @@ impl Differ<'_> {
         }
         for i in new_indexes {
             self.out.push(Change::CreateIndex(q.clone(), i));
+        }
+    }
+
+    /// Partitions added (created in place), removed (dropped with their
+    /// rows) or with other bounds (not planned: rows would have to move).
+    fn partitions(&mut self, old: &Table, new: &Table) {
+        let children = |t: &Table| -> Vec<crate::model::PartitionChild> {
+            t.partition
+                .iter()
+                .flat_map(|p| p.partitions.iter().cloned())
+                .collect()
+        };
+        let (oc, nc) = (children(old), children(new));
+        for c in &nc {
+            match oc.iter().find(|o| o.sql == c.sql) {
+                None => self
+                    .out
+                    .push(Change::CreatePartition(new.sql.clone(), c.clone())),
+                Some(o) if o != c => self.out.push(Change::Unsupported(
+                    c.key(),
+                    "the partition's bounds changed: detach it, move its rows and attach it again by hand".into(),
+                )),
+                Some(_) => {}
+            }
+        }
+        for o in &oc {
+            if !nc.iter().any(|c| c.sql == o.sql) {
+                self.out.push(Change::DropTable(o.sql.clone()));
+            }
         }
     }
 

@@ -17,8 +17,8 @@ use super::{Change, Constraint};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Check, Expr, Index, IndexElement, Model, QName, SqlType, TypeBase};
 use crate::statement::{
-    column, comment, constraint, domain, enums, function, index, raw, schema, sequence, table,
-    view, Concurrency, Lock, Statement,
+    column, comment, constraint, domain, enums, function, index, partition, raw, schema, sequence,
+    table, view, Concurrency, Lock, Statement,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -485,6 +485,13 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 // Foreign keys after every table exists: new tables may
                 // reference each other in any order.
                 p.push(Phase::Create, r, table::create(t, |_, _| false), vec![]);
+                let mut children = Vec::new();
+                for child in t.partition.iter().flat_map(|x| &x.partitions) {
+                    partition::create(&t.sql, child, &mut children);
+                }
+                for s in children {
+                    p.push(Phase::Create, r, s, vec![]);
+                }
                 for fk in &t.foreign_keys {
                     p.push(
                         Phase::Constrain,
@@ -663,6 +670,27 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 p.extend(Phase::Late, 0, comment::set(k, text), vec![])
             }
             Change::Comment(k, None) => p.extend(Phase::Late, 0, comment::remove(k), vec![]),
+            Change::CreatePartition(parent, child) => {
+                let mut made = Vec::new();
+                partition::create(parent, child, &mut made);
+                let r = table_rank(&new_order, parent);
+                // Attaching locks the parent, and scans its default
+                // partition (if it has one) for rows the new one would hold.
+                let scans = new
+                    .tables
+                    .iter()
+                    .filter(|t| &t.sql == parent)
+                    .flat_map(|t| t.partition.iter().flat_map(|x| &x.partitions))
+                    .any(|c| c.bound == crate::model::PartitionBound::Default);
+                let hazards = if scans {
+                    vec![Hazard::LongLock]
+                } else {
+                    vec![]
+                };
+                for s in made {
+                    p.push(Phase::Create, r, s, hazards.clone());
+                }
+            }
             Change::RenameTable(q, to) => p.push(Phase::Rename, 0, table::rename(q, to), vec![]),
             Change::RenameColumn(q, from, to) => {
                 p.push(Phase::Rename, 1, column::rename(q, from, to), vec![])
