@@ -186,8 +186,9 @@ pub struct Column {
     pub ty: ColumnType,
     pub default: Option<Sql>,
     pub attrs: Vec<Attribute>,
-    /// `renamed from old`: the column's name before.
-    pub renamed_from: Option<Ident>,
+    /// `renamed from old`: the column's name before (boxed: rare, and a
+    /// column is the most common node).
+    pub renamed_from: Option<Box<Ident>>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -693,7 +693,7 @@ impl Walker {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::override_kw => column.is_override = true,
-                Rule::renamed => column.renamed_from = self.renamed(p),
+                Rule::renamed => column.renamed_from = self.renamed(p).map(Box::new),
                 r if is_ident_rule(r) => column.name = self.ident(p),
                 Rule::type_ref => column.ty = ColumnType::Type(self.type_ref(p)),
                 Rule::relation => column.ty = ColumnType::Relation(self.relation(p)),
