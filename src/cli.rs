@@ -128,6 +128,13 @@ pub enum Command {
         sides: Sides,
         #[arg(long, value_enum, default_value_t = PlanFormat::Sql)]
         format: PlanFormat,
+        /// Write the plan to this file (as JSON: the plan file `push
+        /// --plan` applies) instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Overwrite a file schemac did not write.
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Apply a schema to a development database directly, without
     /// migration files, refusing hazards that are not allowed.
@@ -138,9 +145,15 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         database_url: String,
         /// Hazards to accept: data-loss, rewrite, long-lock, index-build,
-        /// irreversible, authorization.
+        /// irreversible, authorization; added to `[migrate] allow_hazards`
+        /// of `schemac.toml`.
         #[arg(long, value_delimiter = ',')]
         allow_hazards: Vec<String>,
+        /// Apply this plan file (`schemac plan --from-database-url ...
+        /// --out FILE`) instead of planning, refused when the database
+        /// changed since it was planned.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
     },
     /// Show what the name at a position stands for and where it is declared.
     ///

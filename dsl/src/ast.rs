@@ -122,6 +122,8 @@ pub struct Entity {
     pub name: Ident,
     pub attrs: Vec<Attribute>,
     pub with: Vec<Path>,
+    /// `renamed from Old`: the entity's name before.
+    pub renamed_from: Option<Ident>,
     pub members: Vec<Member>,
     pub span: Span,
 }
@@ -184,6 +186,9 @@ pub struct Column {
     pub ty: ColumnType,
     pub default: Option<Sql>,
     pub attrs: Vec<Attribute>,
+    /// `renamed from old`: the column's name before (boxed: rare, and a
+    /// column is the most common node).
+    pub renamed_from: Option<Box<Ident>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -303,6 +308,9 @@ pub struct EnumValue {
     pub doc_span: Option<Span>,
     pub name: String,
     pub span: Span,
+    /// `renamed from 'old'`: the value before (its span covers the name
+    /// as written, quotes included).
+    pub renamed_from: Option<Ident>,
 }
 
 #[derive(Clone, Debug, Serialize)]

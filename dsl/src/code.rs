@@ -282,6 +282,12 @@ catalog! {
         example: Some("enum Status { active, banned, active }\n"),
         fix: Some("remove the second one"),
     }
+    BadRename = "schemac::bad_rename" {
+        summary: "a `renamed from` that cannot name the object's old name",
+        explanation: "`renamed from old` on an entity, a column or an enum value tells a migration that the object existed under the old name, so it is renamed in place (`ALTER ... RENAME`) and keeps its rows, rather than dropped and made again. The old name must not also be declared now (the rename and the other object would claim the same thing), must differ from the new name, and a mixin has no table of its own to rename.",
+        example: Some("entity User renamed from Member {\n  id bigint @pk\n}\n\nentity Member {\n  id bigint @pk\n}\n"),
+        fix: Some("name what the object was called in the database the migration starts from, or remove the `renamed from` once every database has been migrated"),
+    }
 
     // ── Attributes ────────────────────────────────────────────────────────
     UnknownAttribute = "schemac::unknown_attribute" {

@@ -283,6 +283,23 @@ impl Walker {
         }
     }
 
+    /// `renamed from Old` or `renamed from 'old value'`: the old name,
+    /// its span covering it as written.
+    fn renamed(&self, pair: Pair<'_, Rule>) -> Option<Ident> {
+        let p = pair
+            .into_inner()
+            .find(|p| is_ident(p) || p.as_rule() == Rule::string)?;
+        if p.as_rule() == Rule::string {
+            let s = p.as_str();
+            return Some(Ident {
+                name: s[1..s.len() - 1].replace("''", "'"),
+                quoted: true,
+                span: self.span(&p),
+            });
+        }
+        Some(self.ident(p))
+    }
+
     fn first_ident(&self, pair: Pair<'_, Rule>) -> Option<Ident> {
         pair.into_inner().find(is_ident).map(|p| self.ident(p))
     }
@@ -411,6 +428,7 @@ impl Walker {
             },
             attrs: Vec::new(),
             with: Vec::new(),
+            renamed_from: None,
             members: Vec::new(),
             span,
         };
@@ -418,6 +436,7 @@ impl Walker {
             match p.as_rule() {
                 r if is_ident_rule(r) => entity.name = self.ident(p),
                 Rule::attribute => entity.attrs.push(self.attribute(p)),
+                Rule::renamed => entity.renamed_from = self.renamed(p),
                 Rule::with_clause => entity.with.extend(
                     p.into_inner()
                         .filter(|p| p.as_rule() == Rule::path)
@@ -669,10 +688,12 @@ impl Walker {
             }),
             default: None,
             attrs: Vec::new(),
+            renamed_from: None,
         };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::override_kw => column.is_override = true,
+                Rule::renamed => column.renamed_from = self.renamed(p).map(Box::new),
                 r if is_ident_rule(r) => column.name = self.ident(p),
                 Rule::type_ref => column.ty = ColumnType::Type(self.type_ref(p)),
                 Rule::relation => column.ty = ColumnType::Relation(self.relation(p)),
@@ -896,7 +917,10 @@ impl Walker {
                 Rule::attribute => decl.attrs.push(self.attribute(p)),
                 Rule::enum_value => {
                     let (doc, doc_span) = self.docs(&p);
-                    if let Some(v) = p.into_inner().find(is_significant) {
+                    let mut inner = p.into_inner().filter(is_significant);
+                    let value = inner.next();
+                    let renamed_from = inner.next().and_then(|r| self.renamed(r));
+                    if let Some(v) = value {
                         let name = if v.as_rule() == Rule::string {
                             let s = v.as_str();
                             s[1..s.len() - 1].replace("''", "'")
@@ -908,6 +932,7 @@ impl Walker {
                             doc_span,
                             name,
                             span: Span::from_pest(self.file, v.as_span()),
+                            renamed_from,
                         });
                     }
                 }

@@ -181,6 +181,9 @@ impl<'a> Printer<'a> {
     fn entity(&mut self, kw: &str, ent: &Entity, s: usize, sep: Sep) {
         self.lead(s, s, sep, &ent.doc);
         let mut line = format!("{kw} {}", ident(&ent.name));
+        if let Some(old) = &ent.renamed_from {
+            line.push_str(&format!(" renamed from {}", self.slice(old.span)));
+        }
         attrs(&mut line, &ent.attrs);
         if !ent.with.is_empty() {
             let with: Vec<String> = ent.with.iter().map(path).collect();
@@ -194,6 +197,7 @@ impl<'a> Printer<'a> {
             .iter()
             .map(|a| end(a.span))
             .chain(ent.with.iter().map(|w| end(w.span)))
+            .chain(ent.renamed_from.iter().map(|r| end(r.span)))
             .fold(end(ent.name.span), usize::max);
         let brace = self.text[header_end..]
             .find('{')
@@ -270,6 +274,10 @@ impl<'a> Printer<'a> {
                 match &c.ty {
                     ColumnType::Type(t) => line.push_str(&self.type_ref(t)),
                     ColumnType::Relation(r) => line.push_str(&relation(r)),
+                }
+                // Before the default, which runs to the end of the line.
+                if let Some(old) = &c.renamed_from {
+                    line.push_str(&format!(" renamed from {}", self.slice(old.span)));
                 }
                 // Attributes and the default keep their written order:
                 // `@pk = gen_random_uuid()` and `= 0 @check(...)` both read well.
@@ -376,7 +384,7 @@ impl<'a> Printer<'a> {
         let one_line =
             !inside.contains('\n') && !has_comment && en.values.iter().all(|v| v.doc.is_none());
         if one_line {
-            let values: Vec<&str> = en.values.iter().map(|v| self.slice(v.span)).collect();
+            let values: Vec<String> = en.values.iter().map(|v| self.enum_value(v)).collect();
             if values.is_empty() {
                 line.push('}');
             } else {
@@ -391,14 +399,31 @@ impl<'a> Printer<'a> {
         let mut sep = Sep::None;
         for v in &en.values {
             let vs = v.doc_span.map_or(start(v.span), start);
-            self.open(INDENT, vs, end(v.span), sep);
+            self.open(
+                INDENT,
+                vs,
+                end(v.renamed_from.as_ref().map_or(v.span, |r| r.span)),
+                sep,
+            );
             self.doc(INDENT, &v.doc);
             self.indent(INDENT);
-            self.out.push_str(self.slice(v.span));
-            self.finish(end(v.span));
+            let text = self.enum_value(v);
+            self.out.push_str(&text);
+            self.finish(end(v.renamed_from.as_ref().map_or(v.span, |r| r.span)));
             sep = Sep::Preserve;
         }
         self.close(e);
+    }
+
+    fn enum_value(&self, v: &EnumValue) -> String {
+        match &v.renamed_from {
+            Some(old) => format!(
+                "{} renamed from {}",
+                self.slice(v.span),
+                self.slice(old.span)
+            ),
+            None => self.slice(v.span).to_string(),
+        }
     }
 
     fn type_ref(&self, t: &TypeRef) -> String {

@@ -22,6 +22,9 @@
 //! layout = "modules"          # `file` (models.rs) or `modules` (mod.rs and a file per entity)
 //! time = "chrono"             # `chrono` or `time`, for date and time columns
 //!
+//! [migrate]
+//! allow_hazards = ["index-build", "irreversible"]  # accepted by `schemac push`
+//!
 //! [docs.views]                # named diagrams: `schemac erd --view billing`
 //! billing = ["Invoice", "Subscription", "Customer"]
 //! ```
@@ -42,6 +45,14 @@ pub struct Config {
     pub docs: DocsSection,
     pub rust: RustSection,
     pub stdlib: StdlibSection,
+    pub migrate: MigrateSection,
+}
+
+/// `[migrate]`: what migrations may do without a flag.
+#[derive(Clone, Debug, Default)]
+pub struct MigrateSection {
+    /// `allow_hazards = ["data-loss", ...]`: hazards a plan may have.
+    pub allow_hazards: Vec<crate::diff::plan::Hazard>,
 }
 
 /// `[stdlib]`: how the standard library's modules are instantiated
@@ -117,6 +128,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
     ("stdlib", &["schema", "id", "user"]),
+    ("migrate", &["allow_hazards"]),
 ];
 
 impl Config {
@@ -190,6 +202,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             }
             if name == "policies" {
                 config.policies.timestamps = boolean(value, key_name, span, &mut diags);
+                continue;
+            }
+            if name == "migrate" {
+                config.migrate.allow_hazards = hazards(value, span, &mut diags);
                 continue;
             }
             let Some(s) = string(value, key_name, span, &mut diags) else {
@@ -271,6 +287,56 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
         }
     }
     (config, diags)
+}
+
+/// `allow_hazards`: a list of hazard names; an unknown one is a
+/// diagnostic (with the closest name), never ignored.
+fn hazards(
+    value: &Spanned<DeValue<'_>>,
+    span: impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::diff::plan::Hazard> {
+    use crate::diff::plan::Hazard;
+    let names = || Hazard::ALL.iter().map(|h| h.name());
+    let DeValue::Array(items) = value.get_ref() else {
+        diags.push(
+            Diagnostic::error(Code::BadConfigValue, "`allow_hazards` is a list")
+                .label(
+                    span(value.span()),
+                    format!("this is {}", kind(value.get_ref())),
+                )
+                .help("write `allow_hazards = [\"index-build\"]`"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let found = match item.get_ref() {
+            DeValue::String(s) => Hazard::parse(s).ok_or_else(|| {
+                let listed: Vec<String> = names().map(|n| format!("`{n}`")).collect();
+                let mut d =
+                    Diagnostic::error(Code::BadConfigValue, format!("`{s}` is not a hazard"))
+                        .label(
+                            span(item.span()),
+                            format!("hazards are {}", listed.join(", ")),
+                        );
+                if let Some(g) = suggest(s, names()) {
+                    d = d.help(format!("did you mean `\"{g}\"`?"));
+                }
+                d
+            }),
+            other => Err(
+                Diagnostic::error(Code::BadConfigValue, "a hazard is named by a string")
+                    .label(span(item.span()), format!("this is {}", kind(other)))
+                    .help("quote it: `\"data-loss\"`"),
+            ),
+        };
+        match found {
+            Ok(h) => out.push(h),
+            Err(d) => diags.push(d),
+        }
+    }
+    out
 }
 
 /// One of the `choices` by name, or a diagnostic at `at`.
@@ -427,6 +493,28 @@ fn unknown(name: &str, at: Span, in_section: Option<(&str, &[&str])>) -> Diagnos
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hazards_are_allowed_by_name_and_unknown_ones_refused() {
+        use crate::diff::plan::Hazard;
+        let (c, d) = parse(
+            "[migrate]\nallow_hazards = [\"index-build\", \"irreversible\"]\n",
+            0,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            c.migrate.allow_hazards,
+            vec![Hazard::IndexBuild, Hazard::Irreversible]
+        );
+        let text = "[migrate]\nallow_hazards = [\"data_loss\", 3]\n";
+        let (c, d) = parse(text, 0);
+        assert!(c.migrate.allow_hazards.is_empty());
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.code == Code::BadConfigValue));
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `\"data-loss\"`?"));
+        let (_, d) = parse("[migrate]\nallow_hazards = \"rewrite\"\n", 0);
+        assert_eq!(d[0].code, Code::BadConfigValue);
+    }
 
     #[test]
     fn reads_every_key() {

@@ -34,6 +34,29 @@ pub struct Model {
     pub functions: Vec<Function>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    /// Renames the schema declares (`renamed from`); not in the database,
+    /// and not compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renames: Vec<Rename>,
+}
+
+/// `renamed from old`: what an object was called before, so a migration
+/// renames it in place rather than dropping it and making another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rename {
+    pub what: Renamed,
+    /// The old SQL name (a table's, in the same schema).
+    pub from: String,
+    pub origin: Origin,
+}
+
+/// The object of a [`Rename`], under its new name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Renamed {
+    Table { table: QName },
+    Column { table: QName, column: String },
+    EnumValue { name: QName, value: String },
 }
 
 impl PartialEq for Model {

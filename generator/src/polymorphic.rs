@@ -141,6 +141,9 @@ fn arc(m: Member, diagnostics: &mut Vec<Diagnostic>) -> Vec<Member> {
                 ty: ColumnType::Relation(relation),
                 default: None,
                 attrs: column.attrs.clone(),
+                // Each target's column is new: the polymorphic one had no
+                // column of its own to have been renamed from.
+                renamed_from: None,
             }),
             span: m.span,
         });

@@ -6,7 +6,7 @@
 
 use crate::cli::{PlanFormat, Sides};
 use crate::{report, OK, SCHEMA_ERRORS, USAGE_OR_IO};
-use generator::diff::plan::{fingerprint, plan as make_plan, Hazard, MigrationPlan};
+use generator::diff::plan::{fingerprint, plan as make_plan, Hazard, MigrationPlan, SavedPlan};
 use generator::diff::{diff as changes, Options};
 use generator::Model;
 use std::collections::BTreeSet;
@@ -14,13 +14,75 @@ use std::path::Path;
 
 /// One side, read.
 enum State {
-    Model(Model),
-    Database { model: Model, url: String },
+    /// With the hazards its `schemac.toml` allows.
+    Model(Model, Vec<Hazard>),
+    Database {
+        model: Model,
+        url: String,
+    },
 }
 
-fn read_model(path: &Path) -> Result<Model, u8> {
+fn read_model(path: &Path) -> Result<State, u8> {
     let loaded = super::load(path, false)?;
-    Ok(loaded.compiled.model)
+    Ok(State::Model(
+        loaded.compiled.model,
+        loaded.config.migrate.allow_hazards,
+    ))
+}
+
+/// The hazards `--allow-hazards` names, or a usage error.
+fn parse_hazards(allow: &[String]) -> Result<BTreeSet<Hazard>, u8> {
+    let mut allowed = BTreeSet::new();
+    for name in allow {
+        match Hazard::parse(name) {
+            Some(h) => {
+                allowed.insert(h);
+            }
+            None => {
+                let names: Vec<&str> = Hazard::ALL.iter().map(|h| h.name()).collect();
+                report::fatal(format!(
+                    "unknown hazard `{name}`; hazards are {}",
+                    names.join(", ")
+                ));
+                return Err(USAGE_OR_IO);
+            }
+        }
+    }
+    Ok(allowed)
+}
+
+/// Reports each refused hazard; true when there was one.
+fn refuse<'p>(refused: impl IntoIterator<Item = (Hazard, &'p str)>) -> bool {
+    let mut any = false;
+    for (h, sql) in refused {
+        report::fatal(format!(
+            "refused: hazard {} (allow it with --allow-hazards {} or in [migrate] allow_hazards): {}",
+            h.name(),
+            h.name(),
+            sql.lines().next().unwrap_or_default()
+        ));
+        any = true;
+    }
+    any
+}
+
+/// Runs the settings, then each step, on the database.
+fn apply(url: &str, settings: &str, steps: &[String]) -> u8 {
+    let mut client = match connect(url) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Err(e) = client.batch_execute(settings) {
+        report::fatal(format!("cannot set the timeouts: {e}"));
+        return USAGE_OR_IO;
+    }
+    for step in steps {
+        if let Err(e) = client.batch_execute(step) {
+            report::fatal(format!("the database refused a step:\n{step}\n{e}"));
+            return SCHEMA_ERRORS;
+        }
+    }
+    OK
 }
 
 fn read_database(url: &str) -> Result<State, u8> {
@@ -52,7 +114,7 @@ fn connect(url: &str) -> Result<postgres::Client, u8> {
 
 fn side(path: &Option<std::path::PathBuf>, url: &Option<String>) -> Result<State, u8> {
     match (path, url) {
-        (Some(p), _) => read_model(p).map(State::Model),
+        (Some(p), _) => read_model(p),
         (None, Some(u)) => read_database(u),
         (None, None) => {
             report::fatal("give a path or a database URL for each side");
@@ -79,20 +141,26 @@ fn printed(model: &Model, url: &str) -> Result<(Model, BTreeSet<generator::key::
     }
 }
 
-/// The plan from one side to the other, and the source's fingerprint.
-fn planned(sides: &Sides) -> Result<(MigrationPlan, String), u8> {
+/// The plan from one side to the other, the source's fingerprint, and
+/// the hazards the target's `schemac.toml` allows.
+fn planned(sides: &Sides) -> Result<(MigrationPlan, String, Vec<Hazard>), u8> {
     let from = side(&sides.from, &sides.from_database_url)?;
     let to = side(&sides.to, &sides.to_database_url)?;
     let mut options = Options::default();
+    let mut allowed = Vec::new();
     let (old, new) = match (from, to) {
-        (State::Model(a), State::Model(b)) => (a, b),
-        (State::Database { model: a, url }, State::Model(b)) => {
+        (State::Model(a, _), State::Model(b, h)) => {
+            allowed = h;
+            (a, b)
+        }
+        (State::Database { model: a, url }, State::Model(b, h)) => {
+            allowed = h;
             let (b, raw) = printed(&b, &url)?;
             options.old_is_database = true;
             options.raw_products = raw;
             (a, b)
         }
-        (State::Model(a), State::Database { model: b, url }) => {
+        (State::Model(a, _), State::Database { model: b, url }) => {
             let (a, raw) = printed(&a, &url)?;
             options.raw_products = raw;
             (a, b)
@@ -103,12 +171,12 @@ fn planned(sides: &Sides) -> Result<(MigrationPlan, String), u8> {
         }
     };
     let changes = changes(&old, &new, &options);
-    Ok((make_plan(&old, &new, &changes), fingerprint(&old)))
+    Ok((make_plan(&old, &new, &changes), fingerprint(&old), allowed))
 }
 
 pub fn diff(sides: &Sides) -> u8 {
     match planned(sides) {
-        Ok((plan, _)) => {
+        Ok((plan, ..)) => {
             print!("{}", plan.to_sql());
             if plan.is_empty() {
                 OK
@@ -120,56 +188,57 @@ pub fn diff(sides: &Sides) -> u8 {
     }
 }
 
-pub fn plan(sides: &Sides, format: PlanFormat) -> u8 {
-    match planned(sides) {
-        Ok((plan, source)) => {
-            match format {
-                PlanFormat::Sql => {
-                    println!("-- source fingerprint: {source}");
-                    print!("{}", plan.to_sql());
-                }
-                PlanFormat::Json => {
-                    let doc = serde_json::json!({
-                        "source_fingerprint": source,
-                        "hazards": plan.hazards(),
-                        "plan": plan,
-                    });
-                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-                }
+pub fn plan(sides: &Sides, format: PlanFormat, out: Option<&Path>, force: bool) -> u8 {
+    let (plan, source) = match planned(sides) {
+        Ok((plan, source, _)) => (plan, source),
+        Err(code) => return code,
+    };
+    if let Some(path) = out {
+        // A plan file is the JSON `push --plan` reads back.
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let Some(name) = name else {
+            report::fatal(format!("{} is not a file name", path.display()));
+            return USAGE_OR_IO;
+        };
+        let text = plan.to_json(&source, crate::output::MARK);
+        return match crate::output::write(dir, &name, &text, force) {
+            Ok(()) => OK,
+            Err(e) => {
+                report::fatal(e);
+                USAGE_OR_IO
             }
-            OK
-        }
-        Err(code) => code,
+        };
     }
+    match format {
+        PlanFormat::Sql => {
+            println!("-- source fingerprint: {source}");
+            print!("{}", plan.to_sql());
+        }
+        PlanFormat::Json => print!("{}", plan.to_json(&source, crate::output::MARK)),
+    }
+    OK
 }
 
 pub fn push(path: &Path, url: &str, allow: &[String]) -> u8 {
-    let mut allowed = BTreeSet::new();
-    for name in allow {
-        match Hazard::parse(name) {
-            Some(h) => {
-                allowed.insert(h);
-            }
-            None => {
-                let names: Vec<&str> = Hazard::ALL.iter().map(|h| h.name()).collect();
-                report::fatal(format!(
-                    "unknown hazard `{name}`; hazards are {}",
-                    names.join(", ")
-                ));
-                return USAGE_OR_IO;
-            }
-        }
-    }
+    let mut allowed = match parse_hazards(allow) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let sides = Sides {
         from: None,
         from_database_url: Some(url.to_string()),
         to: Some(path.to_path_buf()),
         to_database_url: None,
     };
-    let (plan, _) = match planned(&sides) {
+    let (plan, _, configured) = match planned(&sides) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    allowed.extend(configured);
     for k in &plan.kept {
         eprintln!("schemac: kept, not in the model: {k}");
     }
@@ -179,39 +248,90 @@ pub fn push(path: &Path, url: &str, allow: &[String]) -> u8 {
         }
         return SCHEMA_ERRORS;
     }
-    let refused = plan.refused(&allowed);
-    if !refused.is_empty() {
-        for (h, p) in &refused {
-            report::fatal(format!(
-                "refused: hazard {} (allow it with --allow-hazards {}): {}",
-                h.name(),
-                h.name(),
-                p.sql.lines().next().unwrap_or_default()
-            ));
+    if refuse(
+        plan.refused(&allowed)
+            .into_iter()
+            .map(|(h, p)| (h, p.sql.as_str())),
+    ) {
+        return SCHEMA_ERRORS;
+    }
+    let steps: Vec<String> = plan.steps.iter().map(|s| s.to_sql()).collect();
+    let code = apply(url, &plan.settings(), &steps);
+    if code == OK {
+        eprintln!(
+            "schemac: pushed: {} statements in {} steps",
+            plan.statements().count(),
+            plan.steps.len()
+        );
+    }
+    code
+}
+
+/// `push --plan FILE`: the reviewed plan, applied only to the database it
+/// was planned from (same fingerprint), with the hazards allowed by the
+/// flags and the project's `schemac.toml`.
+pub fn push_plan(file: &Path, project: &Path, url: &str, allow: &[String]) -> u8 {
+    let mut allowed = match parse_hazards(allow) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    if !project.is_dir() || project.join(generator::project::CONFIG_FILE).is_file() {
+        match super::load(project, false) {
+            Ok(loaded) => allowed.extend(loaded.config.migrate.allow_hazards),
+            Err(code) => return code,
+        }
+    }
+    let saved = match std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))
+        .and_then(|t| SavedPlan::from_json(&t).map_err(|e| format!("{}: {e}", file.display())))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            report::fatal(e);
+            return USAGE_OR_IO;
+        }
+    };
+    if !saved.plan.unsupported.is_empty() {
+        for u in &saved.plan.unsupported {
+            report::fatal(format!("cannot plan: {u}"));
         }
         return SCHEMA_ERRORS;
     }
-    let mut client = match connect(url) {
-        Ok(c) => c,
+    let current = match read_database(url) {
+        Ok(State::Database { model, .. }) => fingerprint(&model),
+        Ok(State::Model(..)) => return USAGE_OR_IO,
         Err(code) => return code,
     };
-    if let Err(e) = client.batch_execute(&plan.settings()) {
-        report::fatal(format!("cannot set the timeouts: {e}"));
-        return USAGE_OR_IO;
+    if current != saved.source_fingerprint {
+        report::fatal(format!(
+            "the database changed since {} was planned (planned from {}, now {}): plan again",
+            file.display(),
+            short(&saved.source_fingerprint),
+            short(&current)
+        ));
+        return SCHEMA_ERRORS;
     }
-    for step in &plan.steps {
-        if let Err(e) = client.batch_execute(&step.to_sql()) {
-            report::fatal(format!(
-                "the database refused a step:\n{}\n{e}",
-                step.to_sql()
-            ));
-            return SCHEMA_ERRORS;
-        }
+    let refused: Vec<(Hazard, &str)> = saved
+        .plan
+        .steps
+        .iter()
+        .flat_map(|s| s.statements.iter())
+        .flat_map(|p| p.hazards.iter().map(move |h| (*h, p.sql.as_str())))
+        .filter(|(h, _)| !allowed.contains(h))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    if refuse(refused) {
+        return SCHEMA_ERRORS;
     }
-    eprintln!(
-        "schemac: pushed: {} statements in {} steps",
-        plan.statements().count(),
-        plan.steps.len()
-    );
-    OK
+    let steps: Vec<String> = saved.plan.steps.iter().map(|s| s.to_sql()).collect();
+    let code = apply(url, &saved.settings(), &steps);
+    if code == OK {
+        eprintln!("schemac: applied {}: {} steps", file.display(), steps.len());
+    }
+    code
+}
+
+fn short(fingerprint: &str) -> &str {
+    fingerprint.get(..12).unwrap_or(fingerprint)
 }

@@ -35,12 +35,24 @@ pub fn run(cli: Cli) -> u8 {
         ),
         Command::Check { path } => check::run(&path),
         Command::Diff { sides } => diff::diff(&sides),
-        Command::Plan { sides, format } => diff::plan(&sides, format),
+        Command::Plan {
+            sides,
+            format,
+            out,
+            force,
+        } => diff::plan(&sides, format, out.as_deref(), force),
         Command::Push {
             path,
             database_url,
             allow_hazards,
+            plan: None,
         } => diff::push(&path, &database_url, &allow_hazards),
+        Command::Push {
+            path,
+            database_url,
+            allow_hazards,
+            plan: Some(plan),
+        } => diff::push_plan(&plan, &path, &database_url, &allow_hazards),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
         Command::Lint {
             path,

@@ -5,8 +5,9 @@
 //! rows written at the start are all still there; the hazards of each step
 //! are exactly those its file declares (`// hazards: ...`), refused
 //! without, applied with; the planned SQL parses with sqlparser and sets
-//! `lock_timeout` before anything else. `push` keeps a hand-made index and
-//! a foreign table.
+//! `lock_timeout` before anything else; renames (`renamed from`) keep
+//! their rows. `push` keeps a hand-made index and a foreign table, and
+//! applies a saved plan only to the database it was planned from.
 
 use crate::pg::test_db;
 use crate::support::{self, compile_ok};
@@ -89,13 +90,27 @@ fn check_sql(plan: &MigrationPlan) {
     }
 }
 
+/// The users, then the ids of the posts under the table's name of the
+/// version (a rename keeps them).
 fn rows(client: &mut postgres::Client) -> Vec<(i64, String)> {
-    client
+    let mut out: Vec<(i64, String)> = client
         .query("select id, email::text from public.users order by id", &[])
         .expect("users")
         .iter()
         .map(|r| (r.get(0), r.get(1)))
-        .collect()
+        .collect();
+    let table: String = client
+        .query_one(
+            "select relname::text from pg_class where relnamespace = 'public'::regnamespace and relname in ('posts', 'articles')",
+            &[],
+        )
+        .expect("the posts' table")
+        .get(0);
+    let posts = client
+        .query(&format!("select id from public.{table} order by id"), &[])
+        .expect("posts");
+    out.extend(posts.iter().map(|r| (r.get(0), "post".to_string())));
+    out
 }
 
 #[test]
@@ -188,15 +203,18 @@ fn push_keeps_what_the_model_does_not_describe() {
         .code(1);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
     assert!(stderr.contains("hazard irreversible"), "{stderr}");
+    assert!(stderr.contains("[migrate] allow_hazards"), "{stderr}");
+    // Allowed by the project's schemac.toml rather than a flag.
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir.join("v02.schema"), project.path().join("app.schema")).expect("copy");
+    std::fs::write(
+        project.path().join("schemac.toml"),
+        "[migrate]\nallow_hazards = [\"irreversible\"]\n",
+    )
+    .expect("config");
     schemac()
-        .args([
-            "push",
-            "--allow-hazards",
-            "irreversible",
-            "--database-url",
-            db.url(),
-        ])
-        .arg(dir.join("v02.schema"))
+        .args(["push", "--database-url", db.url()])
+        .arg(project.path())
         .assert()
         .success();
     let mut client = db.connect().expect("connect");
@@ -224,4 +242,37 @@ fn push_keeps_what_the_model_does_not_describe() {
         .arg(dir.join("v03.schema"))
         .assert()
         .code(1);
+
+    // A saved plan applies only to the database it was planned from.
+    let plan_file = project.path().join("plan.json");
+    let make_plan = || {
+        schemac()
+            .args(["plan", "--from-database-url", db.url(), "--to"])
+            .arg(dir.join("v03.schema"))
+            .arg("--out")
+            .arg(&plan_file)
+            .assert()
+            .success();
+    };
+    make_plan();
+    db.psql_apply("create table public.meanwhile (id int);")
+        .expect("a change after planning");
+    let stale = schemac()
+        .args(["push", "--database-url", db.url(), "--plan"])
+        .arg(&plan_file)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&stale.get_output().stderr).to_string();
+    assert!(stderr.contains("the database changed since"), "{stderr}");
+    make_plan();
+    schemac()
+        .args(["push", "--database-url", db.url(), "--plan"])
+        .arg(&plan_file)
+        .assert()
+        .success();
+    schemac()
+        .args(["diff", "--from-database-url", db.url(), "--to"])
+        .arg(dir.join("v03.schema"))
+        .assert()
+        .success();
 }

@@ -116,6 +116,22 @@ pub enum Change {
     RunRaw(RawSql),
     /// `COMMENT ON`: set or (with `None`) removed.
     Comment(Key, Option<String>),
+    /// A list or hash partition (or the default one) added to an existing
+    /// partitioned table.
+    CreatePartition(QName, crate::model::PartitionChild),
+    /// `renamed from`: the old table's name, and its new one (same schema).
+    RenameTable(QName, String),
+    /// A column of a table (under the table's new name): from, to.
+    RenameColumn(QName, String, String),
+    RenameEnumValue {
+        name: QName,
+        from: String,
+        to: String,
+    },
+    /// A constraint or index of a renamed table (or one whose columns were
+    /// renamed) that is the same but for its generated name: from, to.
+    RenameConstraint(QName, String, String),
+    RenameIndex(QName, String, String),
     /// In the old database, not described by the new model: kept.
     Kept(Key),
     /// A change no statement can make in place (removing or reordering
@@ -136,14 +152,25 @@ pub fn diff(old: &Model, new: &Model, options: &Options) -> Vec<Change> {
     let mut d = Differ {
         out: Vec::new(),
         options,
+        renamed_tables: BTreeSet::new(),
     };
-    d.run(old, new);
+    if new.renames.is_empty() {
+        d.run(old, new);
+    } else {
+        // The old model as it is once the renames have run: the rest of
+        // the diff compares objects under their new names.
+        let renamed = d.renames(old, new);
+        d.run(&renamed, new);
+    }
     d.out
 }
 
 struct Differ<'o> {
     out: Vec<Change>,
     options: &'o Options,
+    /// Tables renamed or with renamed columns: their constraints and
+    /// indexes that differ only by name are renamed too.
+    renamed_tables: BTreeSet<QName>,
 }
 
 fn by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, &T> {
@@ -215,6 +242,79 @@ fn same_exclude(a: &Exclude, b: &Exclude) -> bool {
 }
 
 impl Differ<'_> {
+    /// Applies the new model's renames to a copy of the old one, recording
+    /// each as a change. A rename whose new name the old side already has
+    /// has run before; one whose old name it lacks makes nothing to rename
+    /// (the object is created).
+    fn renames(&mut self, old: &Model, new: &Model) -> Model {
+        use crate::model::Renamed;
+        let mut m = old.clone();
+        let mut renames: Vec<&crate::model::Rename> = new.renames.iter().collect();
+        // Tables first, so their columns are found under the new name.
+        renames.sort_by_key(|r| match r.what {
+            Renamed::Table { .. } => 0,
+            Renamed::Column { .. } => 1,
+            Renamed::EnumValue { .. } => 2,
+        });
+        for r in renames {
+            match &r.what {
+                Renamed::Table { table } => {
+                    let from = QName::new(table.schema.clone(), r.from.clone());
+                    let has = |q: &QName| m.tables.iter().any(|t| &t.sql == q);
+                    if has(table) || !has(&from) {
+                        if has(table) && has(&from) {
+                            self.out.push(Change::Unsupported(
+                                Key::new(ObjectKind::Table, table.clone()),
+                                format!("renamed from {from}, but both tables exist"),
+                            ));
+                        }
+                        continue;
+                    }
+                    self.out
+                        .push(Change::RenameTable(from.clone(), table.name.clone()));
+                    self.renamed_tables.insert(table.clone());
+                    rename_table(&mut m, &from, table);
+                }
+                Renamed::Column { table, column } => {
+                    let Some(t) = m.tables.iter_mut().find(|t| &t.sql == table) else {
+                        continue;
+                    };
+                    let has = |n: &str| t.columns.iter().any(|c| c.name == n);
+                    if has(column) || !has(&r.from) {
+                        continue;
+                    }
+                    self.out.push(Change::RenameColumn(
+                        table.clone(),
+                        r.from.clone(),
+                        column.clone(),
+                    ));
+                    self.renamed_tables.insert(table.clone());
+                    rename_column(&mut m, table, &r.from, column);
+                }
+                Renamed::EnumValue { name, value } => {
+                    let Some(e) = m.enums.iter_mut().find(|e| &e.sql == name) else {
+                        continue;
+                    };
+                    let has = |n: &str| e.values.iter().any(|v| v.name == n);
+                    if has(value) || !has(&r.from) {
+                        continue;
+                    }
+                    for v in &mut e.values {
+                        if v.name == r.from {
+                            v.name = value.clone();
+                        }
+                    }
+                    self.out.push(Change::RenameEnumValue {
+                        name: name.clone(),
+                        from: r.from.clone(),
+                        to: value.clone(),
+                    });
+                }
+            }
+        }
+        m
+    }
+
     fn skip(&self, k: &Key) -> bool {
         self.options.raw_products.contains(k)
     }
@@ -499,6 +599,10 @@ impl Differ<'_> {
                 new.key(),
                 "partitioning changed: the table must be rebuilt".into(),
             ));
+        } else if !self.options.old_is_database {
+            // The partitions a schema declares (introspection reports a
+            // database's partitions rather than reading them).
+            self.partitions(old, new);
         }
         // Constraints first leave, so a column they use can change.
         let constraints = |t: &Table| -> BTreeMap<String, Constraint> {
@@ -539,7 +643,32 @@ impl Differ<'_> {
             }
         };
         let mut added = Vec::new();
+        let paired = self.renamed_tables.contains(q);
+        let mut renamed_to: BTreeMap<&String, &String> = BTreeMap::new();
+        if paired {
+            for (name, c) in &oc {
+                if nc.contains_key(name) {
+                    continue;
+                }
+                let twin = nc.iter().find(|(n, x)| {
+                    !oc.contains_key(*n) && !renamed_to.values().any(|t| t == n) && same(c, x)
+                });
+                if let Some((n, _)) = twin {
+                    renamed_to.insert(name, n);
+                }
+            }
+        }
+        for (from, to) in &renamed_to {
+            self.out.push(Change::RenameConstraint(
+                q.clone(),
+                (*from).clone(),
+                (*to).clone(),
+            ));
+        }
         for (name, c) in &oc {
+            if renamed_to.contains_key(name) {
+                continue;
+            }
             match nc.get(name) {
                 Some(n) if same(c, n) => {
                     let key = Key::member(ObjectKind::Constraint, q.clone(), name.clone());
@@ -551,6 +680,9 @@ impl Differ<'_> {
             }
         }
         for (name, c) in &nc {
+            if renamed_to.values().any(|t| *t == name) {
+                continue;
+            }
             if oc.get(name).is_none_or(|o| !same(o, c)) {
                 added.push(c.clone());
             }
@@ -560,8 +692,32 @@ impl Differ<'_> {
             by_key(&new.indexes, |i| i.name.clone()),
         );
         let mut new_indexes = Vec::new();
+        let mut index_to: BTreeMap<&String, &String> = BTreeMap::new();
+        if paired {
+            for (name, i) in &oi {
+                if ni.contains_key(name) {
+                    continue;
+                }
+                let twin = ni.iter().find(|(n, x)| {
+                    !oi.contains_key(*n) && !index_to.values().any(|t| t == n) && same_index(i, x)
+                });
+                if let Some((n, _)) = twin {
+                    index_to.insert(name, n);
+                }
+            }
+        }
+        for (from, to) in &index_to {
+            self.out.push(Change::RenameIndex(
+                q.clone(),
+                (*from).clone(),
+                (*to).clone(),
+            ));
+        }
         for (name, i) in &oi {
             let key = i.key(q);
+            if index_to.contains_key(name) {
+                continue;
+            }
             match ni.get(name) {
                 Some(n) if same_index(i, n) => self.comment(key, &i.doc, &n.doc),
                 Some(_) => self.out.push(Change::DropIndex(q.clone(), name.clone())),
@@ -570,6 +726,9 @@ impl Differ<'_> {
             }
         }
         for (name, i) in &ni {
+            if index_to.values().any(|t| *t == name) {
+                continue;
+            }
             if oi.get(name).is_none_or(|o| !same_index(o, i)) {
                 new_indexes.push((*i).clone());
             }
@@ -603,6 +762,35 @@ impl Differ<'_> {
         }
     }
 
+    /// Partitions added (created in place), removed (dropped with their
+    /// rows) or with other bounds (not planned: rows would have to move).
+    fn partitions(&mut self, old: &Table, new: &Table) {
+        let children = |t: &Table| -> Vec<crate::model::PartitionChild> {
+            t.partition
+                .iter()
+                .flat_map(|p| p.partitions.iter().cloned())
+                .collect()
+        };
+        let (oc, nc) = (children(old), children(new));
+        for c in &nc {
+            match oc.iter().find(|o| o.sql == c.sql) {
+                None => self
+                    .out
+                    .push(Change::CreatePartition(new.sql.clone(), c.clone())),
+                Some(o) if o != c => self.out.push(Change::Unsupported(
+                    c.key(),
+                    "the partition's bounds changed: detach it, move its rows and attach it again by hand".into(),
+                )),
+                Some(_) => {}
+            }
+        }
+        for o in &oc {
+            if !nc.iter().any(|c| c.sql == o.sql) {
+                self.out.push(Change::DropTable(o.sql.clone()));
+            }
+        }
+    }
+
     fn column(&mut self, ot: &Table, nt: &Table, old: &Column, new: &Column) {
         let q = &nt.sql;
         let name = &new.name;
@@ -627,6 +815,83 @@ impl Differ<'_> {
             _ => {}
         }
         self.comment(new.key(q), &old.doc, &new.doc);
+    }
+}
+
+/// The old model with table `from` called `to`, and what refers to it.
+fn rename_table(m: &mut Model, from: &QName, to: &QName) {
+    let from_key = Key::new(ObjectKind::Table, from.clone());
+    let to_key = Key::new(ObjectKind::Table, to.clone());
+    for t in &mut m.tables {
+        if &t.sql == from {
+            t.sql = to.clone();
+        }
+        for f in &mut t.foreign_keys {
+            if &f.target_table == from {
+                f.target_table = to.clone();
+            }
+        }
+    }
+    for v in &mut m.views {
+        for k in v.reads.iter_mut().chain(v.depends_on.iter_mut()) {
+            if *k == from_key {
+                *k = to_key.clone();
+            }
+        }
+    }
+    for t in &mut m.triggers {
+        if &t.table == from {
+            t.table = to.clone();
+        }
+    }
+}
+
+/// The old model with column `from` of `table` called `to`, in the keys,
+/// indexes and foreign keys that list it (expressions keep their text).
+fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
+    let swap = |n: &mut String| {
+        if n == from {
+            *n = to.to_string();
+        }
+    };
+    let element = |e: &mut crate::model::IndexElement| {
+        if let crate::model::ElementTarget::Column { name } = &mut e.target {
+            if name == from {
+                *name = to.to_string();
+            }
+        }
+    };
+    for t in &mut m.tables {
+        for f in &mut t.foreign_keys {
+            if &f.target_table == table {
+                f.target_columns.iter_mut().for_each(swap);
+            }
+        }
+        if &t.sql != table {
+            continue;
+        }
+        for c in &mut t.columns {
+            swap(&mut c.name);
+        }
+        if let Some(p) = &mut t.primary_key {
+            p.columns.iter_mut().for_each(swap);
+        }
+        for u in &mut t.uniques {
+            u.columns.iter_mut().for_each(swap);
+        }
+        for f in &mut t.foreign_keys {
+            f.columns.iter_mut().for_each(swap);
+        }
+        for i in &mut t.indexes {
+            i.elements.iter_mut().for_each(element);
+            i.include.iter_mut().for_each(swap);
+        }
+        for x in &mut t.excludes {
+            x.elements.iter_mut().for_each(|e| element(&mut e.element));
+        }
+        if let Some(p) = &mut t.partition {
+            p.columns.iter_mut().for_each(swap);
+        }
     }
 }
 
@@ -740,6 +1005,35 @@ mod tests {
             "enum Mood {\n  happy\n}\n",
         );
         assert!(matches!(got[..], [Change::Unsupported(..)]), "{got:?}");
+    }
+
+    #[test]
+    fn renames_are_renames_never_a_drop_and_an_add() {
+        let old = "enum Mood {\n  glad\n}\nentity Post {\n  id bigint @pk\n  title text\n  index (title)\n}\n";
+        let new = "enum Mood {\n  happy renamed from glad\n}\nentity Article renamed from Post {\n  id bigint @pk\n  headline text renamed from title\n  index (headline)\n}\n";
+        let got = changes(old, new);
+        let t = QName::new("public", "articles");
+        assert_eq!(
+            got,
+            vec![
+                Change::RenameTable(QName::new("public", "posts"), "articles".into()),
+                Change::RenameColumn(t.clone(), "title".into(), "headline".into()),
+                Change::RenameEnumValue {
+                    name: QName::new("public", "mood"),
+                    from: "glad".into(),
+                    to: "happy".into()
+                },
+                Change::RenameConstraint(t.clone(), "pk_posts".into(), "pk_articles".into()),
+                Change::RenameIndex(t, "idx_posts_title".into(), "idx_articles_headline".into()),
+            ]
+        );
+        // Once applied, the rename has nothing left to do.
+        assert_eq!(changes(new, new), vec![]);
+        // Without an old name to rename, the table is created.
+        let created = changes("", new);
+        assert!(created
+            .iter()
+            .any(|c| matches!(c, Change::CreateTable(t) if t.sql.name == "articles")));
     }
 
     #[test]

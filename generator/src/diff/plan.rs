@@ -17,14 +17,14 @@ use super::{Change, Constraint};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Check, Expr, Index, IndexElement, Model, QName, SqlType, TypeBase};
 use crate::statement::{
-    column, comment, constraint, domain, enums, function, index, raw, schema, sequence, table,
-    view, Concurrency, Lock, Statement,
+    column, comment, constraint, domain, enums, function, index, partition, raw, schema, sequence,
+    table, view, Concurrency, Lock, Statement,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What can go wrong when a statement runs on a live database.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hazard {
     /// Rows, columns or values are deleted, or a narrower type may refuse
@@ -78,6 +78,10 @@ pub struct Planned {
     pub hazards: Vec<Hazard>,
     /// The lock it takes, as PostgreSQL names it.
     pub lock: &'static str,
+    /// The schema its unqualified names resolve in (see
+    /// [`Statement::search_path`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
 }
 
 /// Statements that run together: in one transaction, or one statement
@@ -168,18 +172,109 @@ impl Step {
             out.push_str("BEGIN;\n");
         }
         for p in &self.statements {
-            if !p.hazards.is_empty() {
-                let names: Vec<&str> = p.hazards.iter().map(|h| h.name()).collect();
-                out.push_str(&format!("-- hazards: {}\n", names.join(", ")));
-            }
-            if let Some(path) = &p.statement.search_path {
-                out.push_str(&format!(
-                    "SET LOCAL search_path TO {}, \"public\";\n",
-                    crate::quote::ident(path)
-                ));
-            }
-            out.push_str(&p.sql);
-            out.push_str(";\n");
+            write_statement(&mut out, &p.sql, p.search_path.as_deref(), &p.hazards);
+        }
+        if self.transactional {
+            out.push_str("COMMIT;\n");
+        }
+        out
+    }
+}
+
+fn write_statement(out: &mut String, sql: &str, search_path: Option<&str>, hazards: &[Hazard]) {
+    if !hazards.is_empty() {
+        let names: Vec<&str> = hazards.iter().map(|h| h.name()).collect();
+        out.push_str(&format!("-- hazards: {}\n", names.join(", ")));
+    }
+    if let Some(path) = search_path {
+        out.push_str(&format!(
+            "SET LOCAL search_path TO {}, \"public\";\n",
+            crate::quote::ident(path)
+        ));
+    }
+    out.push_str(sql);
+    out.push_str(";\n");
+}
+
+impl MigrationPlan {
+    /// The reviewable plan file (`schemac plan --format json`): the plan,
+    /// its hazards, and the fingerprint of the state it was planned from,
+    /// which applying it checks ([`SavedPlan`]).
+    pub fn to_json(&self, source_fingerprint: &str, mark: &str) -> String {
+        let doc = serde_json::json!({
+            "generated_by": mark,
+            "source_fingerprint": source_fingerprint,
+            "hazards": self.hazards(),
+            "plan": self,
+        });
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    }
+}
+
+/// A plan file read back: what applying it needs.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SavedPlan {
+    pub source_fingerprint: String,
+    pub plan: SavedSteps,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SavedSteps {
+    pub lock_timeout: String,
+    pub statement_timeout: String,
+    pub steps: Vec<SavedStep>,
+    #[serde(default)]
+    pub unsupported: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SavedStep {
+    pub transactional: bool,
+    pub statements: Vec<SavedStatement>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SavedStatement {
+    pub sql: String,
+    #[serde(default)]
+    pub hazards: Vec<Hazard>,
+    #[serde(default)]
+    pub search_path: Option<String>,
+}
+
+impl SavedPlan {
+    pub fn from_json(text: &str) -> Result<SavedPlan, String> {
+        serde_json::from_str(text).map_err(|e| format!("not a plan file: {e}"))
+    }
+
+    pub fn hazards(&self) -> BTreeSet<Hazard> {
+        self.plan
+            .steps
+            .iter()
+            .flat_map(|s| s.statements.iter())
+            .flat_map(|p| p.hazards.iter().copied())
+            .collect()
+    }
+
+    /// The session settings that come first, as [`MigrationPlan::settings`].
+    pub fn settings(&self) -> String {
+        format!(
+            "SET lock_timeout = {};\nSET statement_timeout = {};\n",
+            crate::quote::literal(&self.plan.lock_timeout),
+            crate::quote::literal(&self.plan.statement_timeout)
+        )
+    }
+}
+
+impl SavedStep {
+    /// The step's text, as [`Step::to_sql`].
+    pub fn to_sql(&self) -> String {
+        let mut out = String::new();
+        if self.transactional {
+            out.push_str("BEGIN;\n");
+        }
+        for p in &self.statements {
+            write_statement(&mut out, &p.sql, p.search_path.as_deref(), &p.hazards);
         }
         if self.transactional {
             out.push_str("COMMIT;\n");
@@ -193,6 +288,8 @@ impl Step {
 enum Phase {
     /// Enum values first, each committed before its use.
     EnumValues,
+    /// `renamed from`: what follows names objects by their new names.
+    Rename,
     Drop,
     Create,
     AlterColumns,
@@ -388,6 +485,13 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 // Foreign keys after every table exists: new tables may
                 // reference each other in any order.
                 p.push(Phase::Create, r, table::create(t, |_, _| false), vec![]);
+                let mut children = Vec::new();
+                for child in t.partition.iter().flat_map(|x| &x.partitions) {
+                    partition::create(&t.sql, child, &mut children);
+                }
+                for s in children {
+                    p.push(Phase::Create, r, s, vec![]);
+                }
                 for fk in &t.foreign_keys {
                     p.push(
                         Phase::Constrain,
@@ -566,6 +670,43 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 p.extend(Phase::Late, 0, comment::set(k, text), vec![])
             }
             Change::Comment(k, None) => p.extend(Phase::Late, 0, comment::remove(k), vec![]),
+            Change::CreatePartition(parent, child) => {
+                let mut made = Vec::new();
+                partition::create(parent, child, &mut made);
+                let r = table_rank(&new_order, parent);
+                // Attaching locks the parent, and scans its default
+                // partition (if it has one) for rows the new one would hold.
+                let scans = new
+                    .tables
+                    .iter()
+                    .filter(|t| &t.sql == parent)
+                    .flat_map(|t| t.partition.iter().flat_map(|x| &x.partitions))
+                    .any(|c| c.bound == crate::model::PartitionBound::Default);
+                let hazards = if scans {
+                    vec![Hazard::LongLock]
+                } else {
+                    vec![]
+                };
+                for s in made {
+                    p.push(Phase::Create, r, s, hazards.clone());
+                }
+            }
+            Change::RenameTable(q, to) => p.push(Phase::Rename, 0, table::rename(q, to), vec![]),
+            Change::RenameColumn(q, from, to) => {
+                p.push(Phase::Rename, 1, column::rename(q, from, to), vec![])
+            }
+            Change::RenameConstraint(q, from, to) => {
+                p.push(Phase::Rename, 2, constraint::rename(q, from, to), vec![])
+            }
+            Change::RenameIndex(q, from, to) => {
+                p.push(Phase::Rename, 3, index::rename(q, from, to), vec![])
+            }
+            Change::RenameEnumValue { name, from, to } => p.push(
+                Phase::Rename,
+                4,
+                enums::rename_value(name, from, to),
+                vec![],
+            ),
             Change::Kept(k) => p.kept.push(k.to_string()),
             Change::Unsupported(k, why) => p.unsupported.push(format!("{k}: {why}")),
         }
@@ -620,6 +761,7 @@ impl Planner {
             let planned = Planned {
                 sql: i.statement.sql.clone(),
                 lock: i.statement.lock.sql_name(),
+                search_path: i.statement.search_path.clone(),
                 statement: i.statement,
                 hazards,
             };

@@ -9,6 +9,7 @@ mod attrs;
 mod entity;
 mod expr;
 mod extension;
+mod renames;
 mod scalar;
 mod view;
 
@@ -84,6 +85,7 @@ pub fn resolve(project: &Project, options: &Options) -> (Model, Resolved, Vec<Di
     r.domains();
     r.entities();
     r.views_and_raw();
+    r.renames();
     r.finish();
     (r.model, r.resolved.build(), r.diags)
 }

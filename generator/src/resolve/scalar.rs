@@ -60,6 +60,16 @@ impl<'a> Resolver<'a> {
                     name: v.name.clone(),
                     doc: v.doc.clone(),
                 });
+                if let Some(old) = &v.renamed_from {
+                    self.model.renames.push(crate::model::Rename {
+                        what: crate::model::Renamed::EnumValue {
+                            name: sql.clone(),
+                            value: v.name.clone(),
+                        },
+                        from: old.name.clone(),
+                        origin: Origin::declared(old.span),
+                    });
+                }
             }
             self.decls[di].model_index = Some(self.model.enums.len());
             self.model.enums.push(Enum {

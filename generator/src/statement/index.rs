@@ -60,6 +60,22 @@ pub fn create(table: &QName, i: &Index, how: Concurrency) -> Statement {
     built(sql, i.key(table), how)
 }
 
+/// Renaming takes `SHARE UPDATE EXCLUSIVE` on the index (PostgreSQL 12+).
+pub fn rename(table: &QName, from: &str, to: &str) -> Statement {
+    let key = key(table, from);
+    Statement::new(
+        format!(
+            "ALTER INDEX {} RENAME TO {}",
+            Qualified(&key.name),
+            Ident(to)
+        ),
+        key,
+        Verb::Alter,
+        Lock::ShareUpdateExclusive,
+        1,
+    )
+}
+
 /// Blocking, it takes `ACCESS EXCLUSIVE` on the table.
 pub fn drop(table: &QName, name: &str, how: Concurrency) -> Statement {
     let key = key(table, name);

@@ -82,6 +82,16 @@ impl<'a> Resolver<'a> {
                 doc: p.member.doc.clone(),
                 origin: Origin::declared(c.name.span).because(p.why()),
             });
+            if let Some(old) = &c.renamed_from {
+                self.model.renames.push(crate::model::Rename {
+                    what: crate::model::Renamed::Column {
+                        table: self.model.tables[ti].sql.clone(),
+                        column: name.clone(),
+                    },
+                    from: old.name.clone(),
+                    origin: Origin::declared(old.span),
+                });
+            }
             let key = Key::member(ObjectKind::Column, self.model.tables[ti].sql.clone(), &name);
             self.resolved.define(key, p.member.span, c.name.span, p.via);
             w.columns.push((c, p.module));

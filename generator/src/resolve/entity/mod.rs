@@ -133,6 +133,7 @@ impl<'a> Resolver<'a> {
     fn shell(&mut self, w: &Work<'a>) {
         let e = w.entity;
         let mut table_name = names::table_name(&e.name.name);
+        let mut named_table = false;
         let mut depends = Vec::new();
         let mut policies = crate::model::DeclaredPolicies::default();
         if self.options.policy_defaults.timestamps {
@@ -147,6 +148,7 @@ impl<'a> Resolver<'a> {
                 "table" => {
                     if let Some(n) = attrs::require_name(a, &mut self.diags) {
                         table_name = n;
+                        named_table = true;
                     }
                 }
                 "depends" => depends.push(*a),
@@ -181,6 +183,20 @@ impl<'a> Resolver<'a> {
         let schema = self.schema_of(w.module, &header_attrs);
         let sql = QName::new(schema, table_name);
         self.qname_taken(&sql, e.name.span, "table");
+        if let Some(old) = &e.renamed_from {
+            // The old name is an entity's, named as this one is; with
+            // `@table`, or in quotes, it is the old table's name itself.
+            let from = if named_table || old.quoted {
+                old.name.clone()
+            } else {
+                names::table_name(&old.name)
+            };
+            self.model.renames.push(crate::model::Rename {
+                what: crate::model::Renamed::Table { table: sql.clone() },
+                from,
+                origin: Origin::declared(old.span),
+            });
+        }
         let index = self.model.tables.len();
         self.decls[w.decl].model_index = Some(index);
         self.model.tables.push(Table {
