@@ -4,11 +4,12 @@
 //! definitions recorded, lower, validate) and lint on top of it, and the
 //! time per entity, which stays flat when lint is linear.
 //!
-//!     cargo bench --bench lint
+//!     cargo bench -p schemac-generator --bench lint
 //!
 //! Figures are recorded in docs/performance.md; the target is lint under
 //! 0.2 s on top of `check` at 10,000 entities.
 
+#[path = "../../benches/projects/mod.rs"]
 mod projects;
 
 use generator::lint::{self, Level, LintConfig, RULES};
