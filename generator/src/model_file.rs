@@ -368,6 +368,148 @@ impl Validator {
         for problem in missing {
             self.problem(problem);
         }
+        for t in &m.tables {
+            self.placement(t, &tables, &mut relations);
+        }
+    }
+
+    /// What builds a table's partitions, places it on Citus nodes and
+    /// applies its policies: every column, table and bound they name must
+    /// be there and fit, or the SQL would be wrong while the build passed.
+    fn placement(
+        &mut self,
+        t: &Table,
+        tables: &HashMap<&QName, &Table>,
+        relations: &mut HashSet<QName>,
+    ) {
+        let by = t.key();
+        let has = |c: &String| t.column(c).is_some();
+        if let Some(p) = &t.partition {
+            self.partition(t, p, &mut Vec::new(), relations);
+            // PostgreSQL refuses a unique key that leaves out a partition
+            // column of any level.
+            let mut all: Vec<&String> = Vec::new();
+            let mut level = Some(p);
+            while let Some(p) = level {
+                all.extend(&p.columns);
+                level = p.partitions.iter().find_map(|c| c.sub.as_deref());
+            }
+            let keys = t.primary_key.iter().map(|k| (&k.name, &k.columns));
+            let uniques = t.uniques.iter().map(|u| (&u.name, &u.columns));
+            for (name, columns) in keys.chain(uniques) {
+                if let Some(c) = all.iter().find(|c| !columns.contains(c)) {
+                    self.problem(format!(
+                        "key {name} of partitioned {by} leaves out the partition column `{c}`"
+                    ));
+                }
+            }
+        }
+        if let Some(crate::model::Distribution::Distributed {
+            column,
+            colocate_with,
+            ..
+        }) = &t.distribution
+        {
+            if !has(column) {
+                self.problem(format!(
+                    "{by} is distributed by column `{column}`, which it does not have"
+                ));
+            }
+            if let Some(with) = colocate_with.as_ref().filter(|w| !tables.contains_key(w)) {
+                self.problem(format!(
+                    "{by} is colocated with table {with}, which the model does not have"
+                ));
+            }
+        }
+        if let Some((column, _)) = &t.declared_policies.tenant {
+            if !has(column) {
+                self.problem(format!(
+                    "the tenant of {by} is column `{column}`, which it does not have"
+                ));
+            }
+        }
+        let mut policies = HashSet::default();
+        for p in &t.policies {
+            if !policies.insert(p.name.as_str()) {
+                self.problem(format!("{by} has the policy `{}` twice", p.name));
+            }
+            if !matches!(
+                p.command.as_str(),
+                "all" | "select" | "insert" | "update" | "delete"
+            ) {
+                self.problem(format!(
+                    "policy {} of {by} is for command `{}`",
+                    p.name, p.command
+                ));
+            }
+        }
+        if t.retain.as_ref().is_some_and(|r| r.amount == 0) {
+            self.problem(format!("{by} keeps rows for no time (`@retain` of 0)"));
+        }
+    }
+
+    /// One level of partitioning (and, through its children, the levels
+    /// below): its columns exist and are new, its bounds fit its strategy,
+    /// its partitions' names are free. `above` is the columns of the levels
+    /// above, which this one adds to.
+    fn partition<'m>(
+        &mut self,
+        t: &'m Table,
+        p: &'m crate::model::Partition,
+        above: &mut Vec<&'m String>,
+        relations: &mut HashSet<QName>,
+    ) {
+        use crate::model::{PartitionBound, PartitionStrategy};
+        let by = t.key();
+        if p.columns.is_empty() {
+            self.problem(format!("{by} is partitioned by no column"));
+        }
+        for c in &p.columns {
+            if t.column(c).is_none() {
+                self.problem(format!(
+                    "{by} is partitioned by column `{c}`, which it does not have"
+                ));
+            } else if above.contains(&c) {
+                self.problem(format!("{by} is partitioned by column `{c}` at two levels"));
+            }
+        }
+        above.extend(&p.columns);
+        if p.window.is_some() && (p.strategy != PartitionStrategy::Range || p.columns.len() != 1) {
+            self.problem(format!(
+                "{by} has time partitions but is not partitioned by range of one column"
+            ));
+        }
+        let mut defaults = 0;
+        for child in &p.partitions {
+            if !relations.insert(child.sql.clone()) {
+                self.problem(format!("two objects are named `{}`", child.sql));
+            }
+            let fits = match &child.bound {
+                PartitionBound::Default => {
+                    defaults += 1;
+                    p.strategy != PartitionStrategy::Hash
+                }
+                PartitionBound::List { values } => {
+                    p.strategy == PartitionStrategy::List && !values.is_empty()
+                }
+                PartitionBound::Hash { modulus, remainder } => {
+                    p.strategy == PartitionStrategy::Hash && remainder < modulus
+                }
+            };
+            if !fits {
+                self.problem(format!(
+                    "partition {} of {by} has a bound that {} partitioning cannot have",
+                    child.sql,
+                    p.strategy.sql().to_ascii_lowercase()
+                ));
+            }
+            if let Some(sub) = &child.sub {
+                self.partition(t, sub, &mut above.clone(), relations);
+            }
+        }
+        if defaults > 1 {
+            self.problem(format!("{by} has {defaults} default partitions"));
+        }
     }
 }
 

@@ -319,3 +319,266 @@ fn coverage_prints_the_documented_share_per_module() {
     assert_eq!(v["total"]["percent"], 80);
     assert_eq!(run(&["--format", "sarif"]).0, Some(2));
 }
+
+/// A schema with findings at each level, fixable and not, for the output
+/// formats.
+const FORMATS_SCHEMA: &str = "entity Event @partition(range: created_at, every: month) {\n  id integer @identity\n  created_at timestamptz = now()\n  payload json\n  sent timestamp\n  phone1 text\n  phone2 text\n\n  primary key (id, created_at)\n}\n";
+
+fn format_findings() -> (Project, Vec<dsl::Diagnostic>) {
+    let project = Project::from_sources(&[("events.schema", FORMATS_SCHEMA)]);
+    let found = findings(&project, &LintConfig::default()).expect("compiles");
+    let severities: std::collections::BTreeSet<String> =
+        found.iter().map(|d| format!("{:?}", d.severity)).collect();
+    assert_eq!(severities.len(), 3, "one finding per level: {severities:?}");
+    assert!(found.iter().any(|d| d.fix.is_some()) && found.iter().any(|d| d.fix.is_none()));
+    (project, found)
+}
+
+fn parsed(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// `--format sarif` validates against the SARIF 2.1.0 schema (vendored in
+/// tests/sarif/), names every rule in the driver, and points each result
+/// at its rule, its file and a stable fingerprint.
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let schema_path = crate::support::root().join("tests/sarif/sarif-schema-2.1.0.json");
+    // The published schema's language tag patterns have a stray `]`,
+    // which a strict validator refuses as a regular expression; this is
+    // the pattern they mean (a tag like `en` or `en-US`).
+    let text = std::fs::read_to_string(schema_path).expect("schema");
+    let flawed = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert_eq!(
+        text.matches(flawed).count(),
+        2,
+        "the vendored schema changed"
+    );
+    let schema = parsed(&text.replace(flawed, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#));
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let (project, found) = format_findings();
+    let empty = parsed(&lint::output::sarif(&[], &project.sources));
+    let sarif = parsed(&lint::output::sarif(&found, &project.sources));
+    for log in [&empty, &sarif] {
+        let errors: Vec<String> = validator
+            .iter_errors(log)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    // The schema accepts a lot; these are what code scanning reads.
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), RULES.len());
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), found.len());
+    let mut prints = std::collections::BTreeSet::new();
+    for r in results {
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let location = &r["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "events.schema");
+        assert!(location["region"]["startLine"]
+            .as_u64()
+            .is_some_and(|l| l >= 1));
+        prints.insert(
+            r["partialFingerprints"]["schemacFinding/v1"]
+                .as_str()
+                .expect("fingerprint")
+                .to_string(),
+        );
+    }
+    assert_eq!(prints.len(), results.len(), "fingerprints are distinct");
+    insta::assert_json_snapshot!("lint_sarif_results", results);
+}
+
+/// `--format json`: one object per finding, with its position and fix.
+#[test]
+fn json_output_structure() {
+    let (project, found) = format_findings();
+    let v = parsed(&lint::output::json(&found, &project.sources));
+    let items = v.as_array().expect("an array");
+    assert_eq!(items.len(), found.len());
+    for i in items {
+        for key in [
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+        ] {
+            assert!(!i[key].is_null(), "{key} missing in {i}");
+        }
+        if let Some(fix) = i.get("fix") {
+            let edits = fix["edits"].as_array().expect("edits");
+            assert!(!edits.is_empty() && edits.iter().all(|e| e["replacement"].is_string()));
+        }
+    }
+    insta::assert_json_snapshot!("lint_json", v);
+}
+
+/// `--format gitlab`: a Code Quality report, the fields GitLab requires
+/// (description, check_name, fingerprint, severity, location.path,
+/// location.lines.begin) on each issue, fingerprints unique.
+#[test]
+fn gitlab_output_is_a_code_quality_report() {
+    let (project, found) = format_findings();
+    let v = parsed(&lint::output::gitlab(&found, &project.sources));
+    let items = v.as_array().expect("an array");
+    assert_eq!(items.len(), found.len());
+    let mut prints = std::collections::BTreeSet::new();
+    for i in items {
+        assert!(
+            i["description"].is_string() && i["check_name"].is_string(),
+            "{i}"
+        );
+        let severity = i["severity"].as_str().expect("severity");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&severity));
+        assert_eq!(i["location"]["path"], "events.schema");
+        assert!(i["location"]["lines"]["begin"]
+            .as_u64()
+            .is_some_and(|l| l >= 1));
+        prints.insert(i["fingerprint"].as_str().expect("fingerprint").to_string());
+    }
+    assert_eq!(prints.len(), items.len(), "fingerprints are distinct");
+    insta::assert_json_snapshot!("lint_gitlab", v);
+}
+
+/// `--format rdjson`: reviewdog's format, fixes as suggestions.
+#[test]
+fn rdjson_output_structure() {
+    let (project, found) = format_findings();
+    let v = parsed(&lint::output::rdjson(&found, &project.sources));
+    assert_eq!(v["source"]["name"], "schemac");
+    let items = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(items.len(), found.len());
+    for i in items {
+        let severity = i["severity"].as_str().expect("severity");
+        assert!(["ERROR", "WARNING", "INFO"].contains(&severity));
+        assert_eq!(i["location"]["path"], "events.schema");
+        assert!(i["location"]["range"]["start"]["line"].as_u64().is_some());
+        assert!(i["code"]["value"].is_string());
+    }
+    let with_fix = found.iter().filter(|d| d.fix.is_some()).count();
+    let suggested = items
+        .iter()
+        .filter(|i| i.get("suggestions").is_some())
+        .count();
+    assert_eq!(suggested, with_fix);
+    insta::assert_json_snapshot!("lint_rdjson", v);
+}
+
+/// Every fixable rule's fix, on its fixture: each run removes the findings
+/// it fixed, the file still parses, compiles and is formatted, and once
+/// nothing is left to fix a further run changes nothing.
+#[test]
+fn fixes_round_trip() {
+    let mut wrong = Vec::new();
+    for r in RULES.iter().filter(|r| r.fix != lint::FixKind::None) {
+        let config = shown(r);
+        let path = fixture_dir(r).join("bad.schema");
+        let mut text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let fixable = |text: &str| -> Result<(Project, Vec<dsl::Diagnostic>), String> {
+            let project = Project::from_sources(&[("bad.schema", text)]);
+            let found = findings(&project, &config)?
+                .into_iter()
+                .filter(|d| d.rule == Some(r.id) && d.fix.is_some())
+                .collect();
+            Ok((project, found))
+        };
+        let mut runs = 0;
+        let outcome = loop {
+            let (project, before) = match fixable(&text) {
+                Ok(x) => x,
+                Err(e) => break Err(format!("does not compile after {runs} runs: {e}")),
+            };
+            let fixed = lint::fix::apply(&project, &before, true);
+            if fixed.is_empty() {
+                break if runs == 0 {
+                    Err("its fixture has no fix to apply".to_string())
+                } else if !before.is_empty() {
+                    Err(format!("{} fixable findings are left", before.len()))
+                } else {
+                    Ok(())
+                };
+            }
+            runs += 1;
+            if runs > 3 {
+                break Err("still fixing after 3 runs".to_string());
+            }
+            let [f] = fixed.as_slice() else {
+                break Err("fixed more than one file".to_string());
+            };
+            let file = dsl::parse(&f.text, 0);
+            if file.diagnostics.iter().any(|d| d.is_error()) {
+                break Err(format!("the fixed file does not parse:\n{}", f.text));
+            }
+            if dsl::format(&f.text, &file.file) != f.text {
+                break Err(format!("the fixed file is not formatted:\n{}", f.text));
+            }
+            match fixable(&f.text) {
+                Ok((_, after)) if after.len() + f.applied > before.len() => {
+                    break Err(format!(
+                        "{} fixes applied, but {} of {} findings are left",
+                        f.applied,
+                        after.len(),
+                        before.len()
+                    ))
+                }
+                _ => {}
+            }
+            text = f.text.clone();
+        };
+        if let Err(e) = outcome {
+            wrong.push(format!("{}: {e}", r.id));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// What policies generate (the history table, `valid_from`, the audit
+/// log, the tenant's policies) is not the user's to change: lint reports
+/// what the user declared, once.
+#[test]
+fn lint_does_not_report_what_policies_generate() {
+    let text = "entity Account @timestamps {\n  id bigint @pk @identity\n  name text\n}\n\n\
+entity Document @timestamps @soft_delete @versioned @audit @tenant(account) {\n  id bigint @pk @identity\n  account -> Account on delete cascade\n  title text\n  ssn text @secret\n}\n";
+    let project = Project::from_sources(&[("policies.schema", text)]);
+    let mut config = LintConfig::default();
+    for r in RULES {
+        config.levels.insert(r.id.to_string(), Level::Warning);
+    }
+    let found = findings(&project, &config).expect("compiles");
+    let generated = [
+        "documents_history",
+        "valid_from",
+        "`log`",
+        "`version`",
+        "deleted_at",
+        "created_at",
+        "updated_at",
+        "live_documents",
+    ];
+    for d in &found {
+        assert!(
+            !generated.iter().any(|g| d.message.contains(g)),
+            "a finding about a generated object: {}: {}",
+            d.rule.unwrap_or(""),
+            d.message
+        );
+    }
+    let ssn = found
+        .iter()
+        .filter(|d| d.rule == Some("security/pii-unclassified"))
+        .count();
+    assert_eq!(
+        ssn, 1,
+        "the declared `ssn`, not its copy in the history table"
+    );
+}

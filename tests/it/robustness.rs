@@ -239,3 +239,91 @@ fn benchmark_projects_compile() {
         }
     }
 }
+
+/// `schemac.toml` sections with settings of their own: `[lint]` (levels,
+/// rule tables and their knobs), `[rust]`, `[docs.views]`, `[partitions]`.
+fn config_sections() -> impl Strategy<Value = String> {
+    let header = prop::sample::select(vec![
+        "[lint]",
+        "[lint.\"naming/table-plural-snake-case\"]",
+        "[lint.\"indexing/too-many-indexes\"]",
+        "[lint.\"types/integer-key-at-volume\"]",
+        "[lint.naming]",
+        "[lint.\"nope/nope\"]",
+        "[rust]",
+        "[docs.views]",
+        "[docs]",
+        "[partitions]",
+        "[[lint]]",
+        "[rust.out]",
+    ]);
+    let key = prop::sample::select(vec![
+        "level",
+        "allow",
+        "max",
+        "tables",
+        "pg_version",
+        "naming",
+        "\"types/prefer-jsonb\"",
+        "types",
+        "out",
+        "layout",
+        "time",
+        "billing",
+        "maintenance",
+        "nope",
+        "deny",
+        "words",
+    ]);
+    let value = prop::sample::select(vec![
+        "\"warning\"",
+        "\"error\"",
+        "\"off\"",
+        "\"info\"",
+        "\"loud\"",
+        "true",
+        "12",
+        "-1",
+        "99999999999999999999",
+        "15",
+        "\"\"",
+        "[]",
+        "[\"Account\", \"Order\"]",
+        "[1, 2]",
+        "{ level = \"error\" }",
+        "{ level = 3, max = \"x\" }",
+        "\"modules\"",
+        "\"flat\"",
+        "\"chrono\"",
+        "\"time\"",
+        "\"pg_partman\"",
+        "\"function\"",
+        "\"src/models\"",
+        "1.5",
+        "2026-01-01",
+        "[[]]",
+    ]);
+    let line = prop_oneof![
+        1 => header.prop_map(|h| h.to_string()),
+        3 => (key, value).prop_map(|(k, v)| format!("{k} = {v}")),
+    ];
+    prop::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any mix of those sections' settings: a configuration or diagnostics
+    /// with a position, never a panic; a configuration that loads is used
+    /// by lint without panicking either.
+    #[test]
+    fn config_sections_never_panic(text in config_sections()) {
+        let (config, diags) = generator::config::parse(&text, 0);
+        for d in &diags {
+            prop_assert!(d.primary_span().is_some(), "{text}: {d:?}");
+        }
+        let project = generator::Project::from_sources(&[("a.schema", "entity Account {\n  id integer @pk @identity\n  payload json\n}\n")]);
+        let compiled = generator::compile(&project, &generator::Options::default()).expect("compiles");
+        let _ = generator::lint::lint(&project, &compiled.model, &compiled.resolved, &config.lint, generator::lint::Level::Info);
+    }
+}

@@ -3,7 +3,7 @@
 //! with the text that declared it.
 
 use super::{KnobValue, LintConfig, Rule};
-use crate::model::{Column, Model, Table};
+use crate::model::{Column, Model, Origin, Table, Why};
 use crate::{Project, Resolved};
 use dsl::ast::{self, MemberKind};
 use dsl::{Code, Diagnostic, Span};
@@ -35,6 +35,13 @@ impl<'a> Syntax<'a> {
         }
         s
     }
+}
+
+/// Whether a policy (`@audit`, `@versioned`, ...) made the object: the
+/// user cannot change it, so lint does not report it (rules still see it in
+/// `model`, e.g. to know a column exists).
+fn by_policy(origin: &Origin) -> bool {
+    matches!(origin.why, Why::Policy { .. })
 }
 
 fn key(span: Span) -> (u32, u32) {
@@ -147,32 +154,41 @@ impl<'a> LintContext<'a> {
         }
     }
 
-    /// Every table, with its entity.
+    /// Every table the user declared, with its entity.
     pub fn entities(&self) -> impl Iterator<Item = EntitySite<'a>> + '_ {
-        self.model.tables.iter().map(|t| EntitySite {
-            table: t,
-            ast: self.syntax.entities.get(&key(t.origin.span)).copied(),
-        })
+        self.model
+            .tables
+            .iter()
+            .filter(|t| !by_policy(&t.origin))
+            .map(|t| EntitySite {
+                table: t,
+                ast: self.syntax.entities.get(&key(t.origin.span)).copied(),
+            })
     }
 
-    /// The columns of one table, with their members.
+    /// The columns the user declared in one table, with their members.
     pub fn columns_of(&self, table: &'a Table) -> impl Iterator<Item = ColumnSite<'a>> + '_ {
-        table.columns.iter().map(move |c| {
-            let found = self.syntax.members.get(&key(c.origin.span)).copied();
-            ColumnSite {
-                table,
-                column: c,
-                member: found.map(|(m, _)| m),
-                ast: found.map(|(_, c)| c),
-            }
-        })
+        table
+            .columns
+            .iter()
+            .filter(|c| !by_policy(&c.origin))
+            .map(move |c| {
+                let found = self.syntax.members.get(&key(c.origin.span)).copied();
+                ColumnSite {
+                    table,
+                    column: c,
+                    member: found.map(|(m, _)| m),
+                    ast: found.map(|(_, c)| c),
+                }
+            })
     }
 
-    /// Every column of every table.
+    /// Every column the user declared, in every table the user declared.
     pub fn columns(&self) -> impl Iterator<Item = ColumnSite<'a>> + '_ {
         self.model
             .tables
             .iter()
+            .filter(|t| !by_policy(&t.origin))
             .flat_map(move |t| self.columns_of(t))
     }
 

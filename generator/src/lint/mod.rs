@@ -288,6 +288,8 @@ registry! {
         check_name,
         foreign_key_name,
         primary_key_name,
+        truncation_collision,
+        shortened_name,
     }
     types {
         prefer_timestamptz,
@@ -299,6 +301,7 @@ registry! {
         money_as_float,
         varchar_length,
         no_timetz,
+        integer_key_at_volume,
     }
     keys {
         require_primary_key,
