@@ -1,10 +1,13 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`) are built in and run first, in
+//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, and the roles of
+//! `@grant` and `@rls`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
+mod notify;
+mod roles;
 mod soft_delete;
 mod tenant;
 mod timestamps;
@@ -26,6 +29,8 @@ pub const POLICIES: &[Lowering] = &[
     soft_delete::views,
     audit::lower,
     tenant::lower,
+    notify::lower,
+    roles::lower,
 ];
 
 /// Runs the policies, then `passes`, in order.

@@ -357,7 +357,7 @@ pub struct Table {
     /// any has row-level security enabled and forced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
-    /// Privileges granted on the table; none yet.
+    /// Privileges granted on the table (`@grant`, on it or its columns).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
     /// The policies declared on the entity (or by a project default), which
@@ -388,6 +388,9 @@ pub struct DeclaredPolicies {
     /// `@audit`: triggers that write every change to the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Origin>,
+    /// `@notify`: a notification with the key of each changed row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Origin>,
 }
 
 impl DeclaredPolicies {
@@ -482,7 +485,7 @@ impl PartialEq for Table {
             && self.distribution == o.distribution
             && same_set(&self.policies, &o.policies, |p| p.name.clone())
             && same_set(&self.grants, &o.grants, |g| {
-                (g.role.clone(), g.privileges.clone())
+                (g.role.clone(), g.columns.clone())
             })
             && self.declared_policies == o.declared_policies
     }
@@ -681,11 +684,16 @@ pub struct Policy {
     pub origin: Origin,
 }
 
-/// `GRANT privileges ON table TO role`.
+/// `GRANT privileges ON table TO role`, or `GRANT privilege (columns) ...`
+/// when `columns` is not empty (`@grant` on a column).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Grant {
     pub role: String,
+    /// Lower case: `select`, `insert`, ...
     pub privileges: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ mod attrs;
 mod entity;
 mod expr;
 mod extension;
+mod grants;
 mod scalar;
 mod view;
 
