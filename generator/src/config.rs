@@ -12,6 +12,7 @@
 //!
 //! [policies]
 //! timestamps = true           # `@timestamps` on every entity
+//! audit = true                # `@audit` on every entity
 //! [lint]                      # see lint::config::parse
 //! pg_version = 16
 //! naming = "error"
@@ -67,6 +68,7 @@ pub struct PartitionsSection {
 #[derive(Clone, Debug, Default)]
 pub struct PoliciesSection {
     pub timestamps: Option<bool>,
+    pub audit: Option<bool>,
 }
 
 /// `--emit rust`: where the Rust code goes and how it looks.
@@ -96,7 +98,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out", "target"]),
     ("partitions", &["maintenance"]),
-    ("policies", &["timestamps"]),
+    ("policies", &["timestamps", "audit"]),
     ("docs", &["views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
@@ -111,6 +113,7 @@ impl Config {
             options.default_schema = s.clone();
         }
         options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
+        options.policy_defaults.audit = self.policies.audit.unwrap_or(false);
         options.target = self.build.target.unwrap_or_default();
         options.maintenance = self.partitions.maintenance.unwrap_or_default();
         options
@@ -173,7 +176,11 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 continue;
             }
             if name == "policies" {
-                config.policies.timestamps = boolean(value, key_name, span, &mut diags);
+                let set = boolean(value, key_name, span, &mut diags);
+                match key_name {
+                    "audit" => config.policies.audit = set,
+                    _ => config.policies.timestamps = set,
+                }
                 continue;
             }
             let Some(s) = string(value, key_name, span, &mut diags) else {

@@ -1,12 +1,13 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, and the roles of
+//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, row-by-row `@retain`, and the roles of
 //! `@grant` and `@rls`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
 mod notify;
+mod retain;
 mod roles;
 mod soft_delete;
 mod tenant;
@@ -30,6 +31,7 @@ pub const POLICIES: &[Lowering] = &[
     audit::lower,
     tenant::lower,
     notify::lower,
+    retain::lower,
     roles::lower,
 ];
 

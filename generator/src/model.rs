@@ -645,6 +645,10 @@ pub enum PartitionBound {
 pub struct Retain {
     pub amount: u32,
     pub unit: TimeUnit,
+    /// The time column whose age counts, on a table not partitioned by
+    /// time (`by:`, `created_at` when left out); `None` when partitioned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     pub origin: Origin,
 }
 

@@ -588,3 +588,61 @@ fn notify_sends_the_key_after_commit_and_nothing_after_rollback() {
     drop(it);
     assert_eq!(notifications.iter().count().expect("poll"), 0);
 }
+
+#[test]
+fn audit_as_a_project_default_covers_every_entity() {
+    let db = apply(
+        "pol_audit_default",
+        "[policies]\naudit = true\n",
+        "entity Alpha {\n  id bigint @pk @identity\n}\n\nentity Beta {\n  id bigint @pk @identity\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    c.batch_execute("insert into alphas default values; insert into betas default values")
+        .expect("insert");
+    let tables: Vec<String> = c
+        .query("select table_name from audit.log order by table_name", &[])
+        .expect("audit rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(tables, ["public.alphas", "public.betas"]);
+}
+
+#[test]
+fn row_retention_purges_old_rows_and_keeps_recent_ones() {
+    let db = apply(
+        "pol_retain",
+        "",
+        "entity Session @timestamps {\n  id bigint @pk @identity\n  @retain(30 days)\n}\n\nentity Visit {\n  id      bigint @pk @identity\n  seen_on date\n  @retain(1 year, by: seen_on)\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into sessions (created_at) values (now() - interval '31 days'), (now() - interval '29 days'), (now());
+         insert into visits (seen_on) values (current_date - 400), (current_date - 10);",
+    )
+    .expect("insert");
+    let purged: i64 = c
+        .query_one("select purge_sessions()", &[])
+        .expect("purge")
+        .get(0);
+    assert_eq!(purged, 1);
+    let purged: i64 = c
+        .query_one("select purge_visits()", &[])
+        .expect("purge")
+        .get(0);
+    assert_eq!(purged, 1);
+    let left: i64 = c
+        .query_one(
+            "select (select count(*) from sessions) * 10 + (select count(*) from visits)",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(left, 21);
+    // A second run finds nothing more to delete.
+    let again: i64 = c
+        .query_one("select purge_sessions()", &[])
+        .expect("purge")
+        .get(0);
+    assert_eq!(again, 0);
+}

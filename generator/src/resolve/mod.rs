@@ -47,6 +47,7 @@ pub struct Options {
 #[derive(Clone, Debug, Default)]
 pub struct PolicyDefaults {
     pub timestamps: bool,
+    pub audit: bool,
 }
 
 /// The database the output is for.

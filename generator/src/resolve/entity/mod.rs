@@ -137,6 +137,9 @@ impl<'a> Resolver<'a> {
         if self.options.policy_defaults.timestamps {
             policies.timestamps = Some(Origin::declared(e.name.span));
         }
+        if self.options.policy_defaults.audit {
+            policies.audit = Some(Origin::declared(e.name.span));
+        }
         let attrs: Vec<&ast::Attribute> = Self::entity_attrs(w).collect();
         for a in &attrs {
             if !attrs::check_known(a, attrs::ENTITY, "entity", &mut self.diags) {
