@@ -418,6 +418,10 @@ mod tests {
         let (c, d) = parse("[policies]\ntimestamps = true\n", 0);
         assert!(d.is_empty(), "{d:?}");
         assert!(c.options().policy_defaults.timestamps);
+        assert!(!c.options().policy_defaults.audit);
+        let (c, d) = parse("[policies]\naudit = true\n", 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.options().policy_defaults.audit && !c.options().policy_defaults.timestamps);
         let (_, d) = parse("[policies]\ntimestamps = \"yes\"\n", 0);
         assert_eq!(d[0].code, Code::BadConfigValue);
         let (c, d) = parse(

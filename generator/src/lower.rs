@@ -160,4 +160,58 @@ mod tests {
         assert!(sql.contains("CREATE VIEW \"public\".\"live_users\" AS"));
         assert_eq!(sql, render());
     }
+
+    /// Each mistake of the access and maintenance policies is a
+    /// diagnostic, with its code.
+    #[test]
+    fn bad_grants_rls_notify_and_retention_are_diagnostics() {
+        let codes = |schema: &str| -> Vec<String> {
+            let project = Project::from_sources(&[("t.schema", schema)]);
+            match compile(&project, &Options::default()) {
+                Ok(_) => Vec::new(),
+                Err(f) => f.diagnostics.iter().map(|d| d.code.to_string()).collect(),
+            }
+        };
+        let cases = [
+            (
+                "entity A @grant(app: all) {\n  id bigint @pk\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A @grant(select) {\n  id bigint @pk\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A {\n  id bigint @pk @grant(app: delete)\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A @rls(to: app) {\n  id bigint @pk\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A @rls(view: true) {\n  id bigint @pk\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A @rls(all: id > 0) @tenant(id) {\n  id bigint @pk\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A @notify {\n  id bigint\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A {\n  id bigint @pk\n  @retain(30 days)\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A {\n  id bigint @pk\n  @retain(30 days, by: id)\n}\n",
+                "schemac::bad_policy",
+            ),
+        ];
+        for (schema, code) in cases {
+            assert_eq!(codes(schema), [code], "{schema}");
+        }
+    }
 }
