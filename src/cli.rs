@@ -182,6 +182,20 @@ pub enum Command {
         #[arg(long)]
         view: Option<String>,
     },
+    /// Start a project: schemac.toml, a .schema file using the standard
+    /// library, a .gitignore for outputs and a short README.
+    ///
+    /// Refuses to overwrite any existing file; writes nothing then.
+    Init {
+        /// The project directory, created if missing.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// `minimal` (users and one entity), `saas` (organisations, roles,
+        /// files, notifications, audit; uuid keys) or `seed` (every module
+        /// of the standard library).
+        #[arg(long, value_enum, default_value_t = InitTemplate::Minimal)]
+        template: InitTemplate,
+    },
     /// Write the docs site: static HTML, and the same pages as Markdown.
     ///
     /// An index (diagram, modules, search), a page per entity and a data
@@ -236,6 +250,13 @@ pub struct Sides {
     /// The wanted state: a live database.
     #[arg(long, value_name = "URL")]
     pub to_database_url: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InitTemplate {
+    Minimal,
+    Saas,
+    Seed,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

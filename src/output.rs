@@ -29,6 +29,23 @@ pub fn replace(path: &Path, contents: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Creates a new file at `path` atomically; an existing file is never
+/// replaced, even one that appears meanwhile.
+pub fn create(path: &Path, contents: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    tmp.write_all(contents.as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
 pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(name);

@@ -208,6 +208,14 @@ pub struct TypeRef {
 #[derive(Clone, Debug, Serialize)]
 pub struct Relation {
     pub target: Path,
+    /// The further targets of a polymorphic reference (`-> A | B | C`):
+    /// `B` and `C`. Loading a project expands such a column into one
+    /// relation column per target (`generator::polymorphic`).
+    pub alternatives: Vec<Path>,
+    /// Set by that expansion on the first column of an arc: the names of
+    /// all its columns, and whether none may be set (the `?`), for the
+    /// check that exactly (or at most) one is.
+    pub arc: Option<Box<ExclusiveArc>>,
     pub target_columns: Vec<Ident>,
     pub nullable: bool,
     pub actions: Vec<RefAction>,
@@ -216,6 +224,15 @@ pub struct Relation {
     pub constraint: Option<Ident>,
     pub back_name: Option<Ident>,
     pub span: Span,
+}
+
+/// The columns of one exclusive arc (a polymorphic reference expanded).
+#[derive(Clone, Debug, Serialize)]
+pub struct ExclusiveArc {
+    /// The polymorphic column's name as written (`target`).
+    pub name: Ident,
+    pub columns: Vec<String>,
+    pub optional: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

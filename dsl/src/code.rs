@@ -408,6 +408,12 @@ catalog! {
         example: Some("entity Line {\n  order_id bigint\n  line_no  integer\n\n  primary key (order_id, line_no)\n}\n\nentity Note {\n  id      bigint @pk @identity\n  line_id -> Line(order_id, line_no) on delete cascade\n}\n"),
         fix: Some("write a `foreign key (a, b) -> Target(x, y) on delete ...` clause"),
     }
+    BadPolymorphic = "schemac::bad_polymorphic" {
+        summary: "a polymorphic reference (`-> A | B`) that cannot become an exclusive arc",
+        explanation: "`x -> A | B on delete ...` becomes one nullable foreign-key column per target (`x_a_id`, `x_b_id`) and a check that exactly one is set (at most one with `?`). So each target is named once, every target is referenced by its primary key (no `(column)`), the foreign keys are named by schemac (no `constraint`), the column has no default, and `on delete set null` needs `?`: clearing the only reference of a row that must have one would fail the check.",
+        example: Some("entity Product {\n  id bigint @pk @identity\n}\n\nentity Tagging {\n  id     bigint @pk @identity\n  target -> Product | Product on delete cascade\n}\n"),
+        fix: Some("name each target once, by its primary key, and write `?` before `on delete set null`"),
+    }
     ReferenceNotUnique = "schemac::reference_not_unique" {
         summary: "a reference to columns that are neither the primary key nor unique",
         explanation: "PostgreSQL can only reference a primary key or a unique constraint (a partial unique index does not count), so that each reference points at exactly one row.",

@@ -749,6 +749,8 @@ impl Walker {
                 parts: Vec::new(),
                 span,
             },
+            alternatives: Vec::new(),
+            arc: None,
             target_columns: Vec::new(),
             nullable: false,
             actions: Vec::new(),
@@ -759,7 +761,8 @@ impl Walker {
         };
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::path => rel.target = self.path(p),
+                Rule::path if rel.target.parts.is_empty() => rel.target = self.path(p),
+                Rule::path => rel.alternatives.push(self.path(p)),
                 Rule::fk_name => rel.constraint = self.first_ident(p),
                 Rule::ref_columns => rel.target_columns = self.idents(p),
                 Rule::nullable => rel.nullable = true,

@@ -629,6 +629,10 @@ fn where_(line: &mut String, predicate: &Option<Sql>) {
 
 fn relation(r: &Relation) -> String {
     let mut out = format!("-> {}", path(&r.target));
+    for alt in &r.alternatives {
+        out.push_str(" | ");
+        out.push_str(&path(alt));
+    }
     if !r.target_columns.is_empty() {
         out.push_str(&idents(&r.target_columns));
     }

@@ -42,6 +42,21 @@ pub struct Config {
     pub lint: crate::lint::LintConfig,
     pub docs: DocsSection,
     pub rust: RustSection,
+    pub stdlib: StdlibSection,
+}
+
+/// `[stdlib]`: how the standard library's modules are instantiated
+/// (`generator::stdlib`).
+#[derive(Clone, Debug, Default)]
+pub struct StdlibSection {
+    /// The PostgreSQL schema of every `std.*` module (default: the
+    /// project's default schema).
+    pub schema: Option<String>,
+    /// The key type of every standard-library entity.
+    pub id: crate::stdlib::IdStrategy,
+    /// The project's user entity, `module.Entity`, that the modules
+    /// reference instead of `std.auth`'s `User`.
+    pub user: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -103,6 +118,7 @@ const KEYS: &[(&str, &[&str])] = &[
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
+    ("stdlib", &["schema", "id", "user"]),
 ];
 
 impl Config {
@@ -226,6 +242,24 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                         span(value.span()),
                         &mut diags,
                     )
+                }
+                ("stdlib", "schema") => config.stdlib.schema = Some(s),
+                ("stdlib", "user") => match s.rsplit_once('.') {
+                    Some((module, entity)) if !module.is_empty() && !entity.is_empty() => {
+                        config.stdlib.user = Some((module.to_string(), entity.to_string()))
+                    }
+                    _ => diags.push(
+                        Diagnostic::error(Code::BadConfigValue, "`user` names an entity with its module")
+                            .label(span(value.span()), "no module")
+                            .help(format!("write `user = \"accounts.{s}\"`: the module that declares the entity, then its name")),
+                    ),
+                },
+                ("stdlib", "id") => {
+                    use crate::stdlib::IdStrategy;
+                    let ids = [("bigint", IdStrategy::Bigint), ("uuid", IdStrategy::Uuid)];
+                    if let Some(id) = one_of(&s, &ids, key_name, span(value.span()), &mut diags) {
+                        config.stdlib.id = id;
+                    }
                 }
                 ("partitions", _) => {
                     config.partitions.maintenance = one_of(

@@ -15,12 +15,14 @@ pub mod model;
 pub mod model_file;
 pub(crate) mod names;
 pub mod partition;
+pub mod polymorphic;
 pub mod project;
 pub mod quote;
 pub mod resolve;
 pub mod resolved;
 mod sqlparse;
 pub mod statement;
+pub mod stdlib;
 pub mod validate;
 
 pub use config::Config;

@@ -86,7 +86,50 @@ impl Project {
         for (path, text) in settings {
             project.add_config(path.as_ref().to_string(), text.as_ref().to_string());
         }
+        project.add_stdlib();
         project
+    }
+
+    /// Adds the standard-library modules (`std.*`) the modules import, and
+    /// those they import in turn, instantiated with `[stdlib]`'s settings.
+    /// They come after every file of the project, so its file ids do not
+    /// depend on them. An unknown `std.*` name is left for the resolver to
+    /// report at the import.
+    fn add_stdlib(&mut self) {
+        let config = self.config.clone().unwrap_or_default();
+        let params = crate::stdlib::Params {
+            effective_schema: config
+                .stdlib
+                .schema
+                .clone()
+                .or(config.project.default_schema.clone())
+                .unwrap_or_else(|| "public".to_string()),
+            schema: config.stdlib.schema.clone(),
+            id: config.stdlib.id,
+            user: config.stdlib.user.clone(),
+        };
+        let mut next = 0;
+        while next < self.modules.len() {
+            let mut batch: Vec<Pending> = Vec::new();
+            for m in &self.modules[next..] {
+                for name in imports(&m.ast) {
+                    let known = self.modules.iter().any(|m| m.name == name)
+                        || batch.iter().any(|p| p.name == name);
+                    if known || !name.starts_with(crate::stdlib::PREFIX) {
+                        continue;
+                    }
+                    if let Some(text) = crate::stdlib::source(&name, &params) {
+                        batch.push(Pending {
+                            display: crate::stdlib::display(&name),
+                            name,
+                            text,
+                        });
+                    }
+                }
+            }
+            next = self.modules.len();
+            self.parse_batch(batch);
+        }
     }
 
     /// Adds `schemac.toml` to the sources, after the modules so that their
@@ -117,6 +160,7 @@ impl Project {
             if let Some((display, text)) = settings {
                 project.add_config(display, text);
             }
+            project.add_stdlib();
         } else {
             project.root = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let batch = project.read(path)?.into_iter().collect();
@@ -145,6 +189,7 @@ impl Project {
                 }
                 project.parse_batch(batch);
             }
+            project.add_stdlib();
         }
         Ok(project)
     }
@@ -179,9 +224,10 @@ impl Project {
                 .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        for (f, parsed) in batch.into_iter().zip(parsed) {
+        for (f, mut parsed) in batch.into_iter().zip(parsed) {
             let file = self.sources.add(f.display, f.text);
             self.diagnostics.extend(parsed.diagnostics);
+            crate::polymorphic::expand(&mut parsed.file, &mut self.diagnostics);
             self.modules.push(Module {
                 name: f.name,
                 file,

@@ -6,6 +6,7 @@ mod diff;
 mod docs;
 mod erd;
 mod fmt;
+mod init;
 mod lint;
 mod r#where;
 
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> u8 {
             depth,
             view,
         } => erd::run(&path, format, module, entity.map(|e| (e, depth)), view),
+        Command::Init { dir, template } => init::run(&dir, template),
     }
 }
 

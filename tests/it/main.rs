@@ -23,4 +23,5 @@ mod resolved;
 mod robustness;
 mod rust;
 mod site;
+mod stdlib;
 mod support;

@@ -252,9 +252,15 @@ impl<'a> Resolver<'a> {
                             }
                             Some(&t) => list.push((t, imp)),
                             None => {
-                                let help = if target.starts_with("std.") {
-                                    "the standard library (`schemas/`) has no such module yet"
-                                        .to_string()
+                                let help = if target.starts_with(crate::stdlib::PREFIX) {
+                                    let names: Vec<String> = std::iter::once("ids")
+                                        .chain(crate::stdlib::MODULES.iter().map(|(n, _)| *n))
+                                        .map(|n| format!("`std.{n}`"))
+                                        .collect();
+                                    format!(
+                                        "the standard library's modules are {} (docs/stdlib.md)",
+                                        names.join(", ")
+                                    )
                                 } else {
                                     format!(
                                         "a module is a file: `import {target}` reads `{}` relative to the project root",

@@ -35,6 +35,31 @@ impl<'a> Resolver<'a> {
         (!pk.is_empty()).then_some(pk)
     }
 
+    /// The check of an exclusive arc (a polymorphic reference, expanded
+    /// by `polymorphic::expand`): exactly one of its columns is set, or at
+    /// most one when the reference is optional.
+    fn arc_check(
+        &mut self,
+        ti: usize,
+        tname: &str,
+        arc: &ast::ExclusiveArc,
+        why: Why,
+        via: Option<Span>,
+    ) {
+        let columns: Vec<String> = arc.columns.iter().map(|c| quote::ident(c)).collect();
+        let op = if arc.optional { "<=" } else { "=" };
+        let sql = format!("num_nonnulls({}) {op} 1", columns.join(", "));
+        let name = names::pattern("chk", &[tname, &arc.name.name]);
+        let span = arc.name.span;
+        self.define_clause(ti, ObjectKind::Constraint, &name, span, None, via);
+        self.model.tables[ti].checks.push(Check {
+            name,
+            expr: Expr::verbatim(sql, span),
+            doc: None,
+            origin: Origin::generated(span).because(why),
+        });
+    }
+
     pub(super) fn clauses(&mut self, w: &Work<'a>) {
         let ti = self.table_index(w);
         let column_names: Vec<String> = self.model.tables[ti]
@@ -56,6 +81,9 @@ impl<'a> Resolver<'a> {
             let why = w.column_why.get(ci).cloned().unwrap_or_default();
             let via = w.column_via.get(ci).copied().flatten();
             let mut generated = None;
+            if let ColumnType::Relation(ast::Relation { arc: Some(arc), .. }) = &c.ty {
+                self.arc_check(ti, &tname, arc, why.clone(), via);
+            }
             for a in &c.attrs {
                 if !attrs::check_known(a, attrs::COLUMN, "column", &mut self.diags) {
                     continue;

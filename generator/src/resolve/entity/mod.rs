@@ -88,6 +88,9 @@ impl<'a> Resolver<'a> {
                 });
             }
         }
+        // One allocation for every table: growing by doubling would zero
+        // and copy the tables' memory several times over.
+        self.model.tables.reserve_exact(work.len());
         for w in &work {
             self.shell(w);
         }
