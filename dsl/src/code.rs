@@ -311,7 +311,7 @@ catalog! {
     Unsupported = "schemac::unsupported" {
         summary: "a policy attribute reserved for a coming release",
         explanation: "Some attribute names are reserved for policies that later versions will generate (auditing, row-level security, soft delete, retention...). This version refuses them rather than accept something it does not do, so nobody relies on a policy that is not there.",
-        example: Some("entity User @notify {\n  id bigint @pk @identity\n}\n"),
+        example: Some("entity User @mask {\n  id bigint @pk @identity\n}\n"),
         fix: Some("remove the attribute until schemac generates it"),
     }
     BadPolicy = "schemac::bad_policy" {

@@ -12,6 +12,7 @@
 //!
 //! [policies]
 //! timestamps = true           # `@timestamps` on every entity
+//! audit = true                # `@audit` on every entity
 //! [lint]                      # see lint::config::parse
 //! pg_version = 16
 //! naming = "error"
@@ -93,6 +94,7 @@ pub struct PartitionsSection {
 #[derive(Clone, Debug, Default)]
 pub struct PoliciesSection {
     pub timestamps: Option<bool>,
+    pub audit: Option<bool>,
 }
 
 /// `--emit rust`: where the Rust code goes and how it looks.
@@ -122,7 +124,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out", "target"]),
     ("partitions", &["maintenance"]),
-    ("policies", &["timestamps"]),
+    ("policies", &["timestamps", "audit"]),
     ("docs", &["views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
@@ -139,6 +141,7 @@ impl Config {
             options.default_schema = s.clone();
         }
         options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
+        options.policy_defaults.audit = self.policies.audit.unwrap_or(false);
         options.target = self.build.target.unwrap_or_default();
         options.maintenance = self.partitions.maintenance.unwrap_or_default();
         options
@@ -201,7 +204,11 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 continue;
             }
             if name == "policies" {
-                config.policies.timestamps = boolean(value, key_name, span, &mut diags);
+                let set = boolean(value, key_name, span, &mut diags);
+                match key_name {
+                    "audit" => config.policies.audit = set,
+                    _ => config.policies.timestamps = set,
+                }
                 continue;
             }
             if name == "migrate" {
@@ -533,6 +540,10 @@ mod tests {
         let (c, d) = parse("[policies]\ntimestamps = true\n", 0);
         assert!(d.is_empty(), "{d:?}");
         assert!(c.options().policy_defaults.timestamps);
+        assert!(!c.options().policy_defaults.audit);
+        let (c, d) = parse("[policies]\naudit = true\n", 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.options().policy_defaults.audit && !c.options().policy_defaults.timestamps);
         let (_, d) = parse("[policies]\ntimestamps = \"yes\"\n", 0);
         assert_eq!(d[0].code, Code::BadConfigValue);
         let (c, d) = parse(

@@ -1,10 +1,14 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`) are built in and run first, in
+//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, row-by-row `@retain`, and the roles of
+//! `@grant` and `@rls`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
+mod notify;
+mod retain;
+mod roles;
 mod soft_delete;
 mod tenant;
 mod timestamps;
@@ -26,6 +30,9 @@ pub const POLICIES: &[Lowering] = &[
     soft_delete::views,
     audit::lower,
     tenant::lower,
+    notify::lower,
+    retain::lower,
+    roles::lower,
 ];
 
 /// Runs the policies, then `passes`, in order.
@@ -152,5 +159,59 @@ mod tests {
         assert!(sql.contains("CREATE TRIGGER \"trg_users_updated_at\" BEFORE UPDATE"));
         assert!(sql.contains("CREATE VIEW \"public\".\"live_users\" AS"));
         assert_eq!(sql, render());
+    }
+
+    /// Each mistake of the access and maintenance policies is a
+    /// diagnostic, with its code.
+    #[test]
+    fn bad_grants_rls_notify_and_retention_are_diagnostics() {
+        let codes = |schema: &str| -> Vec<String> {
+            let project = Project::from_sources(&[("t.schema", schema)]);
+            match compile(&project, &Options::default()) {
+                Ok(_) => Vec::new(),
+                Err(f) => f.diagnostics.iter().map(|d| d.code.to_string()).collect(),
+            }
+        };
+        let cases = [
+            (
+                "entity A @grant(app: all) {\n  id bigint @pk\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A @grant(select) {\n  id bigint @pk\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A {\n  id bigint @pk @grant(app: delete)\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A @rls(to: app) {\n  id bigint @pk\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A @rls(view: true) {\n  id bigint @pk\n}\n",
+                "schemac::bad_argument",
+            ),
+            (
+                "entity A @rls(all: id > 0) @tenant(id) {\n  id bigint @pk\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A @notify {\n  id bigint\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A {\n  id bigint @pk\n  @retain(30 days)\n}\n",
+                "schemac::bad_policy",
+            ),
+            (
+                "entity A {\n  id bigint @pk\n  @retain(30 days, by: id)\n}\n",
+                "schemac::bad_policy",
+            ),
+        ];
+        for (schema, code) in cases {
+            assert_eq!(codes(schema), [code], "{schema}");
+        }
     }
 }

@@ -380,7 +380,7 @@ pub struct Table {
     /// any has row-level security enabled and forced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
-    /// Privileges granted on the table; none yet.
+    /// Privileges granted on the table (`@grant`, on it or its columns).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
     /// The policies declared on the entity (or by a project default), which
@@ -411,6 +411,9 @@ pub struct DeclaredPolicies {
     /// `@audit`: triggers that write every change to the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Origin>,
+    /// `@notify`: a notification with the key of each changed row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Origin>,
 }
 
 impl DeclaredPolicies {
@@ -505,7 +508,7 @@ impl PartialEq for Table {
             && self.distribution == o.distribution
             && same_set(&self.policies, &o.policies, |p| p.name.clone())
             && same_set(&self.grants, &o.grants, |g| {
-                (g.role.clone(), g.privileges.clone())
+                (g.role.clone(), g.columns.clone())
             })
             && self.declared_policies == o.declared_policies
     }
@@ -665,6 +668,10 @@ pub enum PartitionBound {
 pub struct Retain {
     pub amount: u32,
     pub unit: TimeUnit,
+    /// The time column whose age counts, on a table not partitioned by
+    /// time (`by:`, `created_at` when left out); `None` when partitioned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     pub origin: Origin,
 }
 
@@ -704,11 +711,16 @@ pub struct Policy {
     pub origin: Origin,
 }
 
-/// `GRANT privileges ON table TO role`.
+/// `GRANT privileges ON table TO role`, or `GRANT privilege (columns) ...`
+/// when `columns` is not empty (`@grant` on a column).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Grant {
     pub role: String,
+    /// Lower case: `select`, `insert`, ...
     pub privileges: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

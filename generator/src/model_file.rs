@@ -189,14 +189,6 @@ impl Validator {
         }
         for t in &m.tables {
             add(self, t.key());
-            // Room for later features: nothing writes their SQL yet, so a
-            // model that has them would build a database without them.
-            if !t.grants.is_empty() {
-                self.problem(format!(
-                    "{} has grants, which this schemac cannot write yet",
-                    t.key()
-                ));
-            }
             for c in &t.columns {
                 add(self, c.key(&t.sql));
             }

@@ -213,18 +213,6 @@ mod property {
     }
 }
 
-/// Tables with grants have room in the model but
-/// no SQL yet: a model file that has them is refused, not built without them.
-#[test]
-fn model_files_with_what_cannot_be_written_yet_are_refused() {
-    let text = json_of(&support::root().join("tests/fixtures/ok/relations"));
-    let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
-    json["model"]["tables"][0]["grants"] =
-        serde_json::json!([{"role": "reader", "privileges": ["select"]}]);
-    let edited = serde_json::to_string(&json).expect("json");
-    assert_eq!(codes(sql_from_json(&edited)), ["schemac::model_invalid"]);
-}
-
 /// A model with every placement a model file can name: list partitions
 /// sub-partitioned by hash, a tenant policy, time partitions with a
 /// retention period, a distribution column.

@@ -436,3 +436,213 @@ fn a_tenant_sees_and_writes_only_its_rows_and_nothing_unset() {
     ))
     .expect("drop the role");
 }
+
+/// Drops roles a test's schema created: roles belong to the cluster, not
+/// to the test's database.
+fn drop_roles(c: &mut postgres::Client, roles: &[&str]) {
+    for role in roles {
+        c.batch_execute(&format!(
+            "reset role; drop owned by {role}; drop role {role}"
+        ))
+        .expect("drop the role");
+    }
+}
+
+#[test]
+fn grants_give_each_role_only_what_it_is_granted() {
+    let db = apply(
+        "pol_grants",
+        "",
+        "schema crm\n\nentity Account @grant(p2g_app: [select, insert, update], p2g_reporting: select) {\n  id    bigint @pk @identity\n  email text @grant(p2g_support: select)\n  note  text\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    let roles = ["p2g_app", "p2g_reporting", "p2g_support"];
+    // Group roles: none may log in.
+    let logins: i64 = c
+        .query_one(
+            "select count(*) from pg_roles where rolname = any($1) and not rolcanlogin",
+            &[&&roles[..]],
+        )
+        .expect("roles")
+        .get(0);
+    assert_eq!(logins, 3);
+    c.batch_execute(
+        "set role p2g_app;
+         insert into crm.accounts (email, note) values ('ann@example.com', 'vip');
+         update crm.accounts set note = 'regular';",
+    )
+    .expect("the application writes");
+    let denied = c
+        .execute("delete from crm.accounts", &[])
+        .expect_err("delete is not granted");
+    assert_eq!(sqlstate(&denied), "42501");
+    c.batch_execute("reset role; set role p2g_reporting")
+        .expect("reporting");
+    let n: i64 = c
+        .query_one("select count(*) from crm.accounts", &[])
+        .expect("reporting reads")
+        .get(0);
+    assert_eq!(n, 1);
+    let denied = c
+        .execute(
+            "insert into crm.accounts (email, note) values ('x', 'y')",
+            &[],
+        )
+        .expect_err("reporting cannot write");
+    assert_eq!(sqlstate(&denied), "42501");
+    // A column grant: that column, and no other.
+    c.batch_execute("reset role; set role p2g_support")
+        .expect("support");
+    let email: String = c
+        .query_one("select email from crm.accounts", &[])
+        .expect("support reads the email")
+        .get(0);
+    assert_eq!(email, "ann@example.com");
+    let hidden = c
+        .execute("select note from crm.accounts", &[])
+        .expect_err("other columns are hidden");
+    assert_eq!(sqlstate(&hidden), "42501");
+    drop_roles(&mut c, &roles);
+}
+
+#[test]
+fn rls_policies_limit_rows_to_their_condition() {
+    let db = apply(
+        "pol_rls",
+        "",
+        "entity Doc @rls(all: owner = current_user, to: p2r_app) @grant(p2r_app: [select, insert, update, delete]) {\n  id    bigint @pk @identity\n  owner text = current_user\n  body  text\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into docs (owner, body) values ('someone_else', 'theirs');
+         set role p2r_app;
+         insert into docs (body) values ('mine');",
+    )
+    .expect("writes");
+    let bodies: Vec<String> = c
+        .query("select body from docs", &[])
+        .expect("select")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(bodies, ["mine"]);
+    let foreign = c
+        .execute(
+            "insert into docs (owner, body) values ('someone_else', 'sneaky')",
+            &[],
+        )
+        .expect_err("a row the condition refuses");
+    assert_eq!(sqlstate(&foreign), "42501");
+    assert_eq!(c.execute("delete from docs", &[]).expect("delete"), 1);
+    drop_roles(&mut c, &["p2r_app"]);
+}
+
+#[test]
+fn notify_sends_the_key_after_commit_and_nothing_after_rollback() {
+    use postgres::fallible_iterator::FallibleIterator;
+    let db = apply(
+        "pol_notify",
+        "",
+        "entity FeatureFlag @notify {\n  key     text @pk\n  enabled boolean\n}\n",
+    );
+    let mut listener = db.connect().expect("connect");
+    listener
+        .batch_execute("listen feature_flags")
+        .expect("listen");
+    let mut writer = db.connect().expect("connect");
+    writer
+        .batch_execute(
+            "begin;
+             insert into feature_flags values ('gone', true);
+             rollback;
+             begin;
+             insert into feature_flags values ('beta', false);
+             update feature_flags set enabled = true where key = 'beta';
+             delete from feature_flags;
+             commit;",
+        )
+        .expect("writes");
+    let mut got = Vec::new();
+    let mut notifications = listener.notifications();
+    let mut it = notifications.timeout_iter(std::time::Duration::from_secs(5));
+    while got.len() < 3 {
+        let n = it
+            .next()
+            .expect("no error")
+            .expect("a notification in time");
+        assert_eq!(n.channel(), "feature_flags");
+        let payload: serde_json::Value = serde_json::from_str(n.payload()).expect("json");
+        got.push(payload);
+    }
+    let actions: Vec<&str> = got
+        .iter()
+        .map(|p| p["action"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(actions, ["insert", "update", "delete"]);
+    for p in &got {
+        assert_eq!(p["table"], "public.feature_flags");
+        // The key only, never the row.
+        assert_eq!(p["key"], serde_json::json!({"key": "beta"}));
+    }
+    // The rolled-back insert sent nothing.
+    drop(it);
+    assert_eq!(notifications.iter().count().expect("poll"), 0);
+}
+
+#[test]
+fn audit_as_a_project_default_covers_every_entity() {
+    let db = apply(
+        "pol_audit_default",
+        "[policies]\naudit = true\n",
+        "entity Alpha {\n  id bigint @pk @identity\n}\n\nentity Beta {\n  id bigint @pk @identity\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    c.batch_execute("insert into alphas default values; insert into betas default values")
+        .expect("insert");
+    let tables: Vec<String> = c
+        .query("select table_name from audit.log order by table_name", &[])
+        .expect("audit rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(tables, ["public.alphas", "public.betas"]);
+}
+
+#[test]
+fn row_retention_purges_old_rows_and_keeps_recent_ones() {
+    let db = apply(
+        "pol_retain",
+        "",
+        "entity Session @timestamps {\n  id bigint @pk @identity\n  @retain(30 days)\n}\n\nentity Visit {\n  id      bigint @pk @identity\n  seen_on date\n  @retain(1 year, by: seen_on)\n}\n",
+    );
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into sessions (created_at) values (now() - interval '31 days'), (now() - interval '29 days'), (now());
+         insert into visits (seen_on) values (current_date - 400), (current_date - 10);",
+    )
+    .expect("insert");
+    let purged: i64 = c
+        .query_one("select purge_sessions()", &[])
+        .expect("purge")
+        .get(0);
+    assert_eq!(purged, 1);
+    let purged: i64 = c
+        .query_one("select purge_visits()", &[])
+        .expect("purge")
+        .get(0);
+    assert_eq!(purged, 1);
+    let left: i64 = c
+        .query_one(
+            "select (select count(*) from sessions) * 10 + (select count(*) from visits)",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(left, 21);
+    // A second run finds nothing more to delete.
+    let again: i64 = c
+        .query_one("select purge_sessions()", &[])
+        .expect("purge")
+        .get(0);
+    assert_eq!(again, 0);
+}

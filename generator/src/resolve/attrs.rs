@@ -20,6 +20,9 @@ pub const ENTITY: &[&str] = &[
     "distribute",
     "reference",
     "tenant",
+    "grant",
+    "rls",
+    "notify",
 ];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
@@ -39,11 +42,12 @@ pub const COLUMN: &[&str] = &[
     "search",
     "no_index",
     "secret",
+    "grant",
 ];
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
-const PLANNED_ENTITY: &[&str] = &["notify", "rls", "mask"];
+const PLANNED_ENTITY: &[&str] = &["mask"];
 const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the

@@ -9,6 +9,7 @@ mod attrs;
 mod entity;
 mod expr;
 mod extension;
+mod grants;
 mod renames;
 mod scalar;
 mod view;
@@ -47,6 +48,7 @@ pub struct Options {
 #[derive(Clone, Debug, Default)]
 pub struct PolicyDefaults {
     pub timestamps: bool,
+    pub audit: bool,
 }
 
 /// The database the output is for.

@@ -3,8 +3,8 @@
 
 use super::constraint::Constraint;
 use super::{
-    comment, domain, enums, function, index, partition, policy, raw, schema, sequence, table, view,
-    Concurrency, Statement,
+    comment, domain, enums, function, grant, index, partition, policy, raw, schema, sequence,
+    table, view, Concurrency, Statement,
 };
 use crate::graph::Plan;
 use crate::key::{Key, ObjectKind};
@@ -174,6 +174,7 @@ fn table_group(out: &mut Group, t: &Table, plan: &Plan) {
         out.extend(policy::enable(&t.sql));
         out.extend(t.policies.iter().map(|p| policy::create(&t.sql, p)));
     }
+    out.extend(t.grants.iter().map(|g| grant::create(&t.sql, g)));
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod creation;
 pub mod domain;
 pub mod enums;
 pub mod function;
+pub mod grant;
 pub mod index;
 pub mod partition;
 pub mod policy;

@@ -189,6 +189,11 @@ impl<'a> Resolver<'a> {
                         attrs::no_args(a, &mut self.diags);
                         self.model.tables[ti].columns[ci].secret = true;
                     }
+                    "grant" => {
+                        let grants =
+                            crate::resolve::grants::grants(a, Some(&col_name), &mut self.diags);
+                        self.model.tables[ti].grants.extend(grants);
+                    }
                     "no_index" => {
                         attrs::no_args(a, &mut self.diags);
                         if !is_relation {

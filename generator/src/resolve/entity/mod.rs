@@ -136,8 +136,13 @@ impl<'a> Resolver<'a> {
         let mut named_table = false;
         let mut depends = Vec::new();
         let mut policies = crate::model::DeclaredPolicies::default();
+        let mut grants = Vec::new();
+        let mut rls = None;
         if self.options.policy_defaults.timestamps {
             policies.timestamps = Some(Origin::declared(e.name.span));
+        }
+        if self.options.policy_defaults.audit {
+            policies.audit = Some(Origin::declared(e.name.span));
         }
         let attrs: Vec<&ast::Attribute> = Self::entity_attrs(w).collect();
         for a in &attrs {
@@ -176,9 +181,18 @@ impl<'a> Resolver<'a> {
                     attrs::no_args(a, &mut self.diags);
                     policies.audit = Some(Origin::declared(a.span));
                 }
+                "notify" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.notify = Some(Origin::declared(a.span));
+                }
+                "grant" => grants.extend(super::grants::grants(a, None, &mut self.diags)),
+                "rls" => rls = Some(*a),
                 _ => {}
             }
         }
+        let rls = rls.map_or_else(Vec::new, |a| {
+            super::grants::rls(a, &table_name, &mut self.diags)
+        });
         let header_attrs: Vec<ast::Attribute> = attrs.iter().map(|a| (*a).clone()).collect();
         let schema = self.schema_of(w.module, &header_attrs);
         let sql = QName::new(schema, table_name);
@@ -214,8 +228,8 @@ impl<'a> Resolver<'a> {
             partition: None,
             retain: None,
             distribution: None,
-            policies: Vec::new(),
-            grants: Vec::new(),
+            policies: rls,
+            grants,
             declared_policies: Box::new(policies),
             origin: Origin::declared(e.name.span),
         });

@@ -516,40 +516,61 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    /// `@retain(13 months)`.
+    /// `@retain(13 months)`, and on a table not partitioned by time
+    /// `@retain(90 days, by: column)` (`created_at` when left out).
     fn retain(&mut self, a: &Attribute, ti: usize) {
-        let period = match a.args.as_slice() {
-            [arg] if arg.name.is_none() => match &arg.value {
-                ArgValue::Sql(s) => parse_period(&s.text),
-                ArgValue::List(_) => None,
-            },
-            _ => None,
-        };
-        let Some((amount, unit)) = period else {
+        let mut period = None;
+        let mut by = None;
+        let mut bad = false;
+        for arg in &a.args {
+            match (arg.name.as_ref().map(|n| n.name.as_str()), &arg.value) {
+                (None, ArgValue::Sql(s)) if period.is_none() => period = parse_period(&s.text),
+                (Some("by"), ArgValue::Sql(s)) => by = attrs::name_of(s),
+                _ => bad = true,
+            }
+        }
+        let Some((amount, unit)) = period.filter(|_| !bad) else {
             self.push(
                 Diagnostic::error(Code::BadArgument, "`@retain` takes a period")
-                    .label(a.span, "expected `(N days|weeks|months|years)`")
-                    .help("for example `@retain(13 months)`"),
+                    .label(a.span, "expected `(N days|weeks|months|years)`, and `by: column` on a table not partitioned")
+                    .help("for example `@retain(13 months)` or `@retain(90 days, by: created_at)`"),
             );
             return;
         };
         let t = &self.model.tables[ti];
         let Some(window) = t.partition.as_ref().and_then(|p| p.window.as_ref()) else {
-            let d = if t.partition.is_some() {
-                Diagnostic::error(Code::BadArgument, "`@retain` needs partitions by time")
-                    .label(a.span, "list and hash partitions hold rows of any age")
-                    .help("partition by time (`@partition(range: created_at, every: month)`) so old partitions can be dropped whole")
-            } else {
-                Diagnostic::error(
-                    Code::Unsupported,
-                    "`@retain` on a table that is not partitioned by time is not implemented yet",
-                )
-                .label(a.span, "row-by-row deletion is not generated yet")
-                .help("partition the table by time (`@partition(range: created_at, every: month)`): retention then drops whole partitions")
-            };
-            self.push(d);
+            if t.partition.is_some() {
+                self.push(
+                    Diagnostic::error(Code::BadArgument, "`@retain` needs partitions by time")
+                        .label(a.span, "list and hash partitions hold rows of any age")
+                        .help("partition by time (`@partition(range: created_at, every: month)`) so old partitions can be dropped whole"),
+                );
+                return;
+            }
+            // Rows are deleted one by one by a generated function (see
+            // lower/retain.rs, which checks the column: a policy may add it).
+            self.model.tables[ti].retain = Some(Retain {
+                amount,
+                unit,
+                column: Some(by.unwrap_or_else(|| "created_at".to_string())),
+                origin: Origin::declared(a.span),
+            });
             return;
         };
+        if let Some(by) = by {
+            self.push(
+                Diagnostic::error(
+                    Code::BadArgument,
+                    "`by:` is for tables not partitioned by time",
+                )
+                .label(
+                    a.span,
+                    format!("`{by}`: partitions are dropped by their partition key"),
+                )
+                .help("remove `by:`"),
+            );
+            return;
+        }
         if days(amount, unit) < days(window.before, window.every) + days(1, window.every) {
             self.push(
                 Diagnostic::error(
@@ -572,6 +593,7 @@ impl<'a> Resolver<'a> {
         self.model.tables[ti].retain = Some(Retain {
             amount,
             unit,
+            column: None,
             origin: Origin::declared(a.span),
         });
     }
