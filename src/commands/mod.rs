@@ -6,6 +6,7 @@ mod diff;
 mod docs;
 mod erd;
 mod fmt;
+mod import;
 mod lint;
 mod r#where;
 
@@ -41,6 +42,12 @@ pub fn run(cli: Cli) -> u8 {
             allow_hazards,
         } => diff::push(&path, &database_url, &allow_hazards),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
+        Command::Import {
+            from_sql,
+            database_url,
+            out,
+            force,
+        } => import::run(&from_sql, database_url.as_deref(), &out, force),
         Command::Lint {
             path,
             format,
