@@ -155,6 +155,24 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         plan: Option<PathBuf>,
     },
+    /// Write `.schema` files from PostgreSQL DDL (a `pg_dump --schema-only`,
+    /// migrations) or from a live database: one module per PostgreSQL
+    /// schema; what the language cannot express is kept as `sql` blocks and
+    /// listed in the report.
+    Import {
+        /// SQL scripts, read in order.
+        #[arg(long = "from-sql", value_name = "FILE", num_args = 1.., required_unless_present = "database_url")]
+        from_sql: Vec<PathBuf>,
+        /// Read the schema of this database instead (or as well).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// Where the `.schema` files go.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Show what the name at a position stands for and where it is declared.
     ///
     /// Prints `path:line:column: what` for the declaration (line and column

@@ -593,6 +593,14 @@ catalog! {
         fix: Some("correct the name (the help suggests the closest entity), or remove it from the view"),
     }
 
+    // ── Import ────────────────────────────────────────────────────────────
+    ImportUnparsed = "schemac::import_unparsed" {
+        summary: "`schemac import` met a statement it could not parse",
+        explanation: "`schemac import` reads PostgreSQL DDL with sqlparser's PostgreSQL dialect. A statement it cannot parse is not dropped: it is kept exactly as written in a `sql` block, placed after the objects the script created before it, and listed in the import's report, and the import goes on. No example here: this is about SQL input, not schema text; the import tests cover it.",
+        example: None,
+        fix: Some("check the `sql` block the import wrote for the statement; add `@creates` if other declarations use what it creates"),
+    }
+
     // ── Lint ──────────────────────────────────────────────────────────────
     Lint = "schemac::lint" {
         summary: "a finding of a lint rule",

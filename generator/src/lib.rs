@@ -8,6 +8,7 @@ pub mod config;
 pub mod diff;
 pub mod emit;
 pub mod graph;
+pub mod import;
 pub mod key;
 pub mod lint;
 pub mod lower;

@@ -6,6 +6,7 @@ mod diff;
 mod docs;
 mod erd;
 mod fmt;
+mod import;
 mod init;
 mod lint;
 mod r#where;
@@ -54,6 +55,12 @@ pub fn run(cli: Cli) -> u8 {
             plan: Some(plan),
         } => diff::push_plan(&plan, &path, &database_url, &allow_hazards),
         Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
+        Command::Import {
+            from_sql,
+            database_url,
+            out,
+            force,
+        } => import::run(&from_sql, database_url.as_deref(), &out, force),
         Command::Lint {
             path,
             format,

@@ -50,7 +50,8 @@ fn codes_without_an_example_are_tested_here() {
     // model.json codes: tests/it/model.rs reads truncated, stale and
     // inconsistent model files. Lint findings: tests/it/lint.rs, one
     // fixture per rule. UnknownViewEntity: tests/it/cli.rs
-    // (`erd_views_are_checked_against_the_schema`).
+    // (`erd_views_are_checked_against_the_schema`). ImportUnparsed:
+    // tests/it/import.rs (`a_statement_sqlparser_cannot_read_is_kept_and_reported`).
     assert_eq!(
         without,
         [
@@ -60,6 +61,7 @@ fn codes_without_an_example_are_tested_here() {
             Code::ModelFormat,
             Code::ModelInvalid,
             Code::UnknownViewEntity,
+            Code::ImportUnparsed,
             Code::Lint
         ]
     );

@@ -10,6 +10,7 @@ mod erd;
 mod errors;
 mod fixtures;
 mod format;
+mod import;
 mod introspect;
 mod lint;
 mod migrate;

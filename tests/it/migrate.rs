@@ -17,7 +17,7 @@ use live::pgcluster::TestDb;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn pg_dump() -> PathBuf {
+pub(crate) fn pg_dump() -> PathBuf {
     let candidates = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
@@ -33,7 +33,7 @@ fn pg_dump() -> PathBuf {
 }
 
 /// The schema as `pg_dump` writes it, without its header comments.
-fn dump(db: &TestDb) -> String {
+pub(crate) fn dump(db: &TestDb) -> String {
     let out = std::process::Command::new(pg_dump())
         .args(["--schema-only", "--no-owner", "--no-privileges", "-d"])
         .arg(db.conninfo())

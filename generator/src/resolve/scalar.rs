@@ -120,8 +120,28 @@ impl<'a> Resolver<'a> {
                 .unwrap_or_else(|| SqlType::builtin("text"));
             let mut checks = Vec::new();
             for (n, a) in check_attrs.into_iter().enumerate() {
-                let Some(sql_text) = attrs::require_sql(a, &mut self.diags) else {
-                    continue;
+                // `@check(expr, name: chk)`: the constraint's own name, as an
+                // existing database spells it (what `schemac import` writes).
+                let given = match a.args.as_slice() {
+                    [e, named]
+                        if e.name.is_none()
+                            && named.name.as_ref().is_some_and(|x| x.name == "name") =>
+                    {
+                        match (&e.value, &named.value) {
+                            (ast::ArgValue::Sql(e), ast::ArgValue::Sql(n)) => {
+                                Some((e, n.text.trim_matches('"').to_string()))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let (sql_text, given) = match given {
+                    Some((e, n)) => (e, Some(n)),
+                    None => match attrs::require_sql(a, &mut self.diags) {
+                        Some(e) => (e, None),
+                        None => continue,
+                    },
                 };
                 if let Some((expr, _)) = self.expr(sql_text, Names::DomainValue, "check") {
                     let suffix = if n == 0 {
@@ -129,11 +149,17 @@ impl<'a> Resolver<'a> {
                     } else {
                         format!("_{}", n + 1)
                     };
+                    let origin = if given.is_some() {
+                        Origin::declared(a.span)
+                    } else {
+                        Origin::generated(a.span)
+                    };
                     checks.push(Check {
-                        name: names::fit(format!("chk_{}{suffix}", sql.name)),
+                        name: given
+                            .unwrap_or_else(|| names::fit(format!("chk_{}{suffix}", sql.name))),
                         expr,
                         doc: None,
-                        origin: Origin::generated(a.span),
+                        origin,
                     });
                 }
             }
