@@ -8,6 +8,7 @@ mod erd;
 mod fmt;
 mod init;
 mod lint;
+mod migrate;
 mod r#where;
 
 use crate::cli::{Cli, Command};
@@ -60,6 +61,7 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
         Command::Explain { rule } => lint::explain(&rule),
+        Command::Migrate { common, action } => migrate::run(&common, action),
         Command::Where {
             position,
             project,

@@ -21,6 +21,7 @@ mod policies;
 mod projects;
 mod resolved;
 mod robustness;
+mod runner;
 mod rust;
 mod site;
 mod stdlib;

@@ -16,7 +16,7 @@ use live::pgcluster::TestDb;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn pg_dump() -> PathBuf {
+pub(crate) fn pg_dump() -> PathBuf {
     let candidates = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
