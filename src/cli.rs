@@ -308,7 +308,12 @@ pub enum MigrateAction {
     /// Record how a failed migration was resolved by hand.
     Resolve {
         /// It was finished by hand.
-        #[arg(long, value_name = "VERSION", conflicts_with = "rolled_back", required_unless_present = "rolled_back")]
+        #[arg(
+            long,
+            value_name = "VERSION",
+            conflicts_with = "rolled_back",
+            required_unless_present = "rolled_back"
+        )]
         applied: Option<String>,
         /// It was undone by hand.
         #[arg(long, value_name = "VERSION")]

@@ -293,8 +293,14 @@ fn envs(
         let DeValue::Table(keys) = value.get_ref() else {
             diags.push(
                 Diagnostic::error(Code::BadConfigValue, "an environment is a table")
-                    .label(span(value.span()), format!("this is {}", kind(value.get_ref())))
-                    .help(format!("write `[env.{}]`, then `url = \"...\"`", name.get_ref())),
+                    .label(
+                        span(value.span()),
+                        format!("this is {}", kind(value.get_ref())),
+                    )
+                    .help(format!(
+                        "write `[env.{}]`, then `url = \"...\"`",
+                        name.get_ref()
+                    )),
             );
             continue;
         };

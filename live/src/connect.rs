@@ -20,9 +20,13 @@ pub struct Target {
 
 impl Target {
     pub fn connect(&self) -> Result<postgres::Client, String> {
-        self.config
-            .connect(postgres::NoTls)
-            .map_err(|e| format!("cannot connect to {}: {}", self.display, redact(&e.to_string())))
+        self.config.connect(postgres::NoTls).map_err(|e| {
+            format!(
+                "cannot connect to {}: {}",
+                self.display,
+                redact(&e.to_string())
+            )
+        })
     }
 }
 
@@ -278,11 +282,17 @@ mod tests {
     fn the_environment_and_pgpass_fill_what_the_url_leaves_out() {
         let dir = tempfile::tempdir().expect("tempdir");
         let pass = dir.path().join("pgpass");
-        std::fs::write(&pass, "# comment\nother:*:*:*:no\ndb.example:5433:shop:app:fr\\:om-pgpass\n")
-            .expect("pgpass");
+        std::fs::write(
+            &pass,
+            "# comment\nother:*:*:*:no\ndb.example:5433:shop:app:fr\\:om-pgpass\n",
+        )
+        .expect("pgpass");
         let services = dir.path().join("services");
-        std::fs::write(&services, "[shop]\nhost=db.example\nport=5433\ndbname=shop\n")
-            .expect("services");
+        std::fs::write(
+            &services,
+            "[shop]\nhost=db.example\nport=5433\ndbname=shop\n",
+        )
+        .expect("services");
         let vars: BTreeMap<&str, String> = [
             ("PGSERVICE", "shop".to_string()),
             ("PGSERVICEFILE", services.display().to_string()),

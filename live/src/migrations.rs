@@ -168,7 +168,10 @@ pub fn steps(script: &str) -> Vec<Step> {
             .filter(|l| !l.starts_with("-- schemac:"))
             .map(|l| format!("{l}\n"))
             .collect();
-        if body.lines().all(|l| l.trim().is_empty() || l.starts_with("--")) {
+        if body
+            .lines()
+            .all(|l| l.trim().is_empty() || l.starts_with("--"))
+        {
             return Vec::new();
         }
         return vec![Step {
@@ -329,9 +332,8 @@ impl Directory {
                 )));
             }
             let read = |f: &str| {
-                std::fs::read_to_string(dir.join(f)).map_err(|e| {
-                    Problem::Malformed(format!("{}: {e}", dir.join(f).display()))
-                })
+                std::fs::read_to_string(dir.join(f))
+                    .map_err(|e| Problem::Malformed(format!("{}: {e}", dir.join(f).display())))
             };
             let up = read(UP)?;
             let parent = up

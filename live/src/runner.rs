@@ -161,10 +161,7 @@ impl Entry {
 /// Reads the ledger (none yet: empty).
 pub fn ledger(client: &mut Client) -> Result<Vec<Entry>, Error> {
     let exists: bool = client
-        .query_one(
-            "select to_regclass('schemac.migrations') is not null",
-            &[],
-        )
+        .query_one("select to_regclass('schemac.migrations') is not null", &[])
         .map_err(db)?
         .get(0);
     if !exists {
@@ -270,7 +267,9 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = self.lock.execute("select pg_advisory_unlock($1)", &[&LOCK_KEY]);
+        let _ = self
+            .lock
+            .execute("select pg_advisory_unlock($1)", &[&LOCK_KEY]);
     }
 }
 
@@ -291,7 +290,11 @@ pub fn snapshot(m: Option<&Migration>) -> Result<Model, Error> {
 /// The database's difference from `expected`, as the SQL that would
 /// undo it (None: no drift). Built in a shadow database beside it, so
 /// both sides are in the server's printing; the ledger is left out.
-pub fn drift(target: &Target, client: &mut Client, expected: &Model) -> Result<Option<String>, Error> {
+pub fn drift(
+    target: &Target,
+    client: &mut Client,
+    expected: &Model,
+) -> Result<Option<String>, Error> {
     let found = read_model(client)?;
     let mut shadow = crate::shadow::Shadow::create_with(&target.config).map_err(|e| {
         Error::Database(format!(
@@ -359,7 +362,11 @@ pub fn verify(
         if m.irreversible().is_empty() {
             run(&mut client, m, &m.down_steps(), "down", &options, events)?;
             let undone = read_model(&mut client)?;
-            let left = make_plan(&undone, &before, &diff(&undone, &before, &DiffOptions::default()));
+            let left = make_plan(
+                &undone,
+                &before,
+                &diff(&undone, &before, &DiffOptions::default()),
+            );
             if !left.is_empty() {
                 return Err(Error::Refused(format!(
                     "{}: down.sql does not undo up.sql; what would still have to change:\n{}",
@@ -370,7 +377,11 @@ pub fn verify(
             run(&mut client, m, &m.up_steps(), "up", &options, events)?;
         } else {
             events(Event::Note {
-                message: format!("{}: down.sql is not checked: {}", m.id(), m.irreversible().join("; ")),
+                message: format!(
+                    "{}: down.sql is not checked: {}",
+                    m.id(),
+                    m.irreversible().join("; ")
+                ),
             });
         }
         before = after;
@@ -484,7 +495,10 @@ pub fn status(dir: &Directory, target: &Target, check_drift: bool) -> Result<Sta
     let mismatched = entries
         .iter()
         .filter(|e| e.status != "rolled_back")
-        .filter(|e| dir.find(&e.version).is_none_or(|m| m.checksum() != e.checksum))
+        .filter(|e| {
+            dir.find(&e.version)
+                .is_none_or(|m| m.checksum() != e.checksum)
+        })
         .map(|e| format!("{}_{}", e.version, e.name))
         .collect();
     let drift = if check_drift && failed.is_empty() {
@@ -541,8 +555,14 @@ pub fn apply(
         }
     }
     if let (Some(first), Some(last)) = (pending.first(), last) {
-        if dir.migrations.iter().position(|m| m.version == first.version)
-            < dir.migrations.iter().position(|m| m.version == last.version)
+        if dir
+            .migrations
+            .iter()
+            .position(|m| m.version == first.version)
+            < dir
+                .migrations
+                .iter()
+                .position(|m| m.version == last.version)
         {
             return Err(Error::Refused(format!(
                 "migration {} comes before {}, which is applied already; \
@@ -673,7 +693,12 @@ pub fn rollback(
             .iter()
             .take_while(|x| x.version != m.version)
             .last();
-        data_checks(&mut s.work, &snapshot(Some(m))?, &snapshot(parent)?, &m.id())?;
+        data_checks(
+            &mut s.work,
+            &snapshot(Some(m))?,
+            &snapshot(parent)?,
+            &m.id(),
+        )?;
         if options.dry_run {
             events(Event::Note {
                 message: format!("would roll back {}:\n{}", m.id(), m.down),
@@ -737,7 +762,9 @@ pub fn baseline(
         .iter()
         .position(|m| m.version == version || m.id() == version)
     else {
-        return Err(Error::Refused(format!("no migration {version} in the directory")));
+        return Err(Error::Refused(format!(
+            "no migration {version} in the directory"
+        )));
     };
     let mut s = Session::open(target, options, events)?;
     if !ledger(&mut s.work)?.is_empty() {
@@ -822,7 +849,10 @@ fn run(
             attempt += 1;
             let r = run_step(client, step, &m.version, i, statements + count);
             match &r {
-                Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) && attempt < options.lock_retries => {
+                Err(e)
+                    if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE)
+                        && attempt < options.lock_retries =>
+                {
                     if let Some(ix) = step.concurrent_index() {
                         drop_invalid(client, &ix)?;
                     }
@@ -943,7 +973,11 @@ fn drop_invalid(client: &mut Client, name: &str) -> Result<bool, Error> {
 
 fn first_statement(sql: &str) -> String {
     sql.lines()
-        .find(|l| !l.starts_with("--") && !l.trim().is_empty() && !l.to_ascii_uppercase().starts_with("SET "))
+        .find(|l| {
+            !l.starts_with("--")
+                && !l.trim().is_empty()
+                && !l.to_ascii_uppercase().starts_with("SET ")
+        })
         .unwrap_or_default()
         .chars()
         .take(100)
@@ -959,7 +993,11 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
     let mut problems = Vec::new();
     for c in &changes {
         let (table, what, condition) = match c {
-            Change::SetNotNull(t, col) => (t, format!("NOT NULL on {col}"), format!("{} is null", ident(col))),
+            Change::SetNotNull(t, col) => (
+                t,
+                format!("NOT NULL on {col}"),
+                format!("{} is null", ident(col)),
+            ),
             Change::AddColumn(t, col)
                 if !col.nullable
                     && col.default.is_none()
@@ -967,7 +1005,11 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
                     && col.identity.is_none()
                     && !matches!(&col.ty.base, generator::model::TypeBase::Builtin { name } if name.ends_with("serial")) =>
             {
-                (t, format!("new NOT NULL column {} without a default", col.name), "true".to_string())
+                (
+                    t,
+                    format!("new NOT NULL column {} without a default", col.name),
+                    "true".to_string(),
+                )
             }
             Change::AddConstraint(t, Constraint::Check(ch)) => (
                 t,
@@ -986,7 +1028,13 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
                     ),
                 )
             }
-            Change::CreateIndex(t, ix) if ix.unique && ix.predicate.is_none() && ix.elements.iter().all(|e| matches!(e.target, generator::model::ElementTarget::Column { .. })) => {
+            Change::CreateIndex(t, ix)
+                if ix.unique
+                    && ix.predicate.is_none()
+                    && ix.elements.iter().all(|e| {
+                        matches!(e.target, generator::model::ElementTarget::Column { .. })
+                    }) =>
+            {
                 let cols: Vec<String> = ix
                     .elements
                     .iter()
@@ -1012,7 +1060,11 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
                     .zip(&fk.target_columns)
                     .map(|(a, b)| format!("r.{} = s.{}", ident(b), ident(a)))
                     .collect();
-                let not_null: Vec<String> = fk.columns.iter().map(|c| format!("s.{} is not null", ident(c))).collect();
+                let not_null: Vec<String> = fk
+                    .columns
+                    .iter()
+                    .map(|c| format!("s.{} is not null", ident(c)))
+                    .collect();
                 (
                     t,
                     format!("foreign key {}", fk.name),
@@ -1035,11 +1087,17 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
             keys
         );
         let rows = client.query(select.as_str(), &[]).map_err(|e| {
-            Error::Database(format!("{id}: the data check for {what} on {table} failed: {}", pg_message(&e)))
+            Error::Database(format!(
+                "{id}: the data check for {what} on {table} failed: {}",
+                pg_message(&e)
+            ))
         })?;
         if let Some(first) = rows.first() {
             let count: i64 = first.get(0);
-            let examples: Vec<String> = rows.iter().map(|r| r.get::<_, Option<String>>(1).unwrap_or_default()).collect();
+            let examples: Vec<String> = rows
+                .iter()
+                .map(|r| r.get::<_, Option<String>>(1).unwrap_or_default())
+                .collect();
             problems.push(format!(
                 "{what} on {table}: {count} row{} would break it, e.g. {} = {}",
                 if count == 1 { "" } else { "s" },

@@ -64,13 +64,15 @@ pub fn run(args: &MigrateArgs, action: MigrateAction) -> u8 {
                 ))
             })
         }
-        MigrateAction::Baseline { version } => with_runner(args, false, |target, options, events| {
-            let adopted = runner::baseline(&dir, target, &version, options, events)?;
-            Ok(format!(
-                "baseline: the database is at {version}; recorded {}",
-                adopted.join(", ")
-            ))
-        }),
+        MigrateAction::Baseline { version } => {
+            with_runner(args, false, |target, options, events| {
+                let adopted = runner::baseline(&dir, target, &version, options, events)?;
+                Ok(format!(
+                    "baseline: the database is at {version}; recorded {}",
+                    adopted.join(", ")
+                ))
+            })
+        }
         MigrateAction::Verify {
             shadow_database_url,
         } => verify(args, &dir, shadow_database_url.as_deref()),
@@ -165,7 +167,10 @@ fn new(args: &MigrateArgs, dir: &Directory, name: &str, empty: bool) -> u8 {
     let id = format!("{}_{name}", dir.next_version());
     let path = dir.root.join(&id);
     if path.exists() {
-        report::fatal(format!("{} exists; a migration is never overwritten", path.display()));
+        report::fatal(format!(
+            "{} exists; a migration is never overwritten",
+            path.display()
+        ));
         return USAGE_OR_IO;
     }
     for (file, text) in [
@@ -222,7 +227,11 @@ fn rebase(args: &MigrateArgs, dir: &Directory, version: &str) -> u8 {
         report::fatal(format!("no migration {version} in {}", dir.root.display()));
         return USAGE_OR_IO;
     };
-    if dir.migrations.iter().any(|c| c.parent.as_deref() == Some(&m.id())) {
+    if dir
+        .migrations
+        .iter()
+        .any(|c| c.parent.as_deref() == Some(&m.id()))
+    {
         report::fatal(format!(
             "{} has migrations after it; rebase the last of them first",
             m.id()
@@ -231,24 +240,31 @@ fn rebase(args: &MigrateArgs, dir: &Directory, version: &str) -> u8 {
     }
     let others: Vec<&Migration> = dir.migrations.iter().filter(|x| x.id() != m.id()).collect();
     let Some(parent) = others.last() else {
-        report::fatal(format!("{} is the only migration: nothing to rebase on", m.id()));
+        report::fatal(format!(
+            "{} is the only migration: nothing to rebase on",
+            m.id()
+        ));
         return USAGE_OR_IO;
     };
     let rest = Directory {
         root: dir.root.clone(),
         migrations: others.iter().map(|x| (*x).clone()).collect(),
     };
-    let hand_written = m.snapshot == dir
-        .migrations
-        .iter()
-        .find(|x| Some(x.id()) == m.parent)
-        .map(|x| x.snapshot.clone())
-        .unwrap_or_default()
+    let hand_written = m.snapshot
+        == dir
+            .migrations
+            .iter()
+            .find(|x| Some(x.id()) == m.parent)
+            .map(|x| x.snapshot.clone())
+            .unwrap_or_default()
         || !m.up.contains("\n-- step ");
     let (up, down, snapshot) = if hand_written {
         let reparent = |s: &str| {
             s.replacen(
-                &format!("-- schemac: parent {}", m.parent.as_deref().unwrap_or("none")),
+                &format!(
+                    "-- schemac: parent {}",
+                    m.parent.as_deref().unwrap_or("none")
+                ),
                 &format!("-- schemac: parent {}", parent.id()),
                 1,
             )
@@ -319,7 +335,11 @@ fn target(args: &MigrateArgs) -> Result<(Target, BTreeSet<Hazard>), u8> {
             report::fatal(format!(
                 "{} has no [env.{env}] (environments: {})",
                 path.display(),
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
             ));
             return Err(USAGE_OR_IO);
         };
@@ -335,7 +355,10 @@ fn target(args: &MigrateArgs) -> Result<(Target, BTreeSet<Hazard>), u8> {
             }
             None => {
                 let all: Vec<&str> = Hazard::ALL.iter().map(|h| h.name()).collect();
-                report::fatal(format!("unknown hazard `{name}`; hazards are {}", all.join(", ")));
+                report::fatal(format!(
+                    "unknown hazard `{name}`; hazards are {}",
+                    all.join(", ")
+                ));
                 return Err(USAGE_OR_IO);
             }
         }
@@ -387,7 +410,11 @@ impl Progress {
                 direction,
             } => format!(
                 "{} {version}_{name} ({steps} steps)",
-                if *direction == "up" { "applying" } else { "rolling back" }
+                if *direction == "up" {
+                    "applying"
+                } else {
+                    "rolling back"
+                }
             ),
             Event::Step {
                 version,
@@ -421,7 +448,10 @@ impl Progress {
         match result {
             Ok(message) => {
                 if self.format == RunFormat::Json {
-                    println!("{}", serde_json::json!({"event": "finished", "message": message}));
+                    println!(
+                        "{}",
+                        serde_json::json!({"event": "finished", "message": message})
+                    );
                 } else {
                     eprintln!("schemac: {message}");
                 }
@@ -434,7 +464,10 @@ impl Progress {
                 };
                 let message = e.to_string();
                 if self.format == RunFormat::Json {
-                    println!("{}", serde_json::json!({"event": "error", "message": message}));
+                    println!(
+                        "{}",
+                        serde_json::json!({"event": "error", "message": message})
+                    );
                 }
                 report::fatal(message);
                 code
@@ -470,7 +503,11 @@ fn with_runner(
 fn apply(args: &MigrateArgs, dir: &Directory, to: Option<&str>, dry_run: bool) -> u8 {
     with_runner(args, dry_run, |target, options, events| {
         let done = runner::apply(dir, target, to, options, events)?;
-        Ok(summary(&done, if dry_run { "would apply" } else { "applied" }, &target.display))
+        Ok(summary(
+            &done,
+            if dry_run { "would apply" } else { "applied" },
+            &target.display,
+        ))
     })
 }
 
@@ -479,7 +516,11 @@ fn rollback(args: &MigrateArgs, dir: &Directory, to: Option<&str>, dry_run: bool
         let done = runner::rollback(dir, target, to, options, events)?;
         Ok(summary(
             &done,
-            if dry_run { "would roll back" } else { "rolled back" },
+            if dry_run {
+                "would roll back"
+            } else {
+                "rolled back"
+            },
             &target.display,
         ))
     })
@@ -564,7 +605,11 @@ fn verify(args: &MigrateArgs, dir: &Directory, shadow: Option<&str>) -> u8 {
         allow_hazards: Vec::new(),
         ..args.clone()
     };
-    args_for_target.env = if shadow.is_some() { None } else { args.env.clone() };
+    args_for_target.env = if shadow.is_some() {
+        None
+    } else {
+        args.env.clone()
+    };
     let (target, _) = match target(&args_for_target) {
         Ok(t) => t,
         Err(code) => return code,
