@@ -211,9 +211,33 @@ pub fn script(plan: &MigrationPlan, parent: Option<&str>) -> String {
             ": outside a transaction"
         };
         out.push_str(&format!("\n-- step {}{how}\n", i + 1));
-        out.push_str(&s.to_sql());
+        for line in s.to_sql().lines() {
+            out.push_str(squawk_ignore(line));
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     out
+}
+
+/// The justified exceptions to Squawk's rules that planned statements
+/// need, as the comment lines before them.
+fn squawk_ignore(line: &str) -> &'static str {
+    if line.starts_with("CREATE INDEX CONCURRENTLY ")
+        || line.starts_with("CREATE UNIQUE INDEX CONCURRENTLY ")
+    {
+        "-- No IF NOT EXISTS: it would keep the INVALID index a failed build\n\
+         -- leaves; the runner drops that one instead.\n\
+         -- squawk-ignore prefer-robust-stmts\n"
+    } else if line.starts_with("ALTER TYPE ")
+        && line.contains(" ADD VALUE ")
+        && !line.contains(" BEFORE ")
+    {
+        "-- The value is the last one in the schema.\n\
+         -- squawk-ignore require-enum-value-ordering\n"
+    } else {
+        ""
+    }
 }
 
 /// The header of a hand-written migration's script.

@@ -561,3 +561,22 @@ fn json_events_and_redacted_passwords() {
     assert!(!bad.contains("hunter2"), "{bad}");
     assert!(bad.contains("app@127.0.0.1:1/nope"), "{bad}");
 }
+
+/// The README's walkthrough: the example's migrations are summed, apply,
+/// and verify against its schema.
+#[test]
+fn the_blog_example_migrations_apply_and_verify() {
+    let schema = support::root().join("examples/blog/blog.schema");
+    let db = test_db("runner_blog");
+    let url = db.url().to_string();
+    let pending = schemac(&schema, &["--database-url", &url, "status"]);
+    assert_eq!(pending.status.code(), Some(1), "{pending:?}");
+    ok(&schemac(
+        &schema,
+        &["--database-url", &url, "--allow-hazards", "index-build,irreversible", "apply"],
+    ));
+    assert_eq!(schemac(&schema, &["--database-url", &url, "status"]).status.code(), Some(0));
+    let rollback = refused(&schemac(&schema, &["--database-url", &url, "rollback"]));
+    assert!(rollback.contains("cannot be rolled back"), "{rollback}");
+    ok(&schemac(&schema, &["--database-url", &url, "verify"]));
+}
