@@ -173,6 +173,20 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Versioned migrations: write them from the schema, apply them to a
+    /// database under a lock and a ledger, roll them back, verify them.
+    ///
+    /// Every subcommand first refuses a migrations directory edited after
+    /// `schemac.sum` was written, or with two migrations after the same
+    /// parent. `status` exits 0 when the database is up to date, 1 when
+    /// migrations are pending, 3 when one failed, was edited after it was
+    /// applied, or the database drifted.
+    Migrate {
+        #[command(flatten)]
+        common: MigrateArgs,
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
     /// Show what the name at a position stands for and where it is declared.
     ///
     /// Prints `path:line:column: what` for the declaration (line and column
@@ -245,6 +259,108 @@ pub enum Command {
         /// Overwrite output files that schemac did not write.
         #[arg(long)]
         force: bool,
+    },
+}
+
+/// What every `schemac migrate` subcommand reads.
+#[derive(clap::Args, Debug, Clone)]
+pub struct MigrateArgs {
+    /// The project: a directory with `schemac.toml`, or a `.schema` file.
+    #[arg(long, default_value = ".", global = true)]
+    pub project: PathBuf,
+    /// The migrations directory [default: `migrations/` in the project].
+    #[arg(long, global = true)]
+    pub dir: Option<PathBuf>,
+    /// The database [default: `DATABASE_URL`, else the environment's
+    /// `url`, else libpq's `PG*` variables, service file and `.pgpass`].
+    #[arg(long, value_name = "URL", global = true)]
+    pub database_url: Option<String>,
+    /// An environment of `schemac.toml` (`[env.NAME]`): its URL and the
+    /// hazards it allows.
+    #[arg(long, global = true)]
+    pub env: Option<String>,
+    /// `SET ROLE` to this role for the migrations (when the login role
+    /// does not own the schema).
+    #[arg(long, global = true)]
+    pub role: Option<String>,
+    /// Hazards to accept besides the environment's: data-loss, rewrite,
+    /// long-lock, index-build, irreversible, authorization.
+    #[arg(long, value_delimiter = ',', global = true)]
+    pub allow_hazards: Vec<String>,
+    /// Progress and results as text, or as JSON events on standard output.
+    #[arg(long, value_enum, default_value_t = RunFormat::Text, global = true)]
+    pub format: RunFormat,
+    /// Seconds to wait for another runner's lock before giving up.
+    #[arg(long, default_value_t = 60, global = true)]
+    pub lock_wait: u64,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MigrateAction {
+    /// Write the next migration: the plan from the last migration's
+    /// snapshot to the current schema, its reverse, and the new snapshot.
+    New {
+        /// Letters, digits and underscores, e.g. `add_orders`.
+        name: String,
+        /// An empty migration to write by hand (a data migration).
+        #[arg(long)]
+        empty: bool,
+    },
+    /// Write `schemac.sum` again, after a deliberate edit of a migration
+    /// that is applied nowhere yet.
+    Hash,
+    /// Move a migration that shares its parent with another (two branches
+    /// merged) after the last one, planned again.
+    Rebase { version: String },
+    /// Apply the pending migrations.
+    Apply {
+        /// Stop after this version.
+        #[arg(long)]
+        to: Option<String>,
+        /// Check everything and print what would run, running nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List applied, pending and failed migrations and the drift.
+    Status,
+    /// Roll back the last migration, or every one after `--to`.
+    Rollback {
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Record how a failed migration was resolved by hand.
+    Resolve {
+        /// It was finished by hand.
+        #[arg(
+            long,
+            value_name = "VERSION",
+            conflicts_with = "rolled_back",
+            required_unless_present = "rolled_back"
+        )]
+        applied: Option<String>,
+        /// It was undone by hand.
+        #[arg(long, value_name = "VERSION")]
+        rolled_back: Option<String>,
+    },
+    /// Adopt a database made before schemac: record it at VERSION, after
+    /// checking that it matches that migration's snapshot.
+    Baseline { version: String },
+    /// Apply every migration to a throwaway database: each must give its
+    /// snapshot, each down.sql must undo its up.sql, and the last must
+    /// equal the current schema.
+    Verify {
+        /// Where to make the throwaway database [default: beside the
+        /// database the other options name].
+        #[arg(long, value_name = "URL")]
+        shadow_database_url: Option<String>,
     },
 }
 

@@ -28,6 +28,10 @@
 //!
 //! [docs.views]                # named diagrams: `schemac erd --view billing`
 //! billing = ["Invoice", "Subscription", "Customer"]
+//!
+//! [env.prod]                   # `schemac migrate apply --env prod`
+//! url = "postgresql://deploy@db.internal/shop"   # the password from .pgpass
+//! allow_hazards = ["index-build"]
 //! ```
 
 use crate::resolve::{suggest, Options};
@@ -47,6 +51,8 @@ pub struct Config {
     pub rust: RustSection,
     pub stdlib: StdlibSection,
     pub migrate: MigrateSection,
+    /// `[env.NAME]`, in file order.
+    pub env: Vec<EnvSection>,
 }
 
 /// `[migrate]`: what migrations may do without a flag.
@@ -54,6 +60,16 @@ pub struct Config {
 pub struct MigrateSection {
     /// `allow_hazards = ["data-loss", ...]`: hazards a plan may have.
     pub allow_hazards: Vec<crate::diff::plan::Hazard>,
+}
+
+/// `[env.NAME]`: a database the migration runner applies to, and the
+/// hazards allowed there.
+#[derive(Clone, Debug, Default)]
+pub struct EnvSection {
+    pub name: String,
+    pub url: Option<String>,
+    /// Hazard names, checked by the runner.
+    pub allow_hazards: Vec<String>,
 }
 
 /// `[stdlib]`: how the standard library's modules are instantiated
@@ -131,6 +147,8 @@ const KEYS: &[(&str, &[&str])] = &[
     ("rust", &["out", "layout", "time"]),
     ("stdlib", &["schema", "id", "user"]),
     ("migrate", &["allow_hazards"]),
+    // Its keys are environment names: read by `envs`.
+    ("env", &[]),
 ];
 
 impl Config {
@@ -191,6 +209,10 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
         };
         if name == "lint" {
             config.lint = crate::lint::config::parse(entries, &span, &mut diags);
+            continue;
+        }
+        if name == "env" {
+            config.env = envs(entries, &span, &mut diags);
             continue;
         }
         for (key, value) in entries {
@@ -342,6 +364,58 @@ fn hazards(
             Ok(h) => out.push(h),
             Err(d) => diags.push(d),
         }
+    }
+    out
+}
+
+/// `[env.NAME]` tables: `url` a string, `allow_hazards` an array of them.
+fn envs(
+    entries: &DeTable<'_>,
+    span: &impl Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<EnvSection> {
+    let mut out = Vec::new();
+    for (name, value) in entries {
+        let DeValue::Table(keys) = value.get_ref() else {
+            diags.push(
+                Diagnostic::error(Code::BadConfigValue, "an environment is a table")
+                    .label(
+                        span(value.span()),
+                        format!("this is {}", kind(value.get_ref())),
+                    )
+                    .help(format!(
+                        "write `[env.{}]`, then `url = \"...\"`",
+                        name.get_ref()
+                    )),
+            );
+            continue;
+        };
+        let mut env = EnvSection {
+            name: name.get_ref().to_string(),
+            ..EnvSection::default()
+        };
+        const ENV_KEYS: &[&str] = &["url", "allow_hazards"];
+        for (key, value) in keys {
+            match key.get_ref().as_ref() {
+                "url" => env.url = string(value, "url", span, diags),
+                "allow_hazards" => match value.get_ref() {
+                    DeValue::Array(items) => {
+                        for item in items {
+                            if let Some(h) = string(item, "allow_hazards", span, diags) {
+                                env.allow_hazards.push(h);
+                            }
+                        }
+                    }
+                    other => diags.push(
+                        Diagnostic::error(Code::BadConfigValue, "`allow_hazards` is an array")
+                            .label(span(value.span()), format!("this is {}", kind(other)))
+                            .help("write `allow_hazards = [\"index-build\"]`"),
+                    ),
+                },
+                other => diags.push(unknown(other, span(key.span()), Some(("env", ENV_KEYS)))),
+            }
+        }
+        out.push(env);
     }
     out
 }

@@ -14,9 +14,13 @@ impl Shadow {
     /// Creates `schemac_shadow_<pid>_<n>` beside the database `url` names
     /// (the role needs `CREATEDB`).
     pub fn create(url: &str) -> Result<Shadow, postgres::Error> {
+        Self::create_with(&url.parse()?)
+    }
+
+    /// [`Shadow::create`], beside the database `config` names.
+    pub fn create_with(config: &Config) -> Result<Shadow, postgres::Error> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
-        let config: Config = url.parse()?;
         let mut admin = config.connect(NoTls)?;
         let name = format!(
             "schemac_shadow_{}_{}",
@@ -42,6 +46,11 @@ impl Shadow {
             name,
             client: Some(client),
         })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     pub fn client(&mut self) -> &mut Client {

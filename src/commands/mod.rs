@@ -9,6 +9,7 @@ mod fmt;
 mod import;
 mod init;
 mod lint;
+mod migrate;
 mod r#where;
 
 use crate::cli::{Cli, Command};
@@ -79,6 +80,7 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
         Command::Explain { rule } => lint::explain(&rule),
+        Command::Migrate { common, action } => migrate::run(&common, action),
         Command::Where {
             position,
             project,

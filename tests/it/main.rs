@@ -22,6 +22,7 @@ mod policies;
 mod projects;
 mod resolved;
 mod robustness;
+mod runner;
 mod rust;
 mod site;
 mod stdlib;

@@ -1,0 +1,318 @@
+//! Connecting as libpq users expect: a URL or `key=value` string, and
+//! whatever it leaves out from `PGSERVICE` (its section of
+//! `PGSERVICEFILE` or `~/.pg_service.conf`), the `PGHOST`, `PGPORT`,
+//! `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSSLMODE` variables and
+//! `PGPASSFILE` or `~/.pgpass`. A password is never printed: [`redact`]
+//! cleans every text that may hold a connection string.
+
+use postgres::config::{Host, SslMode};
+use postgres::Config;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Where to connect, and how to name it in output.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub config: Config,
+    /// `user@host:port/dbname`, without the password.
+    pub display: String,
+}
+
+impl Target {
+    pub fn connect(&self) -> Result<postgres::Client, String> {
+        self.config.connect(postgres::NoTls).map_err(|e| {
+            format!(
+                "cannot connect to {}: {}",
+                self.display,
+                redact(&e.to_string())
+            )
+        })
+    }
+}
+
+/// Settings from the environment (`PG*` and the service file), as libpq
+/// names them.
+fn environment(env: &dyn Fn(&str) -> Option<String>) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    if let Some(service) = env("PGSERVICE") {
+        let file = env("PGSERVICEFILE")
+            .map(PathBuf::from)
+            .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".pg_service.conf")));
+        let text = file
+            .as_ref()
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .unwrap_or_default();
+        let section = service_section(&text, &service).ok_or_else(|| {
+            format!("PGSERVICE names service `{service}`, which no service file defines")
+        })?;
+        out.extend(section);
+    }
+    for (var, key) in [
+        ("PGHOST", "host"),
+        ("PGPORT", "port"),
+        ("PGDATABASE", "dbname"),
+        ("PGUSER", "user"),
+        ("PGPASSWORD", "password"),
+        ("PGSSLMODE", "sslmode"),
+        ("PGAPPNAME", "application_name"),
+        ("PGCONNECT_TIMEOUT", "connect_timeout"),
+    ] {
+        if let Some(v) = env(var).filter(|v| !v.is_empty()) {
+            out.insert(key.to_string(), v);
+        }
+    }
+    Ok(out)
+}
+
+/// The `key=value` lines of `[service]` in a service file.
+fn service_section(text: &str, service: &str) -> Option<BTreeMap<String, String>> {
+    let mut current: Option<&str> = None;
+    let mut found = None::<BTreeMap<String, String>>;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = Some(name.trim());
+            if current == Some(service) {
+                found.get_or_insert_with(BTreeMap::new);
+            }
+            continue;
+        }
+        if current == Some(service) {
+            if let (Some(map), Some((k, v))) = (found.as_mut(), line.split_once('=')) {
+                map.insert(k.trim().to_string(), v.trim().to_string());
+            }
+        }
+    }
+    found
+}
+
+/// The password `.pgpass` gives for this host, port, database and user
+/// (`*` matches anything; `\:` and `\\` are escapes).
+fn pgpass(text: &str, host: &str, port: &str, db: &str, user: &str) -> Option<String> {
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => field.extend(chars.next()),
+                ':' if fields.len() < 4 => fields.push(std::mem::take(&mut field)),
+                c => field.push(c),
+            }
+        }
+        fields.push(field);
+        if fields.len() != 5 {
+            continue;
+        }
+        let matches = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+        if matches(&fields[0], host)
+            && matches(&fields[1], port)
+            && matches(&fields[2], db)
+            && matches(&fields[3], user)
+        {
+            return Some(fields[4].clone());
+        }
+    }
+    None
+}
+
+/// The target for `url` (a `postgresql://` URL or a `key=value` string;
+/// none: the environment alone), completed from the environment.
+pub fn target(url: Option<&str>) -> Result<Target, String> {
+    target_with(url, &|k| std::env::var(k).ok())
+}
+
+pub fn target_with(
+    url: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Target, String> {
+    let mut config: Config = match url {
+        Some(u) => u
+            .parse()
+            .map_err(|e| format!("cannot read the database URL {}: {e}", redact(u)))?,
+        None => Config::new(),
+    };
+    let settings = environment(env)?;
+    let get = |k: &str| settings.get(k).cloned();
+    if config.get_hosts().is_empty() {
+        let hosts = get("host").unwrap_or_else(|| "/var/run/postgresql".into());
+        for h in hosts.split(',') {
+            if h.starts_with('/') {
+                config.host_path(h);
+            } else {
+                config.host(h);
+            }
+        }
+    }
+    if config.get_ports().is_empty() {
+        if let Some(p) = get("port") {
+            let port = p
+                .parse()
+                .map_err(|_| format!("PGPORT is not a port number: {p}"))?;
+            config.port(port);
+        }
+    }
+    if config.get_user().is_none() {
+        let user = get("user")
+            .or_else(|| env("USER"))
+            .unwrap_or_else(|| "postgres".into());
+        config.user(&user);
+    }
+    if config.get_dbname().is_none() {
+        let db = get("dbname").unwrap_or_else(|| config.get_user().unwrap_or("").to_string());
+        config.dbname(&db);
+    }
+    if url.is_none_or(|u| !u.contains("sslmode")) {
+        match get("sslmode").as_deref() {
+            Some("disable") => {
+                config.ssl_mode(SslMode::Disable);
+            }
+            Some("require" | "verify-ca" | "verify-full") => {
+                config.ssl_mode(SslMode::Require);
+            }
+            _ => {}
+        }
+    }
+    if let Some(app) = get("application_name") {
+        config.application_name(&app);
+    } else if config.get_application_name().is_none() {
+        config.application_name("schemac");
+    }
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => String::new(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("").to_string();
+    let db = config.get_dbname().unwrap_or("").to_string();
+    if config.get_password().is_none() {
+        let password = get("password").or_else(|| {
+            let file = env("PGPASSFILE")
+                .map(PathBuf::from)
+                .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".pgpass")))?;
+            let text = std::fs::read_to_string(file).ok()?;
+            // libpq matches a socket connection as `localhost`.
+            let host = if host.starts_with('/') {
+                "localhost"
+            } else {
+                &host
+            };
+            pgpass(&text, host, &port.to_string(), &db, &user)
+        });
+        if let Some(p) = password {
+            config.password(p);
+        }
+    }
+    Ok(Target {
+        display: format!("{user}@{host}:{port}/{db}"),
+        config,
+    })
+}
+
+/// `text` with every password of a connection string in it replaced by
+/// `***`: the one of `scheme://user:password@`, and `password=...`.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c == '/' || c == '?' || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(a) => {
+                let userinfo = &authority[..a];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => out.push_str(&format!("{user}:***{}", &authority[a..])),
+                    None => out.push_str(authority),
+                }
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    let mut cleaned = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("password=") {
+        let (head, tail) = rest.split_at(at + "password=".len());
+        cleaned.push_str(head);
+        cleaned.push_str("***");
+        let end = if let Some(quoted) = tail.strip_prefix('\'') {
+            quoted.find('\'').map_or(tail.len(), |e| e + 2)
+        } else {
+            tail.find(|c: char| c.is_whitespace() || c == '&')
+                .unwrap_or(tail.len())
+        };
+        rest = &tail[end..];
+    }
+    cleaned.push_str(rest);
+    cleaned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_in_urls_and_key_values() {
+        assert_eq!(
+            redact("cannot reach postgresql://app:s3cret@db.example:5432/shop?sslmode=require"),
+            "cannot reach postgresql://app:***@db.example:5432/shop?sslmode=require"
+        );
+        assert_eq!(
+            redact("host=x password=s3cret user=app"),
+            "host=x password=*** user=app"
+        );
+        assert_eq!(
+            redact("postgresql://app@db/shop?password=s3cret&x=1"),
+            "postgresql://app@db/shop?password=***&x=1"
+        );
+    }
+
+    #[test]
+    fn the_environment_and_pgpass_fill_what_the_url_leaves_out() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pass = dir.path().join("pgpass");
+        std::fs::write(
+            &pass,
+            "# comment\nother:*:*:*:no\ndb.example:5433:shop:app:fr\\:om-pgpass\n",
+        )
+        .expect("pgpass");
+        let services = dir.path().join("services");
+        std::fs::write(
+            &services,
+            "[shop]\nhost=db.example\nport=5433\ndbname=shop\n",
+        )
+        .expect("services");
+        let vars: BTreeMap<&str, String> = [
+            ("PGSERVICE", "shop".to_string()),
+            ("PGSERVICEFILE", services.display().to_string()),
+            ("PGUSER", "app".to_string()),
+            ("PGPASSFILE", pass.display().to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let t = target_with(None, &|k| vars.get(k).cloned()).expect("target");
+        assert_eq!(t.display, "app@db.example:5433/shop");
+        assert_eq!(t.config.get_password(), Some(&b"fr:om-pgpass"[..]));
+        let t = target_with(Some("postgresql://other:pw@h/elsewhere"), &|k| {
+            vars.get(k).cloned()
+        })
+        .expect("target");
+        // A URL's host comes with its port (5432 unless it says).
+        assert_eq!(t.display, "other@h:5432/elsewhere");
+        assert_eq!(t.config.get_password(), Some(&b"pw"[..]));
+        assert!(!t.display.contains("pw"));
+        let missing = target_with(None, &|k| (k == "PGSERVICE").then(|| "nope".to_string()));
+        assert!(missing.is_err());
+    }
+}
