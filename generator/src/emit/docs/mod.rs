@@ -20,6 +20,7 @@ use super::diagram::Modules;
 use crate::statement::Creation;
 use crate::Model;
 use context::Site;
+pub use context::MAX_DIAGRAM;
 use tera::Tera;
 
 /// Every template, by the name a replacement file must have.
