@@ -22,6 +22,9 @@
 //! layout = "modules"          # `file` (models.rs) or `modules` (mod.rs and a file per entity)
 //! time = "chrono"             # `chrono` or `time`, for date and time columns
 //!
+//! [docs]
+//! out = "build/docs"          # `schemac build` writes the docs site here too
+//!
 //! [docs.views]                # named diagrams: `schemac erd --view billing`
 //! billing = ["Invoice", "Subscription", "Customer"]
 //! ```
@@ -79,6 +82,9 @@ pub struct RustSection {
 
 #[derive(Clone, Debug, Default)]
 pub struct DocsSection {
+    /// `[docs] out`: where `schemac build` (and `schemac docs` by default)
+    /// writes the site, relative to the project.
+    pub out: Option<PathBuf>,
     /// `[docs.views]`.
     pub views: Vec<View>,
 }
@@ -97,7 +103,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("build", &["out", "target"]),
     ("partitions", &["maintenance"]),
     ("policies", &["timestamps"]),
-    ("docs", &["views"]),
+    ("docs", &["out", "views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
@@ -198,6 +204,7 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 ("project", "name") => config.project.name = Some(s),
                 ("project", "default_schema") => config.project.default_schema = Some(s),
                 ("rust", "out") => config.rust.out = Some(PathBuf::from(s)),
+                ("docs", "out") => config.docs.out = Some(PathBuf::from(s)),
                 ("rust", "layout") => match choice(&["file", "modules"]) {
                     Some(0) => config.rust.layout = Layout::File,
                     Some(_) => config.rust.layout = Layout::Modules,

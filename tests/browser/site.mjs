@@ -1,8 +1,8 @@
 // Opens a generated docs site from file:// in headless Chromium, as a
-// reader would: the index, an entity page and the data inventory load
-// with no console error or failed request, the diagrams are drawn, the
-// search finds a column, and a link between entities leads to the other
-// entity. Screenshots of the three pages go to the directory given.
+// reader would: the index, an entity page, the data inventory and the
+// anomalies load with no console error or failed request, the diagrams
+// are drawn, the search finds a column, and a link between entities leads
+// to the other entity. Screenshots of the pages go to the directory given.
 //
 //     node site.mjs SITE_DIR SCREENSHOT_DIR COLUMN
 //
@@ -88,6 +88,10 @@ try {
   await open('inventory.html');
   check(await page.$('main table') !== null, 'inventory.html: no table');
   await page.screenshot({ path: join(shots, 'inventory.png'), fullPage: true });
+
+  await open('anomalies.html');
+  check(await page.$('main h1') !== null, 'anomalies.html: no heading');
+  await page.screenshot({ path: join(shots, 'anomalies.png'), fullPage: true });
 } finally {
   await browser.close();
 }

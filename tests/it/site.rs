@@ -31,6 +31,7 @@ fn markdown_snapshots_and_links_resolve() {
         pages.sort();
         let mut md = read(&out.path().join("index.md"));
         md.push_str(&read(&out.path().join("inventory.md")));
+        md.push_str(&read(&out.path().join("anomalies.md")));
         for p in pages
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
@@ -48,6 +49,7 @@ fn markdown_snapshots_and_links_resolve() {
         for p in pages.iter().chain([
             &out.path().join("index.html"),
             &out.path().join("inventory.html"),
+            &out.path().join("anomalies.html"),
         ]) {
             let text = read(p);
             for link in text
@@ -227,6 +229,10 @@ fn diagrams_stay_readable_at_200_entities() {
         modules: &modules,
         creation: &compiled.creation,
         project: Some("large"),
+        findings: &[],
+        sources: &project.sources,
+        root: std::path::Path::new(""),
+        migrations: &[],
     };
     let site = docs::site(&input, &[], "mark").expect("renders");
     let page = |name: &str| {
@@ -269,4 +275,69 @@ fn diagrams_stay_readable_at_200_entities() {
         }
     }
     assert!(pictures > 200, "each entity page draws its neighbours");
+}
+
+/// The anomalies page lists the lint findings by rule, each entity page
+/// its own; `migrations/` becomes the history page, oldest first; and
+/// `schemac build` writes the site where `[docs] out` says.
+#[test]
+fn anomalies_migrations_and_the_site_from_build() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let dir = project.path();
+    std::fs::write(
+        dir.join("schemac.toml"),
+        "[project]\nname = \"history\"\n\n[docs]\nout = \"site\"\n",
+    )
+    .expect("write");
+    // `Person` (singular table name, no comments) draws findings.
+    std::fs::write(
+        dir.join("people.schema"),
+        "schemac 1\n\nentity Person @table(\"person\") {\n  id   bigint @pk @identity\n  name text\n}\n",
+    )
+    .expect("write");
+    for (version, name, down) in [
+        ("2", "names", true),
+        ("10", "later", false),
+        ("1", "init", true),
+    ] {
+        let m = dir.join(format!("migrations/{version}_{name}"));
+        std::fs::create_dir_all(&m).expect("mkdir");
+        std::fs::write(m.join("up.sql"), format!("-- up {name}\n")).expect("write");
+        if down {
+            std::fs::write(m.join("down.sql"), format!("-- down {name}\n")).expect("write");
+        }
+    }
+    std::fs::write(dir.join("migrations/schemac.sum"), "").expect("write");
+    Command::cargo_bin("schemac")
+        .expect("binary")
+        .args(["build", "--color", "never"])
+        .arg(dir)
+        .assert()
+        .success();
+    let site = dir.join("site");
+    assert!(dir.join("build/schema.sql").is_file());
+    let anomalies = read(&site.join("anomalies.html"));
+    // `/` is escaped in HTML (`&#x2F;`): look for the rule's last part.
+    assert!(anomalies.contains("table-plural-snake-case"), "{anomalies}");
+    assert!(anomalies.contains("people.schema:3"), "{anomalies}");
+    let person = read(&site.join("entities/public.person.html"));
+    assert!(
+        person.contains("anomalies.html#rule-naming") && person.contains("table-plural-snake-case"),
+        "{person}"
+    );
+    let history = read(&site.join("migrations.md"));
+    let at = |s: &str| history.find(s).unwrap_or_else(|| panic!("{s}: {history}"));
+    assert!(at("`1` init") < at("`2` names") && at("`2` names") < at("`10` later"));
+    assert!(history.contains("-- down names"));
+    assert!(history.contains("No `down.sql`"));
+    assert!(read(&site.join("index.html")).contains("migrations.html"));
+    // `schemac docs` writes to the same place by default.
+    std::fs::remove_dir_all(&site).expect("remove");
+    Command::cargo_bin("schemac")
+        .expect("binary")
+        .args(["docs", "--color", "never"])
+        .arg(dir)
+        .assert()
+        .success();
+    assert!(site.join("migrations.html").is_file());
 }
