@@ -26,6 +26,9 @@
 //! [migrate]
 //! allow_hazards = ["index-build", "irreversible"]  # accepted by `schemac push`
 //!
+//! [docs]
+//! out = "build/docs"          # `schemac build` writes the docs site here too
+//!
 //! [docs.views]                # named diagrams: `schemac erd --view billing`
 //! billing = ["Invoice", "Subscription", "Customer"]
 //!
@@ -123,6 +126,9 @@ pub struct RustSection {
 
 #[derive(Clone, Debug, Default)]
 pub struct DocsSection {
+    /// `[docs] out`: where `schemac build` (and `schemac docs` by default)
+    /// writes the site, relative to the project.
+    pub out: Option<PathBuf>,
     /// `[docs.views]`.
     pub views: Vec<View>,
 }
@@ -141,7 +147,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("build", &["out", "target"]),
     ("partitions", &["maintenance"]),
     ("policies", &["timestamps", "audit"]),
-    ("docs", &["views"]),
+    ("docs", &["out", "views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
     ("rust", &["out", "layout", "time"]),
@@ -259,6 +265,7 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 ("project", "name") => config.project.name = Some(s),
                 ("project", "default_schema") => config.project.default_schema = Some(s),
                 ("rust", "out") => config.rust.out = Some(PathBuf::from(s)),
+                ("docs", "out") => config.docs.out = Some(PathBuf::from(s)),
                 ("rust", "layout") => match choice(&["file", "modules"]) {
                     Some(0) => config.rust.layout = Layout::File,
                     Some(_) => config.rust.layout = Layout::Modules,

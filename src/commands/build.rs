@@ -35,6 +35,11 @@ pub fn run(
         (None, Some(dir)) => loaded.base.join(dir),
         (None, None) => loaded.default_out.join("rust"),
     };
+    // `[docs] out` asks for the docs site with every build.
+    let docs_out = loaded.config.docs.out.as_ref().map(|_| match &out {
+        Some(out) => out.join("docs"),
+        None => super::docs::default_out(&loaded),
+    });
     let out = out.unwrap_or_else(|| loaded.default_out.clone());
     let compiled = &loaded.compiled;
     let mut written = Vec::new();
@@ -67,6 +72,12 @@ pub fn run(
                 return USAGE_OR_IO;
             }
             written.push(dir.join(name).display().to_string());
+        }
+    }
+    if let Some(dir) = docs_out {
+        match super::docs::write(&loaded, &dir, &[], force) {
+            Ok(_) => written.push(dir.join("index.html").display().to_string()),
+            Err(code) => return code,
         }
     }
     eprintln!("schemac: wrote {}", written.join(", "));

@@ -117,7 +117,7 @@ impl {{ queries_name }} {
     pub fn insert(
         &self,
         client: &mut impl ::postgres::GenericClient,
-        value: &{{ insert_name }},
+        {% if not insert_params %}_{% endif %}value: &{{ insert_name }},
     ) -> ::std::result::Result<{{ name }}, ModelError> {
         let row = client.query_one(&self.insert, &[{{ insert_params | join(sep=", ") }}])?;
         {{ name }}::try_from(&row)

@@ -182,23 +182,11 @@ fn large_mermaid_diagrams_are_split_below_the_limits() {
     assert_eq!(drawn, d.tables.len());
 }
 
-/// Where `.ci/run` installs Mermaid for Node, if it has.
-fn mermaid_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("SCHEMAC_MERMAID_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/schemac-mermaid"))
-        })?;
-    let node = std::process::Command::new("node").arg("--version").output();
-    (node.is_ok_and(|o| o.status.success()) && dir.join("node_modules/mermaid").is_dir())
-        .then_some(dir)
-}
-
 /// Every diagram schemac draws of the fixtures and examples, each part of
 /// a split one, and the neighbourhoods, parse with Mermaid's own parser.
 #[test]
 fn mermaid_accepts_every_diagram() {
-    let Some(dir) = mermaid_dir() else {
+    let Some(dir) = support::node_packages("mermaid") else {
         assert!(
             !support::ci(),
             "CI: Node or the mermaid package is missing (.ci/run installs them)"

@@ -303,3 +303,116 @@ fn the_generated_functions_work_on_a_live_database() {
     assert!(text.contains("plans.id"), "{text}");
     assert!(text.contains("i16") && text.contains("int4"), "{text}");
 }
+
+/// `tests/rust-models/src/models.rs` is what `schemac build
+/// tests/rust-models --emit rust` writes (names that clash with Rust, the
+/// `time` crate); that crate compiling is the test that they compile.
+/// `SCHEMAC_BLESS=1` rewrites it.
+#[test]
+fn the_clashing_models_are_current() {
+    let project = support::root().join("tests/rust-models");
+    let dir = tempfile::tempdir().expect("tempdir");
+    Command::cargo_bin("schemac")
+        .expect("binary")
+        .args(["build", "--emit", "rust", "--out"])
+        .arg(dir.path())
+        .arg(&project)
+        .assert()
+        .success();
+    let generated = std::fs::read_to_string(dir.path().join("rust/models.rs")).expect("read");
+    let checked_in = project.join("src/models.rs");
+    if std::env::var_os("SCHEMAC_BLESS").is_some() {
+        std::fs::write(&checked_in, &generated).expect("write");
+        return;
+    }
+    let old = std::fs::read_to_string(&checked_in).expect("read");
+    assert!(
+        without_version(&old) == without_version(&generated),
+        "tests/rust-models/src/models.rs is not what schemac generates: run SCHEMAC_BLESS=1 cargo test --test it clashing_models"
+    );
+}
+
+/// The clashing models on a live database: bytea and an array of enums
+/// read back equal, times through the `time` crate, and an update from a
+/// stale `version` of a `@versioned` row refused.
+#[test]
+fn clashing_models_work_and_stale_versions_are_refused() {
+    use rust_models::models::{self as m, Mood};
+    let compiled = support::compile_ok(&support::root().join("tests/rust-models"));
+    let db = crate::pg::test_db("rust_clash");
+    db.psql_apply(&support::sql(&compiled))
+        .expect("the schema applies");
+    let mut client = db.connect().expect("connect");
+
+    let options = m::OptionQueries::prepare(&mut client).expect("prepare");
+    let option = options
+        .insert(
+            &mut client,
+            &m::NewOption::new("kind".into(), None, None).with_self_(7),
+        )
+        .expect("insert");
+    assert_eq!((option.r#type.as_str(), option.self_), ("kind", 7));
+    let results = m::ResultQueries::prepare(&mut client).expect("prepare");
+    let body = vec![0u8, 1, 2, 255, 0];
+    let result = results
+        .insert(
+            &mut client,
+            &m::NewResult::new(option.id, body.clone()).with_moods(vec![Mood::SoSo, Mood::Happy]),
+        )
+        .expect("insert");
+    let read = results
+        .get(&mut client, &result.id)
+        .expect("get")
+        .expect("the row");
+    assert_eq!(read.body, body, "bytea reads back byte for byte");
+    assert_eq!(read.moods, [Mood::SoSo, Mood::Happy]);
+    assert_eq!(read, result);
+
+    let rows = m::RowQueries::prepare(&mut client).expect("prepare");
+    let day =
+        rust_models::time::Date::from_calendar_date(2026, rust_models::time::Month::February, 28)
+            .expect("date");
+    let row = rows
+        .insert(
+            &mut client,
+            &m::NewRow::new(Some(result.id), Some(day), None, None),
+        )
+        .expect("insert");
+    assert_eq!(row.day, Some(day));
+    assert!(row.at.year() >= 2026, "now() as an OffsetDateTime");
+
+    let prices = m::PriceQueries::prepare(&mut client).expect("prepare");
+    let price = prices
+        .insert(
+            &mut client,
+            &m::NewPrice::new("sku-1".into(), "9.50".parse().expect("decimal")),
+        )
+        .expect("insert");
+    assert_eq!(price.version, 1);
+    let change = |amount: &str, version: i32| m::PriceUpdate {
+        amount: Some(amount.parse().expect("decimal")),
+        version: Some(version),
+    };
+    let updated = prices
+        .update(&mut client, "sku-1", &change("10.00", price.version))
+        .expect("update")
+        .expect("the row");
+    assert_eq!(updated.version, 2);
+    // Another writer read version 1 too: its update is refused.
+    let e = prices
+        .update(&mut client, "sku-1", &change("11.00", price.version))
+        .expect_err("a stale version");
+    let m::ModelError::Postgres(e) = e else {
+        panic!("not the database refusing")
+    };
+    assert_eq!(
+        e.code(),
+        Some(&postgres::error::SqlState::T_R_SERIALIZATION_FAILURE),
+        "{e}"
+    );
+    let now = prices
+        .get(&mut client, "sku-1")
+        .expect("get")
+        .expect("the row");
+    assert_eq!(now.amount.to_string(), "10.00");
+}

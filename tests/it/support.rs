@@ -114,3 +114,17 @@ pub fn ci() -> bool {
         !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false")
     })
 }
+
+/// Where `.ci/run` installs the npm packages the tests run under Node
+/// (`SCHEMAC_MERMAID_DIR`, else `~/.cache/schemac-mermaid`), if Node is
+/// there and `package` is installed.
+pub fn node_packages(package: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("SCHEMAC_MERMAID_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/schemac-mermaid"))
+        })?;
+    let node = std::process::Command::new("node").arg("--version").output();
+    (node.is_ok_and(|o| o.status.success()) && dir.join("node_modules").join(package).is_dir())
+        .then_some(dir)
+}

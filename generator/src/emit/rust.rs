@@ -76,7 +76,7 @@ pub fn render(
     options: &RustOptions,
     overrides: &[(String, String)],
 ) -> Result<Vec<File>, String> {
-    let mut tera = tera2::Tera::new();
+    let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
     for (name, text) in TEMPLATES {
         let text = overrides
@@ -86,17 +86,17 @@ pub fn render(
         tera.add_raw_template(name, text)
             .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
     }
-    let render = |name: &str, context: &tera2::Context| {
+    let render = |name: &str, context: &tera::Context| {
         tera.render(name, context)
             .map_err(|e| format!("template {name}: {}", error_chain(&e)))
     };
     let types = Types::new(model, options.time);
-    let mut header = tera2::Context::new();
+    let mut header = tera::Context::new();
     header.insert("schema", &options.schema_name);
     header.insert("version", &options.version);
     let header = render("header.rs", &header)?;
     let mut shared = String::new();
-    shared.push_str(&render("support.rs", &tera2::Context::new())?);
+    shared.push_str(&render("support.rs", &tera::Context::new())?);
     let mut enums: Vec<&crate::model::Enum> = model.enums.iter().collect();
     enums.sort_by(|a, b| a.sql.cmp(&b.sql));
     for e in enums {
@@ -104,13 +104,13 @@ pub fn render(
         shared.push('\n');
         shared.push_str(&render(
             "enum.rs",
-            &tera2::Context::from_serialize(&context).map_err(|e| e.to_string())?,
+            &tera::Context::from_serialize(&context).map_err(|e| e.to_string())?,
         )?);
     }
     let mut domains: Vec<&crate::model::Domain> = model.domains.iter().collect();
     domains.sort_by(|a, b| a.sql.cmp(&b.sql));
     for d in domains {
-        let mut context = tera2::Context::new();
+        let mut context = tera::Context::new();
         context.insert("name", &type_name(&d.name));
         context.insert("sql", &d.sql.to_string());
         context.insert("doc", &doc_lines(d.doc.as_deref()));
@@ -187,13 +187,13 @@ fn module_name(t: &Table) -> String {
 }
 
 fn render_entity(
-    render: &impl Fn(&str, &tera2::Context) -> Result<String, String>,
+    render: &impl Fn(&str, &tera::Context) -> Result<String, String>,
     types: &Types,
     t: &Table,
     in_module: bool,
 ) -> Result<String, String> {
     let context = entity_context(types, t, in_module);
-    let context = tera2::Context::from_serialize(&context).map_err(|e| e.to_string())?;
+    let context = tera::Context::from_serialize(&context).map_err(|e| e.to_string())?;
     render("entity.rs", &context)
 }
 
@@ -290,11 +290,36 @@ fn enum_context(e: &crate::model::Enum) -> EnumContext {
 struct Types<'m> {
     model: &'m Model,
     time: TimeCrate,
+    /// Each entity's struct name, unique though declared names may differ
+    /// only in case (`Item`, `ITEM`).
+    entities: rustc_hash::FxHashMap<&'m crate::model::QName, String>,
 }
 
 impl<'m> Types<'m> {
     fn new(model: &'m Model, time: TimeCrate) -> Self {
-        Types { model, time }
+        let mut tables: Vec<&Table> = model.tables.iter().collect();
+        tables.sort_by(|a, b| a.sql.cmp(&b.sql));
+        // In SQL name order, the first keeps its name; a later one takes
+        // its table's name instead (`ShoutedItems`), then underscores.
+        let mut taken = BTreeSet::new();
+        let entities = tables
+            .into_iter()
+            .map(|t| {
+                let mut name = type_name(&t.name);
+                if taken.contains(&name) {
+                    name = type_name(&t.sql.name);
+                }
+                while !taken.insert(name.clone()) {
+                    name.push('_');
+                }
+                (&t.sql, name)
+            })
+            .collect();
+        Types {
+            model,
+            time,
+            entities,
+        }
     }
 
     /// The Rust type, or `None` when the value travels as text.
@@ -451,7 +476,7 @@ struct ExistsContext {
 }
 
 fn entity_context(types: &Types, t: &Table, in_module: bool) -> EntityContext {
-    let name = type_name(&t.name);
+    let name = types.entities[&t.sql].clone();
     let mut taken = BTreeSet::new();
     let fields: Vec<Field> = t
         .columns
@@ -494,6 +519,12 @@ fn entity_context(types: &Types, t: &Table, in_module: bool) -> EntityContext {
             && !matches!(c.origin.why, Why::Policy { .. })
             && !(c.ty.array_dims == 0
                 && matches!(&c.ty.base, TypeBase::Builtin { name } if name.ends_with("serial")))
+    };
+    // `version` of `@versioned` is written back with an update so that
+    // the trigger refuses a stale one (SQLSTATE 40001, docs/policies.md).
+    let version_check = |c: &Column| {
+        c.name == "version"
+            && matches!(&c.origin.why, Why::Policy { policy } if policy == "versioned")
     };
     let cast = |c: &Column, n: usize| {
         if types.rust(&c.ty).is_some() {
@@ -574,7 +605,9 @@ fn entity_context(types: &Types, t: &Table, in_module: bool) -> EntityContext {
         .columns
         .iter()
         .zip(&fields)
-        .filter(|(c, _)| written(c) && !key_columns.iter().any(|(k, _)| k.name == c.name))
+        .filter(|(c, _)| {
+            (written(c) || version_check(c)) && !key_columns.iter().any(|(k, _)| k.name == c.name)
+        })
         .map(|(_, f)| f.clone())
         .collect();
     let key = (!key_columns.is_empty()

@@ -1,6 +1,7 @@
 //! What the templates see: plain, serialisable page data built from the
-//! model. Lint findings and `@pii` classes are not in the model yet; when
-//! they are, they become fields here and sections in the templates.
+//! model, the lint findings and the migrations. `@pii` classes are not in
+//! the model yet; when they are, they become fields here and sections in
+//! the templates.
 
 use super::Input;
 use crate::emit::diagram::{self, type_label, Index, Markers, Selection};
@@ -25,6 +26,31 @@ pub struct Site<'m> {
     project: Option<&'m str>,
     modules: &'m diagram::Modules,
     model: &'m crate::Model,
+    /// Every lint finding, with the table it is about, if any.
+    findings: Vec<(Option<&'m QName>, Finding)>,
+    migrations: &'m [super::Migration],
+}
+
+/// A lint finding as a page shows it.
+#[derive(Clone, Serialize)]
+struct Finding {
+    rule: String,
+    severity: &'static str,
+    message: String,
+    help: Option<String>,
+    /// `path:line` of the schema text it points at.
+    location: String,
+    /// The entity it is about: its name and page.
+    entity: Option<String>,
+    slug: Option<String>,
+}
+
+/// The findings of one rule, for the anomalies page.
+#[derive(Serialize)]
+struct RuleFindings {
+    rule: String,
+    severity: &'static str,
+    findings: Vec<Finding>,
 }
 
 #[derive(Serialize)]
@@ -60,6 +86,7 @@ pub struct Entity {
     references: Vec<Reference>,
     referenced_by: Vec<Reference>,
     read_by: Vec<String>,
+    findings: Vec<Finding>,
     partition: Option<String>,
     policies: Vec<Named>,
     grants: Vec<Named>,
@@ -254,6 +281,8 @@ impl<'m> Site<'m> {
             project: input.project,
             modules: input.modules,
             model,
+            findings: findings(input),
+            migrations: input.migrations,
         }
     }
 
@@ -271,6 +300,7 @@ impl<'m> Site<'m> {
         let mut ctx = tera::Context::new();
         ctx.insert("mark", mark);
         ctx.insert("project", &self.project.unwrap_or("schema"));
+        ctx.insert("has_migrations", &!self.migrations.is_empty());
         ctx
     }
 
@@ -339,6 +369,9 @@ impl<'m> Site<'m> {
         };
         ctx.insert("mermaid", &(parts.len() == 1).then(|| parts.concat()));
         ctx.insert("max_diagram", &MAX_DIAGRAM);
+        ctx.insert("anomalies", &self.by_rule());
+        ctx.insert("findings", &self.findings.len());
+        ctx.insert("migrations", self.migrations);
         ctx.insert("modules", &modules);
         ctx.insert("tables", &model.tables.len());
         ctx.insert(
@@ -412,6 +445,25 @@ impl<'m> Site<'m> {
             "// {mark}\nwindow.SCHEMAC_SEARCH = {};\n",
             serde_json::to_string(&entries).expect("plain data serialises")
         )
+    }
+
+    /// The findings grouped by rule: errors first, then warnings, then
+    /// remarks; rules by name, findings in source order.
+    fn by_rule(&self) -> Vec<RuleFindings> {
+        let mut groups: Vec<RuleFindings> = Vec::new();
+        for (_, f) in &self.findings {
+            match groups.iter_mut().find(|g| g.rule == f.rule) {
+                Some(g) => g.findings.push(f.clone()),
+                None => groups.push(RuleFindings {
+                    rule: f.rule.clone(),
+                    severity: f.severity,
+                    findings: vec![f.clone()],
+                }),
+            }
+        }
+        let rank = |s: &str| ["error", "warning", "info"].iter().position(|x| *x == s);
+        groups.sort_by(|a, b| (rank(a.severity), &a.rule).cmp(&(rank(b.severity), &b.rule)));
+        groups
     }
 
     /// Every entity page's data, in SQL name order.
@@ -641,6 +693,12 @@ impl<'m> Site<'m> {
                     doc: None,
                 })
                 .collect(),
+            findings: self
+                .findings
+                .iter()
+                .filter(|(table, _)| *table == Some(&t.sql))
+                .map(|(_, f)| f.clone())
+                .collect(),
             diagram: svg::render(&nearby, &href),
             mermaid: (parts.len() == 1).then(|| parts.concat()),
             ddl: self
@@ -650,6 +708,66 @@ impl<'m> Site<'m> {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// The findings placed: each on the table whose name or column holds its
+/// primary span (a finding about a column is about its table), in source
+/// order.
+fn findings<'m>(input: &Input<'m>) -> Vec<(Option<&'m QName>, Finding)> {
+    let mut lines: FxHashMap<u32, dsl::LineIndex> = FxHashMap::default();
+    // Each file's spans of a table's name and columns, by start, for a
+    // binary search per finding.
+    let mut declared: FxHashMap<u32, Vec<(dsl::Span, &Table)>> = FxHashMap::default();
+    for t in &input.model.tables {
+        let spans = std::iter::once(t.origin.span).chain(t.columns.iter().map(|c| c.origin.span));
+        for span in spans.filter(|s| s.end > s.start) {
+            declared.entry(span.file).or_default().push((span, t));
+        }
+    }
+    for spans in declared.values_mut() {
+        spans.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
+    }
+    let mut out: Vec<(Option<&QName>, Finding, Option<dsl::Span>)> = input
+        .findings
+        .iter()
+        .map(|d| {
+            let span = d.primary_span();
+            let table = span.and_then(|s| {
+                let spans = declared.get(&s.file)?;
+                let i = spans.partition_point(|(d, _)| d.start <= s.start);
+                let &(d, t) = spans.get(i.checked_sub(1)?)?;
+                (s.end <= d.end).then_some(t)
+            });
+            let location = span.map_or_else(String::new, |s| {
+                let file = input.sources.get(s.file);
+                let index = lines
+                    .entry(s.file)
+                    .or_insert_with(|| dsl::LineIndex::new(&file.text));
+                let path = std::path::Path::new(&file.path);
+                format!(
+                    "{}:{}",
+                    path.strip_prefix(input.root).unwrap_or(path).display(),
+                    index.line_col(&file.text, s.start).line + 1
+                )
+            });
+            let finding = Finding {
+                rule: d.rule.unwrap_or_else(|| d.code.as_str()).to_string(),
+                severity: match d.severity {
+                    dsl::Severity::Error => "error",
+                    dsl::Severity::Warning => "warning",
+                    dsl::Severity::Info => "info",
+                },
+                message: d.message.clone(),
+                help: d.help.clone(),
+                location,
+                entity: table.map(|t| t.name.clone()),
+                slug: table.map(|t| slug(&t.sql)),
+            };
+            (table.map(|t| &t.sql), finding, span)
+        })
+        .collect();
+    out.sort_by_key(|(_, _, span)| span.map(|s| (s.file, s.start)));
+    out.into_iter().map(|(t, f, _)| (t, f)).collect()
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The docs site: static HTML (and the same content as Markdown) for
 //! people who never read SQL. An index (diagram, modules, a search over
 //! entities and columns), a page per entity (columns, keys, indexes,
-//! relations both ways, policies, its neighbourhood drawn, the DDL) and a
-//! data inventory of the columns that hold personal data.
+//! relations both ways, policies, its neighbourhood drawn, its lint
+//! findings, the DDL), a data inventory of the columns that hold personal
+//! data, an anomalies page (every lint finding, by rule) and the migration
+//! history when the project has a `migrations/` directory.
 //!
 //! Pages are tera templates (`templates/docs/`, embedded; a directory of
 //! files with the same names overrides them) filled from plain structs
@@ -20,6 +22,7 @@ use super::diagram::Modules;
 use crate::statement::Creation;
 use crate::Model;
 use context::Site;
+pub use context::MAX_DIAGRAM;
 use tera::Tera;
 
 /// Every template, by the name a replacement file must have.
@@ -41,6 +44,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../../templates/docs/inventory.html"),
     ),
     (
+        "anomalies.html",
+        include_str!("../../../../templates/docs/anomalies.html"),
+    ),
+    (
+        "migrations.html",
+        include_str!("../../../../templates/docs/migrations.html"),
+    ),
+    (
         "index.md",
         include_str!("../../../../templates/docs/index.md"),
     ),
@@ -51,6 +62,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "inventory.md",
         include_str!("../../../../templates/docs/inventory.md"),
+    ),
+    (
+        "anomalies.md",
+        include_str!("../../../../templates/docs/anomalies.md"),
+    ),
+    (
+        "migrations.md",
+        include_str!("../../../../templates/docs/migrations.md"),
     ),
     (
         "style.css",
@@ -69,6 +88,24 @@ pub struct Input<'m> {
     pub creation: &'m Creation,
     /// `[project] name`.
     pub project: Option<&'m str>,
+    /// The lint findings, and the sources their spans point into.
+    pub findings: &'m [dsl::Diagnostic],
+    pub sources: &'m dsl::SourceMap,
+    /// What the findings' file names are shown relative to.
+    pub root: &'m std::path::Path,
+    /// The project's migrations, oldest first (none: no history page).
+    pub migrations: &'m [Migration],
+}
+
+/// One migration of `migrations/<version>_<name>/`, as read by the CLI.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Migration {
+    pub version: String,
+    pub name: String,
+    /// `up.sql` and `down.sql`; a migration without a way back has no
+    /// `down.sql`.
+    pub up: String,
+    pub down: Option<String>,
 }
 
 /// The site's files: `(path relative to the output directory, text)`, in a
@@ -97,7 +134,12 @@ pub fn site(
     let mut files = Vec::new();
     let mut overview = site.overview(mark);
     overview.insert("root", "");
-    for page in ["index", "inventory"] {
+    let pages: &[&str] = if input.migrations.is_empty() {
+        &["index", "inventory", "anomalies"]
+    } else {
+        &["index", "inventory", "anomalies", "migrations"]
+    };
+    for page in pages {
         let ctx = &overview;
         for ext in ["html", "md"] {
             files.push((

@@ -1,0 +1,121 @@
+//! The docs site and the Rust models of generated schemas of 100 to
+//! 10,000 entities (the synthetic tier in modules of 100, as the pipeline
+//! benchmark): the compile they start from, the lint findings the site
+//! shows, the site rendered (every page, diagram, finding and the search
+//! index) and written to a directory, and the Rust
+//! code rendered (in one file and as modules; rustfmt, which the CLI runs
+//! when installed, is not included).
+//!
+//!     cargo bench -p schemac-generator --bench emit
+//!
+//! Prints a table, best of several runs. Figures are in docs/performance.md.
+
+#[path = "../../benches/projects/mod.rs"]
+mod projects;
+
+use generator::emit::{diagram::Modules, docs, rust};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = f();
+        best = best.min(start.elapsed());
+        last = Some(out);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    // `cargo test --benches` runs this without `--bench`: keep that quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let sizes: &[usize] = if quick { &[100] } else { &[100, 1_000, 10_000] };
+    println!("| entities | compile ms | lint ms | docs render ms | docs write ms | docs files | docs MiB | rust render ms (one file) | rust render ms (modules) | rust KiB |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &n in sizes {
+        let files = projects::synthetic(n, 100.min(n));
+        let runs = if n >= 10_000 { 3 } else { 5 };
+        let (compile, (project, compiled)) = best(runs, || {
+            let project = generator::Project::from_sources(black_box(&files));
+            let compiled = generator::compile(&project, &Default::default()).expect("compiles");
+            (project, compiled)
+        });
+        let modules: Modules = project
+            .modules
+            .iter()
+            .map(|m| (m.file, m.name.clone()))
+            .collect();
+        let (lint, findings) = best(runs, || {
+            generator::lint::lint(
+                black_box(&project),
+                &compiled.model,
+                &compiled.resolved,
+                &Default::default(),
+                generator::lint::Level::Info,
+            )
+        });
+        let input = docs::Input {
+            model: &compiled.model,
+            modules: &modules,
+            creation: &compiled.creation,
+            project: Some("bench"),
+            findings: &findings,
+            sources: &project.sources,
+            root: std::path::Path::new(""),
+            migrations: &[],
+        };
+        let (render, site) = best(runs, || {
+            docs::site(black_box(&input), &[], "mark").expect("renders")
+        });
+        let out = tempfile::tempdir().expect("tempdir");
+        let (write, ()) = best(runs, || {
+            std::fs::create_dir_all(out.path().join("entities")).expect("mkdir");
+            for (name, text) in &site {
+                std::fs::write(out.path().join(name), text).expect("write");
+            }
+        });
+        let bytes: usize = site.iter().map(|(_, t)| t.len()).sum();
+        let rust_in = |layout| rust::RustOptions {
+            layout,
+            schema_name: "bench".to_string(),
+            version: "0".to_string(),
+            ..Default::default()
+        };
+        let (one, code) = best(runs, || {
+            rust::render(
+                black_box(&compiled.model),
+                &rust_in(rust::Layout::File),
+                &[],
+            )
+            .expect("renders")
+        });
+        let (split, _) = best(runs, || {
+            rust::render(
+                black_box(&compiled.model),
+                &rust_in(rust::Layout::Modules),
+                &[],
+            )
+            .expect("renders")
+        });
+        let code: usize = code.iter().map(|f| f.text.len()).sum();
+        println!(
+            "| {n} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} |",
+            ms(compile),
+            ms(lint),
+            ms(render),
+            ms(write),
+            site.len(),
+            bytes as f64 / (1024.0 * 1024.0),
+            ms(one),
+            ms(split),
+            code / 1024,
+        );
+    }
+}
