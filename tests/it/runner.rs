@@ -562,9 +562,9 @@ fn json_events_and_redacted_passwords() {
     assert!(bad.contains("app@127.0.0.1:1/nope"), "{bad}");
 }
 
-/// The README's walkthrough: the example's migrations are summed and
-/// apply. (`verify` finds that 0003's down.sql drops the enum before the
-/// column of that type: the reverse plan's drop order.)
+/// The README's walkthrough: the example's migrations are summed, verify
+/// (each down.sql undoes its up.sql; 0003's drops the column before its
+/// enum) and apply.
 #[test]
 fn the_blog_example_migrations_apply_and_verify() {
     let schema = support::root().join("examples/blog/blog.schema");
@@ -572,6 +572,7 @@ fn the_blog_example_migrations_apply_and_verify() {
     let url = db.url().to_string();
     let pending = schemac(&schema, &["--database-url", &url, "status"]);
     assert_eq!(pending.status.code(), Some(1), "{pending:?}");
+    ok(&schemac(&schema, &["--database-url", &url, "verify"]));
     ok(&schemac(
         &schema,
         &[

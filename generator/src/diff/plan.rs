@@ -399,7 +399,7 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 let k = Key::new(ObjectKind::Enum, q.clone());
                 p.push(
                     Phase::Drop,
-                    -rank(&old_order, &k),
+                    TYPE_DROPS - rank(&old_order, &k),
                     enums::drop(q),
                     vec![Hazard::DataLoss],
                 )
@@ -431,7 +431,7 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 let k = Key::new(ObjectKind::Domain, q.clone());
                 p.push(
                     Phase::Drop,
-                    -rank(&old_order, &k),
+                    TYPE_DROPS - rank(&old_order, &k),
                     domain::drop(q),
                     vec![Hazard::DataLoss],
                 )
@@ -713,6 +713,10 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
     }
     p.finish()
 }
+
+/// Types are dropped after the tables and columns that use them (those
+/// rank at or below 0), and among themselves in reverse creation order.
+const TYPE_DROPS: i64 = 1 << 40;
 
 fn rank(order: &BTreeMap<Key, i64>, k: &Key) -> i64 {
     order.get(k).copied().unwrap_or(0)
@@ -1177,5 +1181,17 @@ mod tests {
         assert_eq!(p.steps[0].statements.len(), 1, "{}", p.to_sql());
         assert!(p.steps[0].statements[0].sql.contains("ADD VALUE 'sad'"));
         assert!(p.steps[1].statements[0].sql.contains("ADD COLUMN"));
+    }
+
+    #[test]
+    fn types_are_dropped_after_the_columns_and_tables_that_use_them() {
+        let p = planned(
+            "enum Mood {\n  happy\n}\ndomain Name text\nentity User {\n  id bigint @pk\n  mood Mood\n}\nentity Pet {\n  id bigint @pk\n  name Name\n}\n",
+            "entity User {\n  id bigint @pk\n}\n",
+        );
+        let sql = p.to_sql();
+        let at = |needle: &str| sql.find(needle).unwrap_or_else(|| panic!("{needle} in {sql}"));
+        assert!(at("DROP COLUMN \"mood\"") < at("DROP TYPE"), "{sql}");
+        assert!(at("DROP TABLE") < at("DROP DOMAIN"), "{sql}");
     }
 }

@@ -6,7 +6,7 @@ SET statement_timeout = '1h';
 BEGIN;
 ALTER TABLE "public"."users" DROP CONSTRAINT "uq_users_email";
 -- hazards: data-loss
-DROP TYPE "public"."post_status";
--- hazards: data-loss
 ALTER TABLE "public"."posts" DROP COLUMN "status";
+-- hazards: data-loss
+DROP TYPE "public"."post_status";
 COMMIT;
