@@ -1190,7 +1190,10 @@ mod tests {
             "entity User {\n  id bigint @pk\n}\n",
         );
         let sql = p.to_sql();
-        let at = |needle: &str| sql.find(needle).unwrap_or_else(|| panic!("{needle} in {sql}"));
+        let at = |needle: &str| {
+            sql.find(needle)
+                .unwrap_or_else(|| panic!("{needle} in {sql}"))
+        };
         assert!(at("DROP COLUMN \"mood\"") < at("DROP TYPE"), "{sql}");
         assert!(at("DROP TABLE") < at("DROP DOMAIN"), "{sql}");
     }
