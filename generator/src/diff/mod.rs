@@ -154,15 +154,74 @@ pub fn diff(old: &Model, new: &Model, options: &Options) -> Vec<Change> {
         options,
         renamed_tables: BTreeSet::new(),
     };
-    if new.renames.is_empty() {
+    // Going back from a model that declares renames (a rollback) undoes
+    // them: renamed back, never dropped and created again.
+    let inverse;
+    let renames = if new.renames.is_empty() {
+        inverse = invert(&old.renames);
+        &inverse
+    } else {
+        &new.renames
+    };
+    if renames.is_empty() {
         d.run(old, new);
     } else {
         // The old model as it is once the renames have run: the rest of
         // the diff compares objects under their new names.
-        let renamed = d.renames(old, new);
+        let renamed = d.renames(old, new, renames);
         d.run(&renamed, new);
     }
     d.out
+}
+
+/// The renames that take a model declaring `renames` back to the names
+/// before them.
+fn invert(renames: &[crate::model::Rename]) -> Vec<crate::model::Rename> {
+    use crate::model::{Rename, Renamed};
+    // A column of a renamed table goes back under the table's old name.
+    let old_table = |q: &QName| {
+        renames
+            .iter()
+            .find_map(|r| match &r.what {
+                Renamed::Table { table } if table == q => {
+                    Some(QName::new(q.schema.clone(), r.from.clone()))
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| q.clone())
+    };
+    renames
+        .iter()
+        .map(|r| {
+            let (what, from) = match &r.what {
+                Renamed::Table { table } => (
+                    Renamed::Table {
+                        table: QName::new(table.schema.clone(), r.from.clone()),
+                    },
+                    table.name.clone(),
+                ),
+                Renamed::Column { table, column } => (
+                    Renamed::Column {
+                        table: old_table(table),
+                        column: r.from.clone(),
+                    },
+                    column.clone(),
+                ),
+                Renamed::EnumValue { name, value } => (
+                    Renamed::EnumValue {
+                        name: name.clone(),
+                        value: r.from.clone(),
+                    },
+                    value.clone(),
+                ),
+            };
+            Rename {
+                what,
+                from,
+                origin: r.origin.clone(),
+            }
+        })
+        .collect()
 }
 
 struct Differ<'o> {
@@ -246,10 +305,10 @@ impl Differ<'_> {
     /// each as a change. A rename whose new name the old side already has
     /// has run before; one whose old name it lacks makes nothing to rename
     /// (the object is created).
-    fn renames(&mut self, old: &Model, new: &Model) -> Model {
+    fn renames(&mut self, old: &Model, new: &Model, renames: &[crate::model::Rename]) -> Model {
         use crate::model::Renamed;
         let mut m = old.clone();
-        let mut renames: Vec<&crate::model::Rename> = new.renames.iter().collect();
+        let mut renames: Vec<&crate::model::Rename> = renames.iter().collect();
         // Tables first, so their columns are found under the new name.
         renames.sort_by_key(|r| match r.what {
             Renamed::Table { .. } => 0,
@@ -261,7 +320,8 @@ impl Differ<'_> {
                 Renamed::Table { table } => {
                     let from = QName::new(table.schema.clone(), r.from.clone());
                     let has = |q: &QName| m.tables.iter().any(|t| &t.sql == q);
-                    if has(table) || !has(&from) {
+                    let wanted = new.tables.iter().any(|t| &t.sql == table);
+                    if !wanted || has(table) || !has(&from) {
                         if has(table) && has(&from) {
                             self.out.push(Change::Unsupported(
                                 Key::new(ObjectKind::Table, table.clone()),
@@ -280,7 +340,11 @@ impl Differ<'_> {
                         continue;
                     };
                     let has = |n: &str| t.columns.iter().any(|c| c.name == n);
-                    if has(column) || !has(&r.from) {
+                    let wanted = new
+                        .tables
+                        .iter()
+                        .any(|t| &t.sql == table && t.columns.iter().any(|c| &c.name == column));
+                    if !wanted || has(column) || !has(&r.from) {
                         continue;
                     }
                     self.out.push(Change::RenameColumn(
@@ -296,7 +360,11 @@ impl Differ<'_> {
                         continue;
                     };
                     let has = |n: &str| e.values.iter().any(|v| v.name == n);
-                    if has(value) || !has(&r.from) {
+                    let wanted = new
+                        .enums
+                        .iter()
+                        .any(|e| &e.sql == name && e.values.iter().any(|v| &v.name == value));
+                    if !wanted || has(value) || !has(&r.from) {
                         continue;
                     }
                     for v in &mut e.values {
@@ -1024,11 +1092,43 @@ mod tests {
                     to: "happy".into()
                 },
                 Change::RenameConstraint(t.clone(), "pk_posts".into(), "pk_articles".into()),
-                Change::RenameIndex(t, "idx_posts_title".into(), "idx_articles_headline".into()),
+                Change::RenameIndex(
+                    t.clone(),
+                    "idx_posts_title".into(),
+                    "idx_articles_headline".into()
+                ),
             ]
         );
         // Once applied, the rename has nothing left to do.
         assert_eq!(changes(new, new), vec![]);
+        // Going back (a rollback) renames back.
+        let back = changes(new, old);
+        let p = QName::new("public", "posts");
+        assert_eq!(
+            back[..3],
+            [
+                Change::RenameTable(t.clone(), "posts".into()),
+                Change::RenameColumn(p.clone(), "headline".into(), "title".into()),
+                Change::RenameEnumValue {
+                    name: QName::new("public", "mood"),
+                    from: "happy".into(),
+                    to: "glad".into()
+                },
+            ],
+            "{back:#?}"
+        );
+        assert!(
+            !back
+                .iter()
+                .any(|c| matches!(c, Change::DropTable(_) | Change::DropColumn(..))),
+            "{back:#?}"
+        );
+        // A later version that no longer says `renamed from` keeps the names.
+        let later = new
+            .replace(" renamed from glad", "")
+            .replace(" renamed from Post", "")
+            .replace(" renamed from title", "");
+        assert_eq!(changes(new, &later), vec![]);
         // Without an old name to rename, the table is created.
         let created = changes("", new);
         assert!(created
