@@ -1055,19 +1055,33 @@ fn rename_table(m: &mut Model, from: &QName, to: &QName) {
 }
 
 /// The old model with column `from` of `table` called `to`, in the keys,
-/// indexes and foreign keys that list it (expressions keep their text).
+/// indexes and foreign keys that list it, and in the expressions of the
+/// table that name it (checks, predicates, index expressions, generated
+/// columns, policies), as PostgreSQL rewrites them: a check that names the
+/// column is the same check afterwards, renamed with it, never dropped and
+/// validated again.
 fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
     let swap = |n: &mut String| {
         if n == from {
             *n = to.to_string();
         }
     };
-    let element = |e: &mut crate::model::IndexElement| {
-        if let crate::model::ElementTarget::Column { name } = &mut e.target {
+    let expr = |e: &mut crate::model::Expr| {
+        // Both texts: `canonical` may be sqlparser's or the server's.
+        if let Some(sql) = crate::sqlparse::rename_column(&e.sql, from, to) {
+            e.sql = sql;
+        }
+        if let Some(canonical) = crate::sqlparse::rename_column(&e.canonical, from, to) {
+            e.canonical = canonical;
+        }
+    };
+    let element = |e: &mut crate::model::IndexElement| match &mut e.target {
+        crate::model::ElementTarget::Column { name } => {
             if name == from {
                 *name = to.to_string();
             }
         }
+        crate::model::ElementTarget::Expr { expr: x } => expr(x),
     };
     for t in &mut m.tables {
         for f in &mut t.foreign_keys {
@@ -1080,6 +1094,7 @@ fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
         }
         for c in &mut t.columns {
             swap(&mut c.name);
+            c.generated.iter_mut().for_each(expr);
         }
         if let Some(p) = &mut t.primary_key {
             p.columns.iter_mut().for_each(swap);
@@ -1087,15 +1102,26 @@ fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
         for u in &mut t.uniques {
             u.columns.iter_mut().for_each(swap);
         }
+        for c in &mut t.checks {
+            expr(&mut c.expr);
+        }
         for f in &mut t.foreign_keys {
             f.columns.iter_mut().for_each(swap);
         }
         for i in &mut t.indexes {
             i.elements.iter_mut().for_each(element);
             i.include.iter_mut().for_each(swap);
+            i.predicate.iter_mut().for_each(expr);
         }
         for x in &mut t.excludes {
             x.elements.iter_mut().for_each(|e| element(&mut e.element));
+            x.predicate.iter_mut().for_each(expr);
+        }
+        for p in &mut t.policies {
+            p.using
+                .iter_mut()
+                .chain(p.with_check.iter_mut())
+                .for_each(expr);
         }
         if let Some(p) = &mut t.partition {
             p.columns.iter_mut().for_each(swap);
