@@ -358,3 +358,88 @@ fn push_keeps_what_the_model_does_not_describe() {
         .assert()
         .success();
 }
+
+/// The migration-safety lint runs on `plan`, `diff` and `migrate new`: its
+/// warnings are printed, and fail with `--deny warnings`; its errors fail,
+/// for the `[lint] pg_version` the project targets.
+#[test]
+fn the_migration_safety_lint_warns_and_refuses() {
+    let dir = support::root().join("tests/fixtures/migrations/basic");
+    let schemac = || assert_cmd::Command::cargo_bin("schemac").expect("binary");
+    let stderr = |a: &assert_cmd::assert::Assert| {
+        String::from_utf8_lossy(&a.get_output().stderr).to_string()
+    };
+    // v13 renames a table and columns.
+    let warned = schemac()
+        .args(["plan", "--from"])
+        .arg(dir.join("v12.schema"))
+        .arg("--to")
+        .arg(dir.join("v13.schema"))
+        .assert()
+        .success();
+    let text = stderr(&warned);
+    assert!(
+        text.contains("warning[migration/rename-breaks-application]"),
+        "{text}"
+    );
+    let denied = schemac()
+        .args(["plan", "--deny", "warnings", "--from"])
+        .arg(dir.join("v12.schema"))
+        .arg("--to")
+        .arg(dir.join("v13.schema"))
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&denied).contains("refused it"),
+        "{}",
+        stderr(&denied)
+    );
+    assert!(denied.get_output().stdout.is_empty());
+    // v02 adds an enum value: refused for a PostgreSQL 11 target.
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir.join("v02.schema"), project.path().join("app.schema")).expect("copy");
+    std::fs::write(
+        project.path().join("schemac.toml"),
+        "[lint]\npg_version = 11\n",
+    )
+    .expect("config");
+    let old = schemac()
+        .args(["diff", "--from"])
+        .arg(dir.join("v01.schema"))
+        .arg("--to")
+        .arg(project.path())
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&old).contains("error[migration/enum-value-in-transaction]"),
+        "{}",
+        stderr(&old)
+    );
+    // `migrate new` writes nothing the lint refuses.
+    let migrations = project.path().join("migrations");
+    std::fs::copy(dir.join("v01.schema"), project.path().join("app.schema")).expect("copy");
+    schemac()
+        .args(["migrate", "--project"])
+        .arg(project.path())
+        .args(["new", "first"])
+        .assert()
+        .success();
+    std::fs::copy(dir.join("v02.schema"), project.path().join("app.schema")).expect("copy");
+    let refused = schemac()
+        .args(["migrate", "--project"])
+        .arg(project.path())
+        .args(["new", "second"])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&refused).contains("no migration written"),
+        "{}",
+        stderr(&refused)
+    );
+    let written = std::fs::read_dir(&migrations)
+        .expect("migrations")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
+    assert_eq!(written, 1);
+}

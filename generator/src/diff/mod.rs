@@ -10,6 +10,7 @@
 //! Pure: no server, no files. [`plan`] turns the changes into statements.
 
 pub mod plan;
+pub mod safety;
 
 use crate::key::{Key, ObjectKind};
 use crate::model::{
