@@ -24,7 +24,7 @@
 //! time = "chrono"             # `chrono` or `time`, for date and time columns
 //!
 //! [migrate]
-//! allow_hazards = ["index-build", "irreversible"]  # accepted by `schemac push`
+//! allow_hazards = ["index-build", "irreversible"]  # accepted by `push` and on every [env.NAME]
 //!
 //! [docs]
 //! out = "build/docs"          # `schemac build` writes the docs site here too

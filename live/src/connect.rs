@@ -131,13 +131,19 @@ pub fn target_with(
     url: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Target, String> {
-    let mut config: Config = match url {
+    let settings = environment(env)?;
+    // libpq takes the port from the environment when the URL's hosts name
+    // none; the URL parser would put 5432 in its place.
+    let completed = match (url, settings.get("port")) {
+        (Some(u), Some(port)) => Some(with_port(u, port)),
+        (u, _) => u.map(str::to_string),
+    };
+    let mut config: Config = match completed.as_deref() {
         Some(u) => u
             .parse()
             .map_err(|e| format!("cannot read the database URL {}: {e}", redact(u)))?,
         None => Config::new(),
     };
-    let settings = environment(env)?;
     let get = |k: &str| settings.get(k).cloned();
     if config.get_hosts().is_empty() {
         let hosts = get("host").unwrap_or_else(|| "/var/run/postgresql".into());
@@ -213,6 +219,38 @@ pub fn target_with(
         display: format!("{user}@{host}:{port}/{db}"),
         config,
     })
+}
+
+/// A `postgresql://` URL whose hosts name no port (and whose query sets
+/// none) with `:port` after each host; anything else as it is.
+fn with_port(url: &str, port: &str) -> String {
+    let Some(at) = url.find("://") else {
+        return url.to_string();
+    };
+    let start = at + 3;
+    let end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |e| start + e);
+    let authority = &url[start..end];
+    let hosts_at = authority.rfind('@').map_or(0, |a| a + 1);
+    let hosts = &authority[hosts_at..];
+    let names_port = |chunk: &str| match chunk.strip_prefix('[') {
+        Some(v6) => v6.contains("]:"),
+        None => chunk.contains(':'),
+    };
+    let query_port = url[end..]
+        .split_once('?')
+        .is_some_and(|(_, q)| q.split('&').any(|kv| kv.starts_with("port=")));
+    if hosts.is_empty() || hosts.split(',').any(names_port) || query_port {
+        return url.to_string();
+    }
+    let ported: Vec<String> = hosts.split(',').map(|h| format!("{h}:{port}")).collect();
+    format!(
+        "{}{}{}",
+        &url[..start + hosts_at],
+        ported.join(","),
+        &url[end..]
+    )
 }
 
 /// `text` with every password of a connection string in it replaced by
@@ -308,8 +346,19 @@ mod tests {
             vars.get(k).cloned()
         })
         .expect("target");
-        // A URL's host comes with its port (5432 unless it says).
-        assert_eq!(t.display, "other@h:5432/elsewhere");
+        // A URL's host without a port takes the environment's, as libpq.
+        assert_eq!(t.display, "other@h:5433/elsewhere");
+        let t = target_with(Some("postgresql://other:pw@h:6000/elsewhere"), &|k| {
+            vars.get(k).cloned()
+        })
+        .expect("target");
+        assert_eq!(t.display, "other@h:6000/elsewhere");
+        let port = |k: &str| (k == "PGPORT").then(|| "7000".to_string());
+        let t =
+            target_with(Some("postgresql://u@a,[::1]/d?sslmode=disable"), &port).expect("target");
+        assert_eq!(t.config.get_ports(), &[7000, 7000]);
+        let t = target_with(Some("postgresql://u@a/d?port=6001"), &port).expect("target");
+        assert_eq!(t.config.get_ports(), &[6001]);
         assert_eq!(t.config.get_password(), Some(&b"pw"[..]));
         assert!(!t.display.contains("pw"));
         let missing = target_with(None, &|k| (k == "PGSERVICE").then(|| "nope".to_string()));

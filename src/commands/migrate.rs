@@ -324,7 +324,8 @@ fn rebase(args: &MigrateArgs, dir: &Directory, version: &str) -> u8 {
 }
 
 /// The database and the hazards allowed, from the options, the
-/// environment and `schemac.toml`.
+/// environment and `schemac.toml`: `[migrate] allow_hazards` for every
+/// database, what `[env.NAME]` and `--allow-hazards` add to it.
 fn target(args: &MigrateArgs) -> Result<(Target, BTreeSet<Hazard>), u8> {
     let mut allowed = BTreeSet::new();
     let mut names: Vec<String> = args.allow_hazards.clone();
@@ -332,30 +333,33 @@ fn target(args: &MigrateArgs) -> Result<(Target, BTreeSet<Hazard>), u8> {
         .database_url
         .clone()
         .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()));
-    if let Some(env) = &args.env {
-        let path = project_dir(args).join(CONFIG_FILE);
+    let path = project_dir(args).join(CONFIG_FILE);
+    if path.is_file() || args.env.is_some() {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let (config, diags) = generator::config::parse(&text, 0);
         if let Some(d) = diags.first() {
             report::fatal(format!("{}: {}", path.display(), d.message));
             return Err(USAGE_OR_IO);
         }
-        let Some(section) = config.env.iter().find(|e| &e.name == env) else {
-            let known: Vec<&str> = config.env.iter().map(|e| e.name.as_str()).collect();
-            report::fatal(format!(
-                "{} has no [env.{env}] (environments: {})",
-                path.display(),
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ));
-            return Err(USAGE_OR_IO);
-        };
-        names.extend(section.allow_hazards.iter().cloned());
-        if args.database_url.is_none() {
-            url = section.url.clone().or(url);
+        allowed.extend(config.migrate.allow_hazards.iter().copied());
+        if let Some(env) = &args.env {
+            let Some(section) = config.env.iter().find(|e| &e.name == env) else {
+                let known: Vec<&str> = config.env.iter().map(|e| e.name.as_str()).collect();
+                report::fatal(format!(
+                    "{} has no [env.{env}] (environments: {})",
+                    path.display(),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+                return Err(USAGE_OR_IO);
+            };
+            names.extend(section.allow_hazards.iter().cloned());
+            if args.database_url.is_none() {
+                url = section.url.clone().or(url);
+            }
         }
     }
     for name in &names {

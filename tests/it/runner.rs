@@ -602,3 +602,118 @@ fn the_blog_example_migrations_apply_and_verify() {
     let rollback = refused(&schemac(&schema, &["--database-url", &url, "rollback"]));
     assert!(rollback.contains("cannot be rolled back"), "{rollback}");
 }
+
+/// A long `CREATE INDEX CONCURRENTLY` in one runner while another waits
+/// for the advisory lock: the build waits for no transaction of the
+/// waiting runner (it polls on a session that holds none), so both finish
+/// and the ledger has each migration once.
+#[test]
+fn a_long_concurrent_index_build_and_a_waiting_runner_do_not_deadlock() {
+    let p = project("entity User {\n  id bigint @pk\n  email text?\n}\n");
+    let p = p.path();
+    ok(&schemac(p, &["new", "init"]));
+    ok(&schemac(p, &["new", "slow_index", "--empty"]));
+    let up = p.join("migrations").join(id_of(p, 1)).join("up.sql");
+    let written = std::fs::read_to_string(&up).expect("up");
+    // Each row costs the build a tenth of a second, twice (build and
+    // validation): a couple of seconds with the rows below.
+    std::fs::write(
+        &up,
+        format!(
+            "{written}-- step 1\n\
+             CREATE FUNCTION public.slow(v bigint) RETURNS bigint IMMUTABLE LANGUAGE plpgsql AS $$ begin perform pg_sleep(0.1); return v; end $$;\n\
+             INSERT INTO public.users (id) SELECT g FROM generate_series(1, 12) g;\n\
+             -- step 2: outside a transaction\n\
+             CREATE INDEX CONCURRENTLY \"ix_slow\" ON \"public\".\"users\" (public.slow(\"id\"));\n"
+        ),
+    )
+    .expect("edit");
+    ok(&schemac(p, &["hash"]));
+    let db = test_db("runner_slow_index");
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("schemac"))
+            .args(["migrate", "--project"])
+            .arg(p)
+            .args(["--database-url", db.url(), "apply"])
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let first = spawn();
+    // The second starts once the first is building the index.
+    let mut watch = db.connect().expect("connect");
+    let started = std::time::Instant::now();
+    loop {
+        let building: i64 = watch
+            .query_one(
+                "select count(*) from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%'",
+                &[],
+            )
+            .expect("activity")
+            .get(0);
+        if building > 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the index build never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = spawn();
+    let (a, b) = (
+        first.wait_with_output().expect("first"),
+        second.wait_with_output().expect("second"),
+    );
+    let (ta, tb) = (ok(&a), ok(&b));
+    assert!(!ta.contains("nothing to do"), "{ta}");
+    assert!(tb.contains("nothing to do"), "{tb}");
+    let entries = ledger(&db);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries.iter().all(|(_, s)| s == "applied"), "{entries:?}");
+    let valid: bool = watch
+        .query_one(
+            "select indisvalid from pg_index where indexrelid = 'public.ix_slow'::regclass",
+            &[],
+        )
+        .expect("index")
+        .get(0);
+    assert!(valid);
+}
+
+/// `[migrate] allow_hazards` is what every database allows; an
+/// environment's list adds to it.
+#[test]
+fn the_project_s_allowed_hazards_are_the_base_of_every_environment() {
+    let p = project("enum Mood {\n  happy\n}\nentity User {\n  id bigint @pk\n  email text?\n}\n");
+    let p = p.path();
+    ok(&schemac(p, &["new", "init"]));
+    // An enum value (irreversible) and an index on an existing table.
+    set_schema(
+        p,
+        "enum Mood {\n  happy\n  sad\n}\nentity User {\n  id bigint @pk\n  email text?\n  index (email)\n}\n",
+    );
+    ok(&schemac(p, &["new", "more"]));
+    let db = test_db("runner_base_hazards");
+    let config = |text: &str| {
+        std::fs::write(
+            p.join("schemac.toml"),
+            format!(
+                "{text}\n[env.here]\nurl = \"{}\"\nallow_hazards = [\"index-build\"]\n",
+                db.url()
+            ),
+        )
+        .expect("toml")
+    };
+    config("");
+    let out = refused(&schemac(p, &["--env", "here", "apply"]));
+    assert!(out.contains("irreversible"), "{out}");
+    config("[migrate]\nallow_hazards = [\"irreversible\"]\n");
+    // Without the environment, its index-build is not allowed.
+    let out = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
+    assert!(out.contains("index-build"), "{out}");
+    ok(&schemac(p, &["--env", "here", "apply"]));
+    assert_eq!(ledger(&db).len(), 2);
+}

@@ -6,7 +6,8 @@
 //! already hold rows and which views read what.
 //!
 //! `schemac diff`, `plan` and `migrate new` run every rule whose versions
-//! include the project's `[lint] pg_version` (every rule when unset) and
+//! include the project's `[lint] pg_version` (unset: those without an
+//! upper bound) and
 //! print the findings; an error-level finding, or any with `--deny
 //! warnings`, fails the command.
 
@@ -97,11 +98,17 @@ pub static RULES: &[&Rule] = &[
     &ENUM_VALUE_IN_TRANSACTION,
 ];
 
-/// The findings of every rule that applies to `pg_version`.
+/// The findings of every rule that applies to `pg_version`. Unset, the
+/// server is taken to be a current one: rules for old servers only (an
+/// upper bound) do not run.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in RULES {
-        if cx.pg_version.is_none_or(|v| rule.pg_versions.contains(v)) {
+        let applies = match cx.pg_version {
+            Some(v) => rule.pg_versions.contains(v),
+            None => rule.pg_versions.max.is_none(),
+        };
+        if applies {
             (rule.check)(rule, cx, &mut out);
         }
     }
@@ -481,6 +488,12 @@ mod tests {
             new: &n,
             plan: &p,
             pg_version: Some(16),
+        };
+        assert!(check(&cx).is_empty());
+        // Nor when the version is unset.
+        let cx = Context {
+            pg_version: None,
+            ..cx
         };
         assert!(check(&cx).is_empty());
     }
