@@ -667,9 +667,9 @@ impl Differ<'_> {
                 new.key(),
                 "partitioning changed: the table must be rebuilt".into(),
             ));
-        } else if !self.options.old_is_database {
-            // The partitions a schema declares (introspection reports a
-            // database's partitions rather than reading them).
+        } else {
+            // The partitions a schema declares; time partitions belong to
+            // maintenance, never to the diff.
             self.partitions(old, new);
         }
         // Constraints first leave, so a column they use can change.
@@ -854,7 +854,7 @@ impl Differ<'_> {
         }
         for o in &oc {
             if !nc.iter().any(|c| c.sql == o.sql) {
-                self.out.push(Change::DropTable(o.sql.clone()));
+                self.gone(o.key(), Change::DropTable(o.sql.clone()));
             }
         }
     }
