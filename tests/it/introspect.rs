@@ -1,4 +1,5 @@
-//! Introspection: every example and fixture, built and applied, reads back
+//! Introspection: every example and fixture (and two schemas of over fifty
+//! tables), built and applied, reads back
 //! as its own model: `diff(introspect(apply(build(m))), m)` is empty, with
 //! the model's expressions printed by the same server (`printed`) and what
 //! its `sql` blocks create owned by it. Anything the database holds that
@@ -277,4 +278,26 @@ fn partitions_made_by_maintenance_are_never_dropped() {
     let changes = diff(&got.model, &want.model, &options);
     assert_eq!(changes, vec![]);
     check_maintained(&got, &want.model, &case);
+}
+
+/// Real schemas of over fifty tables: a marketplace on the whole standard
+/// library (uuid keys, the library in a schema of its own), with enums,
+/// domains, partial and expression indexes, composite foreign keys, views
+/// and functions; and the standard library alone with its defaults.
+#[test]
+fn fifty_table_schemas_read_back_as_their_model() {
+    let marketplace = support::root().join("tests/fixtures/introspect/marketplace");
+    let tables = compile_ok(&marketplace).model.tables.len();
+    assert!(tables >= 50, "{tables} tables");
+    roundtrip(&marketplace);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stdlib = dir.path().join("stdlib");
+    std::fs::create_dir(&stdlib).expect("dir");
+    std::fs::write(stdlib.join("schemac.toml"), "[project]\nname = \"all\"\n").expect("write");
+    let imports: String = generator::stdlib::MODULES
+        .iter()
+        .map(|(m, _)| format!("import std.{m}\n"))
+        .collect();
+    std::fs::write(stdlib.join("all.schema"), format!("schemac 1\n\n{imports}")).expect("write");
+    roundtrip(&stdlib);
 }
