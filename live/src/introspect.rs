@@ -89,9 +89,21 @@ impl Reader<'_> {
     }
 }
 
-/// Reads the whole database the client is connected to.
+/// Reads the whole database the client is connected to. The session's
+/// `search_path` is empty while it reads, and as it was afterwards: the
+/// caller may go on to run statements (a plan's `CREATE EXTENSION`) that
+/// need it.
 pub fn introspect(client: &mut Client) -> Result<Introspected, postgres::Error> {
+    let path: String = client
+        .query_one("select current_setting('search_path')", &[])?
+        .get(0);
     client.batch_execute("set search_path = ''")?;
+    let read = read_all(client);
+    client.execute("select set_config('search_path', $1, false)", &[&path])?;
+    read
+}
+
+fn read_all(client: &mut Client) -> Result<Introspected, postgres::Error> {
     let mut r = Reader { client, queries: 0 };
     let mut model = Model::default();
     let mut unmodelled = BTreeSet::new();
