@@ -682,7 +682,7 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
         .tables
         .iter()
         .filter_map(|t| t.partition.as_ref())
-        .flat_map(|p| all_children(p))
+        .flat_map(all_children)
         .chain(placer.maintained.iter().cloned())
         .chain(
             placer
