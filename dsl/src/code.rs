@@ -320,6 +320,18 @@ catalog! {
         example: Some("entity User @timestamps {\n  id         bigint @pk @identity\n  created_at timestamptz = now()\n}\n"),
         fix: Some("remove what the policy adds itself, or change the declaration the help names"),
     }
+    EncryptedType = "schemac::encrypted_type" {
+        summary: "`@encrypted` on a column whose type cannot be stored as ciphertext",
+        explanation: "An `@encrypted` column is stored as pgcrypto ciphertext (`bytea`) and `encryption.decrypt` gives back text, so only text-like types can be encrypted: `text`, `varchar`, `char`, `citext`, `json` and `jsonb`. A number, a date, an enum or an array would lose its type (and its checks) in the ciphertext; store its text form and convert in the application.",
+        example: Some("entity Employee {\n  id     bigint @pk @identity\n  salary numeric @encrypted\n}\n"),
+        fix: Some("declare the column `text` (or `jsonb`) and convert in the application"),
+    }
+    EncryptedKey = "schemac::encrypted_key" {
+        summary: "an `@encrypted` column used by a key, index, constraint or another policy",
+        explanation: "Ciphertext is random: the same value encrypts differently each time, so PostgreSQL cannot compare, index or check it. An encrypted column cannot be in the primary key, a unique key or index, a foreign key, an index, an exclusion or check constraint, the partition key, the distribution column, the `@tenant` column or `@retain`'s time column, nor have a default, an identity or a generated value. For equality lookups use `@encrypted(blind_index)`, which adds an indexed keyed hash of the value.",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text @unique @encrypted\n}\n"),
+        fix: Some("take the column out of the key, or use `@encrypted(blind_index)` for lookups"),
+    }
 
     // ── SQL fragments and defaults ────────────────────────────────────────
     SqlSyntax = "schemac::sql_syntax" {

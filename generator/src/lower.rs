@@ -1,11 +1,12 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, row-by-row `@retain`, and the roles of
+//! (`@encrypted`, `@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, row-by-row `@retain`, and the roles of
 //! `@grant` and `@rls`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
+mod encrypted;
 mod notify;
 mod retain;
 mod roles;
@@ -20,10 +21,12 @@ use dsl::{Code, Diagnostic, Span};
 /// One lowering pass: changes the model, reports what it cannot do.
 pub type Lowering = fn(&mut Model, &mut Vec<Diagnostic>);
 
-/// The policies, in the order they expand: each policy that adds columns
-/// runs before `@versioned`, whose history copies them, and the view of
-/// live rows comes last, to show every column.
+/// The policies, in the order they expand: each policy that adds or
+/// changes columns (`@encrypted` makes them ciphertext) runs before
+/// `@versioned`, whose history copies them, and the view of live rows
+/// comes last, to show every column.
 pub const POLICIES: &[Lowering] = &[
+    encrypted::lower,
     timestamps::lower,
     soft_delete::lower,
     versioned::lower,

@@ -414,6 +414,20 @@ pub struct DeclaredPolicies {
     /// `@notify`: a notification with the key of each changed row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<Origin>,
+    /// `@encrypted` columns, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encrypted: Vec<Encrypted>,
+}
+
+/// `@encrypted` (or `@encrypted(blind_index)`) on a column: stored as
+/// pgcrypto ciphertext, keys in `encryption.keys`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Encrypted {
+    pub column: String,
+    /// A keyed-hash column beside it, indexed, for equality lookups.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind_index: bool,
+    pub origin: Origin,
 }
 
 impl DeclaredPolicies {
@@ -735,7 +749,7 @@ pub struct Column {
     pub generated: Option<Expr>,
     pub identity: Option<Identity>,
     /// `@secret`: the value never leaves the table through what schemac
-    /// generates (audit rows leave it out).
+    /// generates (audit rows leave it out). Set on `@encrypted` columns too.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
     pub doc: Option<String>,

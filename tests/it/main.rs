@@ -6,6 +6,7 @@ mod catalog;
 mod citus;
 mod cli;
 mod docs;
+mod encrypted;
 mod erd;
 mod errors;
 mod fixtures;

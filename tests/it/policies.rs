@@ -7,7 +7,7 @@ use live::pgcluster::TestDb;
 
 /// Compiles `schema` (with `schemac.toml` text `config`, which may be
 /// empty) and applies it to a fresh database.
-fn apply(prefix: &str, config: &str, schema: &str) -> TestDb {
+pub(crate) fn apply(prefix: &str, config: &str, schema: &str) -> TestDb {
     let project = Project::from_sources(&[("schemac.toml", config), ("m.schema", schema)]);
     let compiled = generator::compile(&project, &crate::support::options(&project))
         .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics));
@@ -20,7 +20,7 @@ fn apply(prefix: &str, config: &str, schema: &str) -> TestDb {
 }
 
 /// The code of a failed statement (`23505` for a unique violation).
-fn sqlstate(e: &postgres::Error) -> String {
+pub(crate) fn sqlstate(e: &postgres::Error) -> String {
     e.code().map(|c| c.code().to_string()).unwrap_or_default()
 }
 

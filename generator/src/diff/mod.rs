@@ -566,8 +566,11 @@ impl Differ<'_> {
             for (k, r) in &nr {
                 match or.get(k) {
                     None => self.out.push(Change::RunRaw((*r).clone())),
+                    // Partition maintenance's blocks follow their table's
+                    // settings, diffed with the table.
+                    Some(o) if o.body != r.body && made_by_partitioning(r) => {}
                     // A policy's block that creates nothing of its own (the
-                    // roles, the first partitions) is written to run again.
+                    // roles) is written to run again.
                     Some(o) if o.body != r.body && generated(r) && r.creates.is_empty() => {
                         self.out.push(Change::RunRaw((*r).clone()))
                     }
@@ -720,10 +723,13 @@ impl Differ<'_> {
                 new.key(),
                 "partitioning changed: the table must be rebuilt".into(),
             ));
-        } else if !self.options.old_is_database {
-            // The partitions a schema declares (introspection reports a
-            // database's partitions rather than reading them).
+        } else {
+            // The partitions a schema declares; time partitions belong to
+            // maintenance, never to the diff.
             self.partitions(old, new);
+            if !self.options.old_is_database {
+                self.maintenance(old, new);
+            }
         }
         // Constraints first leave, so a column they use can change.
         let constraints = |t: &Table| -> BTreeMap<String, Constraint> {
@@ -931,6 +937,27 @@ impl Differ<'_> {
         }
     }
 
+    /// A time-partitioned table's window and retention: the maintenance
+    /// function's new body is a change of its own (the function is
+    /// replaced); pg_partman's settings are updated. Another period or
+    /// back-end would make partitions that overlap the existing ones.
+    fn maintenance(&mut self, old: &Table, new: &Table) {
+        let window = |t: &Table| t.partition.as_ref().and_then(|p| p.window.clone());
+        let (Some(ow), Some(nw)) = (window(old), window(new)) else {
+            return;
+        };
+        if ow.every != nw.every || ow.maintenance != nw.maintenance {
+            self.out.push(Change::Unsupported(
+                new.key(),
+                "the partition period or maintenance changed: the table must be rebuilt".into(),
+            ));
+        } else if ow.ahead != nw.ahead || old.retain != new.retain {
+            if let Some(r) = crate::partition::partman_settings(new) {
+                self.out.push(Change::RunRaw(r));
+            }
+        }
+    }
+
     /// Partitions added (created in place), removed (dropped with their
     /// rows) or with other bounds (not planned: rows would have to move).
     fn partitions(&mut self, old: &Table, new: &Table) {
@@ -955,7 +982,7 @@ impl Differ<'_> {
         }
         for o in &oc {
             if !nc.iter().any(|c| c.sql == o.sql) {
-                self.out.push(Change::DropTable(o.sql.clone()));
+                self.gone(o.key(), Change::DropTable(o.sql.clone()));
             }
         }
     }
@@ -985,6 +1012,10 @@ impl Differ<'_> {
         }
         self.comment(new.key(q), &old.doc, &new.doc);
     }
+}
+
+fn made_by_partitioning(r: &RawSql) -> bool {
+    matches!(&r.origin.why, crate::model::Why::Policy { policy } if policy == "partition")
 }
 
 /// A block a policy generated (not one the user wrote).
@@ -1301,6 +1332,22 @@ mod tests {
         assert!(created
             .iter()
             .any(|c| matches!(c, Change::CreateTable(t) if t.sql.name == "articles")));
+    }
+
+    #[test]
+    fn a_partition_period_change_is_not_planned() {
+        let v1 = "entity Event {\n  id bigint @identity\n  at timestamptz\n  primary key (id, at)\n  @partition(range: at, every: month)\n}\n";
+        let got = changes(v1, &v1.replace("every: month", "every: week"));
+        assert!(
+            got.iter()
+                .any(|c| matches!(c, Change::Unsupported(k, _) if k.name.name == "events")),
+            "{got:#?}"
+        );
+        let got = changes(v1, &v1.replace("every: month", "every: month, ahead: 5"));
+        assert!(
+            got.iter().all(|c| matches!(c, Change::CreateFunction(_))),
+            "{got:#?}"
+        );
     }
 
     #[test]

@@ -345,6 +345,7 @@ registry! {
         useless_partial_predicate,
     }
     security {
+        audited_secret,
         card_verification_stored,
         grant_to_public,
         literal_key_in_sql,

@@ -43,12 +43,13 @@ pub const COLUMN: &[&str] = &[
     "no_index",
     "secret",
     "grant",
+    "encrypted",
 ];
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &["mask"];
-const PLANNED_COLUMN: &[&str] = &["pii", "encrypted", "mask", "retain"];
+const PLANNED_COLUMN: &[&str] = &["pii", "mask", "retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the
 /// ones that do). Returns true when the attribute is known.

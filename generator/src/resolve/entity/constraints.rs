@@ -189,6 +189,7 @@ impl<'a> Resolver<'a> {
                         attrs::no_args(a, &mut self.diags);
                         self.model.tables[ti].columns[ci].secret = true;
                     }
+                    "encrypted" => self.encrypted(a, ti, &col_name, &ty),
                     "grant" => {
                         let grants =
                             crate::resolve::grants::grants(a, Some(&col_name), &mut self.diags);
@@ -617,5 +618,51 @@ impl<'a> Resolver<'a> {
             }
         }
         out
+    }
+
+    /// `@encrypted` or `@encrypted(blind_index)`: recorded for the
+    /// `encrypted` policy; only text-like values can be encrypted, since
+    /// what decrypts is text.
+    fn encrypted(&mut self, a: &ast::Attribute, ti: usize, column: &str, ty: &SqlType) {
+        let mut blind_index = false;
+        for arg in &a.args {
+            let word = match &arg.value {
+                ast::ArgValue::Sql(s) if arg.name.is_none() => attrs::name_of(s),
+                _ => None,
+            };
+            if word.as_deref() == Some("blind_index") && !blind_index {
+                blind_index = true;
+            } else {
+                self.push(
+                    Diagnostic::error(Code::BadArgument, "`@encrypted` takes only `blind_index`")
+                        .label(a.span, "unknown argument")
+                        .help(
+                            "write `@encrypted`, or `@encrypted(blind_index)` for equality lookups",
+                        ),
+                );
+            }
+        }
+        if !matches!(
+            ty.builtin_name(),
+            Some("text" | "varchar" | "char" | "citext" | "json" | "jsonb")
+        ) {
+            self.push(
+                Diagnostic::error(
+                    Code::EncryptedType,
+                    format!("`{column}` is `{ty}`, which `@encrypted` cannot store"),
+                )
+                .label(a.span, "encrypts text only")
+                .help("the ciphertext decrypts to text: declare the column `text` (or `varchar`, `jsonb`) and convert in the application"),
+            );
+            return;
+        }
+        self.model.tables[ti]
+            .declared_policies
+            .encrypted
+            .push(crate::model::Encrypted {
+                column: column.to_string(),
+                blind_index,
+                origin: Origin::declared(a.span),
+            });
     }
 }
