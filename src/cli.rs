@@ -120,6 +120,10 @@ pub enum Command {
     Diff {
         #[command(flatten)]
         sides: Sides,
+        /// Fail (exit code 1) on the migration-safety lint's warnings too,
+        /// not only its errors.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
     },
     /// Print the lock-safe migration plan: steps, statements, hazards and
     /// the fingerprint of the current state.
@@ -135,6 +139,10 @@ pub enum Command {
         /// Overwrite a file schemac did not write.
         #[arg(long, requires = "out")]
         force: bool,
+        /// Fail (exit code 1) on the migration-safety lint's warnings too,
+        /// not only its errors.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
     },
     /// Apply a schema to a development database directly, without
     /// migration files, refusing hazards that are not allowed.
@@ -311,6 +319,10 @@ pub enum MigrateAction {
         /// An empty migration to write by hand (a data migration).
         #[arg(long)]
         empty: bool,
+        /// Fail (exit code 1) on the migration-safety lint's warnings too,
+        /// not only its errors.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
     },
     /// Write `schemac.sum` again, after a deliberate edit of a migration
     /// that is applied nowhere yet.

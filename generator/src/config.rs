@@ -125,6 +125,8 @@ pub struct RustSection {
     pub out: Option<PathBuf>,
     pub layout: crate::emit::rust::Layout,
     pub time: crate::emit::rust::TimeCrate,
+    /// `mode = "sync" | "async" | "both"`: the clients of the typed functions.
+    pub mode: crate::emit::rust::Mode,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -153,7 +155,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("docs", &["out", "views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
-    ("rust", &["out", "layout", "time"]),
+    ("rust", &["out", "layout", "time", "mode"]),
     ("stdlib", &["schema", "id", "user"]),
     ("migrate", &["allow_hazards"]),
     // Its keys are environment names: read by `envs`.
@@ -263,7 +265,7 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             let Some(s) = string(value, key_name, span, &mut diags) else {
                 continue;
             };
-            use crate::emit::rust::{Layout, TimeCrate};
+            use crate::emit::rust::{Layout, Mode, TimeCrate};
             let mut choice = |choices: &[&str]| {
                 let found = choices.iter().position(|c| *c == s);
                 if found.is_none() {
@@ -291,6 +293,12 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
                 ("rust", "time") => match choice(&["chrono", "time"]) {
                     Some(0) => config.rust.time = TimeCrate::Chrono,
                     Some(_) => config.rust.time = TimeCrate::Time,
+                    None => {}
+                },
+                ("rust", "mode") => match choice(&["sync", "async", "both"]) {
+                    Some(0) => config.rust.mode = Mode::Sync,
+                    Some(1) => config.rust.mode = Mode::Async,
+                    Some(_) => config.rust.mode = Mode::Both,
                     None => {}
                 },
                 ("build", "target") => {
@@ -653,10 +661,11 @@ mod tests {
         let (_, d) = parse("[policies]\naudit_retain = \"forever\"\n", 0);
         assert_eq!(d[0].code, Code::BadConfigValue);
         let (c, d) = parse(
-            "[rust]\nout = \"app\"\nlayout = \"modules\"\ntime = \"time\"\n",
+            "[rust]\nout = \"app\"\nlayout = \"modules\"\ntime = \"time\"\nmode = \"both\"\n",
             0,
         );
         assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.rust.mode, crate::emit::rust::Mode::Both);
         assert_eq!(c.rust.out, Some(PathBuf::from("app")));
         assert_eq!(c.rust.layout, crate::emit::rust::Layout::Modules);
         assert_eq!(c.rust.time, crate::emit::rust::TimeCrate::Time);

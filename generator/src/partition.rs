@@ -328,6 +328,45 @@ fn table_steps(out: &mut String, t: &Table) {
     }
 }
 
+/// The name of the block that hands `table` to pg_partman.
+fn partman_block(table: &QName) -> String {
+    format!("partman_{}", table.name)
+}
+
+/// A changed window (`ahead`) or retention of a table pg_partman keeps:
+/// its `part_config` row updated, under the key of the table's block.
+/// Nothing is dropped here; pg_partman's next run applies the retention.
+pub fn partman_settings(t: &Table) -> Option<RawSql> {
+    let w = t.partition.as_ref()?.window.as_ref()?;
+    if w.maintenance != Maintenance::PgPartman {
+        return None;
+    }
+    let parent = format!("{}.{}", t.sql.schema, t.sql.name);
+    let retention = match &t.retain {
+        Some(r) => format!(
+            "retention = {}, retention_keep_table = false",
+            literal(&r.interval())
+        ),
+        None => "retention = NULL".into(),
+    };
+    Some(RawSql {
+        name: partman_block(&t.sql),
+        schema: t.sql.schema.clone(),
+        body: Expr::verbatim(
+            format!(
+                "UPDATE {PARTMAN_SCHEMA}.part_config SET premake = {}, {retention} WHERE parent_table = {}",
+                w.ahead,
+                literal(&parent)
+            ),
+            Span::default(),
+        ),
+        depends_on: vec![t.key(), Key::extension("pg_partman".to_string())],
+        creates: Vec::new(),
+        doc: None,
+        origin: made_by(t),
+    })
+}
+
 /// pg_partman takes over a time-partitioned table: `create_parent` makes
 /// the window and the default partition, `part_config` holds the
 /// retention, and pg_cron (when installed) runs its maintenance hourly.
@@ -367,7 +406,7 @@ fn partman_parent(t: &Table) -> RawSql {
         "DO $schedule$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN\n    PERFORM cron.schedule('partman-maintenance', '@hourly', 'CALL {PARTMAN_SCHEMA}.run_maintenance_proc()');\n  END IF;\nEND\n$schedule$"
     );
     RawSql {
-        name: format!("partman_{}", t.sql.name),
+        name: partman_block(&t.sql),
         schema: t.sql.schema.clone(),
         body: Expr::verbatim(body, Span::default()),
         depends_on: vec![t.key(), Key::extension("pg_partman".to_string())],

@@ -100,6 +100,34 @@ pub fn canonical_expr(text: &str) -> String {
     check_expr(text).map_or_else(|_| text.trim().to_string(), |c| c.canonical)
 }
 
+/// The expression with every reference to column `from` naming `to`
+/// instead (what PostgreSQL does to a stored check, predicate or policy
+/// when the column is renamed), written as it was otherwise; `None` when
+/// it does not name `from` or cannot be parsed.
+pub fn rename_column(text: &str, from: &str, to: &str) -> Option<String> {
+    let checked = check_expr(text).ok()?;
+    let mut out = text.to_string();
+    let mut changed = false;
+    // From the end, so earlier offsets stay right.
+    for n in checked.names.iter().rev().filter(|n| n.name == from) {
+        let len = if n.quoted {
+            // The quotes, and each quote doubled inside.
+            n.name.len() + n.name.matches('"').count() + 2
+        } else {
+            n.name.len()
+        };
+        let plain = is_name(to) && to.bytes().all(|b| !b.is_ascii_uppercase()) && !is_keyword(to);
+        let written = if plain && !n.quoted {
+            to.to_string()
+        } else {
+            crate::quote::ident(to).to_string()
+        };
+        out.replace_range(n.offset..n.offset + len, &written);
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
 /// The canonical text of a query (a view body), or the written text when
 /// sqlparser cannot parse it.
 pub fn canonical_query(text: &str) -> String {
@@ -493,6 +521,23 @@ pub fn raw_facts(text: &str) -> Vec<RawFact> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn renamed_columns_are_renamed_in_expressions() {
+        let r = |t: &str, from: &str, to: &str| super::rename_column(t, from, to);
+        assert_eq!(r("age >= 0", "age", "years").as_deref(), Some("years >= 0"));
+        assert_eq!(
+            r(
+                "(t.age >= 0) AND (\"age\" < 200) AND (page > 1)",
+                "age",
+                "years"
+            )
+            .as_deref(),
+            Some("(t.years >= 0) AND (\"years\" < 200) AND (page > 1)")
+        );
+        assert_eq!(r("age > 0", "age", "Age").as_deref(), Some("\"Age\" > 0"));
+        assert_eq!(r("length(name) > 0", "age", "years"), None);
+    }
+
     use super::*;
 
     #[test]

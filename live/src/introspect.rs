@@ -10,17 +10,22 @@
 //! prints them; [`printed`] gives a model's expressions the same form, by
 //! building the model in an empty (shadow) database and reading it back.
 //!
-//! What the model cannot express (foreign tables, partitions, composite and
-//! range types, rules, policies, column collations, `NOT VALID`
-//! constraints, ...) is listed in [`Introspected::unmodelled`], never
-//! dropped silently.
+//! Partitions are not tables of the model but what their parents are
+//! partitioned into; time partitions that maintenance made are listed
+//! apart ([`Introspected::maintained`]). What the model has no declaration
+//! for but SQL can say (range partitions with their bounds, functions with
+//! argument names or defaults) comes back as `sql` blocks holding the
+//! server's definition, declaring what they create. What the model cannot
+//! express (foreign tables, composite and range types, rules, policies,
+//! column collations, `NOT VALID` constraints, ...) is listed in
+//! [`Introspected::unmodelled`], never dropped silently.
 
 use generator::key::{Key, ObjectKind};
 use generator::model::{
     Action, Check, Column, Domain, ElementTarget, Enum, EnumValue, Exclude, ExcludeElement, Expr,
     Extension, ForeignKey, Function, Identity, Index, IndexElement, IndexMethod, Model, Origin,
-    Partition, PartitionStrategy, PrimaryKey, QName, Sequence, SqlType, Table, Trigger, TypeBase,
-    Unique, View,
+    Partition, PartitionBound, PartitionChild, PartitionStrategy, PrimaryKey, QName, RawSql,
+    Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
 };
 use postgres::{Client, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -31,6 +36,10 @@ pub struct Introspected {
     pub model: Model,
     /// Objects and properties the model cannot express, sorted by key.
     pub unmodelled: Vec<Unmodelled>,
+    /// Time partitions maintenance made (`maintain_partitions`,
+    /// pg_partman): the database's to keep, never a model's to create or
+    /// drop.
+    pub maintained: Vec<QName>,
     /// How many catalog queries were run (a constant).
     pub queries: usize,
 }
@@ -80,9 +89,21 @@ impl Reader<'_> {
     }
 }
 
-/// Reads the whole database the client is connected to.
+/// Reads the whole database the client is connected to. The session's
+/// `search_path` is empty while it reads, and as it was afterwards: the
+/// caller may go on to run statements (a plan's `CREATE EXTENSION`) that
+/// need it.
 pub fn introspect(client: &mut Client) -> Result<Introspected, postgres::Error> {
+    let path: String = client
+        .query_one("select current_setting('search_path')", &[])?
+        .get(0);
     client.batch_execute("set search_path = ''")?;
+    let read = read_all(client);
+    client.execute("select set_config('search_path', $1, false)", &[&path])?;
+    read
+}
+
+fn read_all(client: &mut Client) -> Result<Introspected, postgres::Error> {
     let mut r = Reader { client, queries: 0 };
     let mut model = Model::default();
     let mut unmodelled = BTreeSet::new();
@@ -105,8 +126,9 @@ pub fn introspect(client: &mut Client) -> Result<Introspected, postgres::Error> 
     }
 
     let types = read_types(&mut r, &mut model, &mut unmodelled)?;
-    let relations = read_relations(&mut r, &mut model, &mut unmodelled)?;
-    let mut relations = relations;
+    let mut relations = read_relations(&mut r, &mut model, &mut unmodelled)?;
+    let mut maintained = Vec::new();
+    place_partitions(&mut model, &relations, &mut maintained);
     read_columns(&mut r, &mut model, &mut relations, &types, &mut unmodelled)?;
     let indexes = read_indexes(&mut r, &relations)?;
     read_constraints(&mut r, &mut model, &relations, indexes, &mut unmodelled)?;
@@ -120,6 +142,7 @@ pub fn introspect(client: &mut Client) -> Result<Introspected, postgres::Error> 
     Ok(Introspected {
         model,
         unmodelled: unmodelled.into_iter().collect(),
+        maintained,
         queries: r.queries,
     })
 }
@@ -326,6 +349,9 @@ struct Relations {
     tables: HashMap<u32, usize>,
     /// Sequences that serial columns own, not listed as sequences.
     serial_sequences: Vec<QName>,
+    /// Partitions by oid: not tables of the model, but what their parents
+    /// are partitioned into.
+    partitions: HashMap<u32, Child>,
 }
 
 fn read_relations(
@@ -343,7 +369,9 @@ fn read_relations(
             coalesce(p.partexprs is not null, false),
             s.seqtypid::regtype::text, s.seqstart, s.seqincrement,
             exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'i'),
-            c.relrowsecurity, c.relacl is not null
+            c.relrowsecurity, c.relacl is not null,
+            (select i.inhparent from pg_inherits i where i.inhrelid = c.oid and c.relispartition),
+            case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
          left join pg_partitioned_table p on p.partrelid = c.oid
          left join pg_sequence s on s.seqrelid = c.oid
@@ -372,33 +400,19 @@ fn read_relations(
         }
         match kind.as_str() {
             "r" | "p" if row.get::<_, bool>(4) => {
-                unmodelled.insert(Unmodelled {
-                    key: table_key,
-                    what: "partition".into(),
-                });
+                let partition = partitioning(&row, &table_key, unmodelled);
+                relations.partitions.insert(
+                    oid,
+                    Child {
+                        sql,
+                        parent: row.get(16),
+                        bound: row.get::<_, Option<String>>(17).unwrap_or_default(),
+                        partition,
+                    },
+                );
             }
             "r" | "p" => {
-                let partition = match row.get::<_, Option<String>>(7) {
-                    Some(_) if row.get::<_, bool>(9) => {
-                        unmodelled.insert(Unmodelled {
-                            key: table_key.clone(),
-                            what: "partition key with expressions".into(),
-                        });
-                        None
-                    }
-                    Some(s) => Some(Partition {
-                        strategy: match s.as_str() {
-                            "r" => PartitionStrategy::Range,
-                            "l" => PartitionStrategy::List,
-                            _ => PartitionStrategy::Hash,
-                        },
-                        columns: row.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
-                        window: None,
-                        partitions: Vec::new(),
-                        origin: origin(),
-                    }),
-                    None => None,
-                };
+                let partition = partitioning(&row, &table_key, unmodelled);
                 relations.tables.insert(oid, model.tables.len());
                 model.tables.push(Table {
                     name: sql.name.clone(),
@@ -450,6 +464,264 @@ fn read_relations(
         }
     }
     Ok(relations)
+}
+
+/// `PARTITION BY` of a partitioned table (`None` for a plain one, or one
+/// whose key has expressions, which is reported).
+fn partitioning(row: &Row, key: &Key, unmodelled: &mut BTreeSet<Unmodelled>) -> Option<Partition> {
+    let strategy = row.get::<_, Option<String>>(7)?;
+    if row.get::<_, bool>(9) {
+        unmodelled.insert(Unmodelled {
+            key: key.clone(),
+            what: "partition key with expressions".into(),
+        });
+        return None;
+    }
+    Some(Partition {
+        strategy: match strategy.as_str() {
+            "r" => PartitionStrategy::Range,
+            "l" => PartitionStrategy::List,
+            _ => PartitionStrategy::Hash,
+        },
+        columns: row.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
+        window: None,
+        partitions: Vec::new(),
+        origin: origin(),
+    })
+}
+
+/// A partition, as the catalog describes it.
+struct Child {
+    sql: QName,
+    parent: Option<u32>,
+    /// `pg_get_expr(relpartbound)`: `DEFAULT`, `FOR VALUES IN (...)`, ...
+    bound: String,
+    /// Its own partitioning, when it is sub-partitioned.
+    partition: Option<Partition>,
+}
+
+/// A partition's bound, when the model has room for it (a default, list
+/// or hash partition; range bounds belong to maintenance or stay SQL).
+fn bound(text: &str) -> Option<PartitionBound> {
+    let t = text.trim();
+    if t == "DEFAULT" {
+        return Some(PartitionBound::Default);
+    }
+    if let Some(list) = t
+        .strip_prefix("FOR VALUES IN (")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return Some(PartitionBound::List {
+            values: split_top_level(list).into_iter().map(expr).collect(),
+        });
+    }
+    let hash = t
+        .strip_prefix("FOR VALUES WITH (modulus ")
+        .and_then(|r| r.strip_suffix(')'))?;
+    let (modulus, remainder) = hash.split_once(", remainder ")?;
+    Some(PartitionBound::Hash {
+        modulus: modulus.trim().parse().ok()?,
+        remainder: remainder.trim().parse().ok()?,
+    })
+}
+
+/// A list's items, split at commas outside quotes and brackets.
+fn split_top_level(list: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth, mut quoted) = (Vec::new(), String::new(), 0i32, false);
+    for ch in list.chars() {
+        match ch {
+            '\'' => quoted = !quoted,
+            '(' | '[' if !quoted => depth += 1,
+            ')' | ']' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(cur.trim().to_string());
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// A time partition as maintenance names it: the parent's name, `_p`,
+/// and the period's start in digits (schemac's `events_p202601`,
+/// pg_partman's `events_p20260101` or `events_p2026_01`).
+fn made_by_maintenance(parent: &QName, child: &QName, bound: &str) -> bool {
+    let Some(rest) = child.name.strip_prefix(&format!("{}_p", parent.name)) else {
+        return false;
+    };
+    child.schema == parent.schema
+        && bound.starts_with("FOR VALUES FROM (")
+        && rest.len() >= 4
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '_' || c == 'w')
+}
+
+/// Puts each partition under its parent: declared ones (default, list,
+/// hash) in the parent's `partitions`, time partitions in `maintained`,
+/// and the rest (range bounds the language does not declare) as `sql`
+/// blocks that create them.
+fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut Vec<QName>) {
+    // Children by parent oid, in name order.
+    let mut by_parent: BTreeMap<u32, Vec<(&QName, u32)>> = BTreeMap::new();
+    for (oid, c) in &relations.partitions {
+        if let Some(p) = c.parent {
+            by_parent.entry(p).or_default().push((&c.sql, *oid));
+        }
+    }
+    for v in by_parent.values_mut() {
+        v.sort();
+    }
+    struct Placer<'a> {
+        relations: &'a Relations,
+        by_parent: &'a BTreeMap<u32, Vec<(&'a QName, u32)>>,
+        raw: Vec<RawSql>,
+        maintained: &'a mut Vec<QName>,
+    }
+    impl Placer<'_> {
+        /// The partitions of `parent` (whose top table is `top`) that the
+        /// model holds; the others become blocks or maintained.
+        fn children(
+            &mut self,
+            parent_oid: u32,
+            parent: &QName,
+            strategy: PartitionStrategy,
+        ) -> Vec<PartitionChild> {
+            let mut out = Vec::new();
+            let Some(kids) = self.by_parent.get(&parent_oid) else {
+                return out;
+            };
+            for &(_, oid) in kids {
+                let c = &self.relations.partitions[&oid];
+                match bound(&c.bound) {
+                    Some(b) => {
+                        let sub = c.partition.clone().map(|mut p| {
+                            p.partitions = self.children(oid, &c.sql, p.strategy);
+                            Box::new(p)
+                        });
+                        out.push(PartitionChild {
+                            sql: c.sql.clone(),
+                            bound: b,
+                            sub,
+                        });
+                    }
+                    None if strategy == PartitionStrategy::Range
+                        && c.partition.is_none()
+                        && made_by_maintenance(parent, &c.sql, &c.bound) =>
+                    {
+                        self.maintained.push(c.sql.clone());
+                    }
+                    None => self.raw(oid, parent),
+                }
+            }
+            out
+        }
+
+        /// A partition the language does not declare, kept as the SQL
+        /// that makes it (with its own partitions, in blocks after it).
+        fn raw(&mut self, oid: u32, parent: &QName) {
+            let c = &self.relations.partitions[&oid];
+            let mut body = format!(
+                "CREATE TABLE {} PARTITION OF {} {}",
+                generator::quote::qname(&c.sql),
+                generator::quote::qname(parent),
+                c.bound
+            );
+            if let Some(p) = &c.partition {
+                generator::statement::partition::by(&mut body, p);
+            }
+            let sql = c.sql.clone();
+            self.raw.push(RawSql {
+                name: format!("partition_{}", sql.name),
+                schema: sql.schema.clone(),
+                body: expr(body),
+                depends_on: vec![Key::new(ObjectKind::Table, parent.clone())],
+                creates: vec![Key::new(ObjectKind::Table, sql.clone())],
+                doc: None,
+                origin: origin(),
+            });
+            let kids: Vec<u32> = self
+                .by_parent
+                .get(&oid)
+                .map(|k| k.iter().map(|(_, o)| *o).collect())
+                .unwrap_or_default();
+            for k in kids {
+                self.raw(k, &sql);
+            }
+        }
+    }
+    let mut placer = Placer {
+        relations,
+        by_parent: &by_parent,
+        raw: Vec::new(),
+        maintained,
+    };
+    let mut tops: Vec<(&u32, &usize)> = relations.tables.iter().collect();
+    tops.sort_by_key(|(_, i)| **i);
+    for (&oid, &i) in tops {
+        let t = &model.tables[i];
+        let Some(strategy) = t.partition.as_ref().map(|p| p.strategy) else {
+            continue;
+        };
+        let sql = t.sql.clone();
+        let kids = placer.children(oid, &sql, strategy);
+        if let Some(p) = model.tables[i].partition.as_mut() {
+            p.partitions = kids;
+        }
+    }
+    // Partitions of a table whose key has expressions: their parent is
+    // reported, they stay SQL.
+    let placed: BTreeSet<QName> = model
+        .tables
+        .iter()
+        .filter_map(|t| t.partition.as_ref())
+        .flat_map(all_children)
+        .chain(placer.maintained.iter().cloned())
+        .chain(
+            placer
+                .raw
+                .iter()
+                .flat_map(|r| r.creates.iter().map(|k| k.name.clone())),
+        )
+        .collect();
+    let mut orphans: Vec<(&QName, u32)> = relations
+        .partitions
+        .iter()
+        .filter(|(_, c)| !placed.contains(&c.sql))
+        .filter(|(_, c)| {
+            c.parent
+                .is_some_and(|p| !relations.partitions.contains_key(&p))
+        })
+        .map(|(o, c)| (&c.sql, *o))
+        .collect();
+    orphans.sort();
+    for (_, oid) in orphans {
+        let parent = relations.tables.iter().find_map(|(o, i)| {
+            (Some(*o) == relations.partitions[&oid].parent).then(|| model.tables[*i].sql.clone())
+        });
+        if let Some(parent) = parent {
+            placer.raw(oid, &parent);
+        }
+    }
+    model.raw.append(&mut placer.raw);
+}
+
+fn all_children(p: &Partition) -> Vec<QName> {
+    let mut out = Vec::new();
+    for c in &p.partitions {
+        out.push(c.sql.clone());
+        if let Some(s) = &c.sub {
+            out.extend(all_children(s));
+        }
+    }
+    out
 }
 
 fn read_columns(
@@ -588,7 +860,7 @@ fn read_indexes(
                     order by k.o),
             pg_get_expr(i.indpred, i.indrelid), obj_description(i.indexrelid, 'pg_class'),
             exists (select 1 from pg_constraint co where co.conindid = i.indexrelid and co.contype in ('p', 'u', 'x')),
-            n.nspname::text
+            n.nspname::text, ic.relispartition
          from pg_index i
          join pg_class ic on ic.oid = i.indexrelid
          join pg_class tc on tc.oid = i.indrelid
@@ -599,8 +871,18 @@ fn read_indexes(
     let mut out = HashMap::new();
     for row in rows {
         let table: u32 = row.get(1);
+        // A partition's copy of its parent's index is the parent's.
+        if relations.partitions.contains_key(&table) && row.get::<_, bool>(16) {
+            continue;
+        }
         if !relations.tables.contains_key(&table) {
-            // Indexes of materialized views: reported with the others below.
+            // Indexes of materialized views and partitions of their own:
+            // reported with the others below.
+            let on = if relations.partitions.contains_key(&table) {
+                "index on a partition"
+            } else {
+                "index on a materialized view"
+            };
             out.insert(
                 row.get(0),
                 RawIndex {
@@ -615,7 +897,7 @@ fn read_indexes(
                     predicate: None,
                     doc: None,
                     constraint: false,
-                    unknown_method: Some("index on a materialized view".into()),
+                    unknown_method: Some(on.into()),
                 },
             );
             continue;
@@ -733,7 +1015,8 @@ fn read_constraints(
                     from unnest(co.conexclop) with ordinality k(n, o)
                     join pg_operator op on op.oid = k.n join pg_namespace opn on opn.oid = op.oprnamespace
                    order by k.o),
-            co.connoinherit, co.confmatchtype::\"char\"
+            co.connoinherit, co.confmatchtype::\"char\", co.conislocal and co.conparentid = 0,
+            n.nspname::text, c.relname::text
          from pg_constraint co
          join pg_class c on c.oid = co.conrelid
          join pg_namespace n on n.oid = c.relnamespace
@@ -744,6 +1027,17 @@ fn read_constraints(
     ))?;
     for row in rows {
         let Some(&t) = relations.tables.get(&row.get::<_, u32>(0)) else {
+            // A partition's own constraint (not one its parent gave it).
+            if relations.partitions.contains_key(&row.get::<_, u32>(0)) && row.get::<_, bool>(18) {
+                unmodelled.insert(Unmodelled {
+                    key: Key::member(
+                        ObjectKind::Constraint,
+                        QName::new(row.get::<_, String>(19), row.get::<_, String>(20)),
+                        row.get::<_, String>(1),
+                    ),
+                    what: "constraint on a partition".into(),
+                });
+            }
             continue;
         };
         let table = &mut model.tables[t];
@@ -887,33 +1181,38 @@ fn read_functions(
     model: &mut Model,
     unmodelled: &mut BTreeSet<Unmodelled>,
 ) -> Result<(), postgres::Error> {
+    // `plain`: the function is what `CREATE FUNCTION name(types) RETURNS
+    // ... LANGUAGE ... [SECURITY DEFINER SET search_path = '']` makes, all
+    // the model's `Function` says. Anything more (argument names, modes or
+    // defaults, volatility, strictness, costs, settings) comes back as the
+    // definition the server prints, in a `sql` block that creates it.
     let rows = r.query(&format!(
         "select n.nspname::text, p.proname::text, oidvectortypes(p.proargtypes), pg_get_function_result(p.oid),
-            l.lanname::text, p.prosrc, p.prokind::text, p.prosecdef, obj_description(p.oid, 'pg_proc')
+            l.lanname::text, p.prosrc, p.prokind::text, p.prosecdef, obj_description(p.oid, 'pg_proc'),
+            (p.proargmodes is null or p.proargmodes::text[] <@ array['i', 't'])
+              and not exists (select 1 from unnest(p.proargnames) with ordinality an(name, o)
+                               where an.name <> '' and coalesce((p.proargmodes::text[])[an.o], 'i') = 'i')
+              and p.pronargdefaults = 0 and p.provolatile = 'v' and not p.proisstrict
+              and p.proparallel = 'u' and not p.proleakproof
+              and p.procost = case when l.lanname in ('c', 'internal') then 1 else 100 end
+              and p.prorows = case when p.proretset then 1000 else 0 end
+              and coalesce(p.proconfig, '{{}}') = case when p.prosecdef then array['search_path=\"\"'] else '{{}}' end,
+            case when p.prokind in ('f', 'p') then pg_get_functiondef(p.oid) end
          from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
          where {USER_SCHEMA} and {}
          order by 1, 2, 3",
         not_extension_member("pg_proc", "p.oid")
     ))?;
+    let mut blocks: BTreeMap<QName, usize> = BTreeMap::new();
     for row in rows {
         let sql = QName::new(row.get::<_, String>(0), row.get::<_, String>(1));
         let args: String = row.get(2);
         let kind: String = row.get(6);
-        if kind != "f" {
-            unmodelled.insert(Unmodelled {
-                key: Key::member(ObjectKind::Function, sql, args),
-                what: match kind.as_str() {
-                    "p" => "procedure",
-                    "a" => "aggregate",
-                    _ => "window function",
-                }
-                .into(),
-            });
-            continue;
-        }
-        model.functions.push(Function {
-            sql,
-            args,
+        let key = Key::member(ObjectKind::Function, sql.clone(), args.clone());
+        let definition: Option<String> = row.get(10);
+        let function = Function {
+            sql: sql.clone(),
+            args: args.clone(),
             returns: row.get::<_, Option<String>>(3).unwrap_or_default(),
             language: row.get(4),
             body: row.get(5),
@@ -921,9 +1220,67 @@ fn read_functions(
             doc: row.get(8),
             depends_on: Vec::new(),
             origin: origin(),
-        });
+        };
+        match (kind.as_str(), definition) {
+            ("f", _) if row.get::<_, bool>(9) && writes_body_back(&function) => {}
+            (_, Some(definition)) => {
+                // One block per function, overloads numbered.
+                let n = blocks.entry(sql.clone()).or_default();
+                *n += 1;
+                let name = match *n {
+                    1 => format!("function_{}", sql.name),
+                    n => format!("function_{}_{n}", sql.name),
+                };
+                let mut body = definition.trim_end().to_string();
+                if let Some(doc) = row.get::<_, Option<String>>(8) {
+                    body.push_str(&format!(
+                        ";\nCOMMENT ON {} {}({args}) IS {}",
+                        if kind == "p" { "PROCEDURE" } else { "FUNCTION" },
+                        generator::quote::qname(&sql),
+                        generator::quote::literal(&doc)
+                    ));
+                }
+                model.raw.push(RawSql {
+                    name,
+                    schema: sql.schema.clone(),
+                    body: expr(body),
+                    depends_on: Vec::new(),
+                    creates: vec![key],
+                    doc: None,
+                    origin: origin(),
+                });
+                continue;
+            }
+            (kind, None) => {
+                unmodelled.insert(Unmodelled {
+                    key,
+                    what: match kind {
+                        "a" => "aggregate",
+                        _ => "window function",
+                    }
+                    .into(),
+                });
+                continue;
+            }
+        }
+        model.functions.push(function);
     }
     Ok(())
+}
+
+/// Whether creating the function from the model stores the same body
+/// (the statement puts it on lines of its own, without common
+/// indentation).
+fn writes_body_back(f: &Function) -> bool {
+    let sql = generator::statement::function::create(f).sql;
+    let Some((_, quoted)) = sql.split_once(" AS ") else {
+        return false;
+    };
+    let tag = quoted.split('\n').next().unwrap_or_default();
+    quoted
+        .strip_prefix(tag)
+        .and_then(|r| r.strip_suffix(tag))
+        .is_some_and(|body| body == f.body)
 }
 
 fn read_triggers(
@@ -1050,6 +1407,9 @@ pub fn printed(model: &Model, shadow: &mut Client) -> Result<Printed, PrintError
     for u in &built.unmodelled {
         raw.insert(u.key.clone());
     }
+    for r in &built.model.raw {
+        raw.extend(r.creates.iter().cloned());
+    }
     for r in &model.raw {
         raw.extend(r.creates.iter().cloned());
     }
@@ -1148,6 +1508,9 @@ fn copy_expressions(to: &mut Model, from: &Model) {
                 set(&mut c.expr, &fc.expr);
             }
         }
+        if let (Some(p), Some(fp)) = (t.partition.as_mut(), f.partition.as_ref()) {
+            list_values(&mut p.partitions, &fp.partitions);
+        }
         let elements = |to: &mut [IndexElement], from: &[IndexElement]| {
             for (e, fe) in to.iter_mut().zip(from) {
                 if let (ElementTarget::Expr { expr: a }, ElementTarget::Expr { expr: b }) =
@@ -1174,6 +1537,27 @@ fn copy_expressions(to: &mut Model, from: &Model) {
                     e.element = n;
                 }
             }
+        }
+    }
+}
+
+/// List partitions' values as the server prints them, at every level.
+fn list_values(to: &mut [PartitionChild], from: &[PartitionChild]) {
+    for c in to {
+        let Some(f) = from.iter().find(|f| f.sql == c.sql) else {
+            continue;
+        };
+        if let (PartitionBound::List { values: a }, PartitionBound::List { values: b }) =
+            (&mut c.bound, &f.bound)
+        {
+            if a.len() == b.len() {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.canonical = y.canonical.clone();
+                }
+            }
+        }
+        if let (Some(s), Some(fs)) = (c.sub.as_mut(), f.sub.as_ref()) {
+            list_values(&mut s.partitions, &fs.partitions);
         }
     }
 }

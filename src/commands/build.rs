@@ -104,6 +104,7 @@ fn rust(
     let options = generator::emit::rust::RustOptions {
         time: loaded.config.rust.time,
         layout: loaded.config.rust.layout,
+        mode: loaded.config.rust.mode,
         schema_name,
         version: env!("CARGO_PKG_VERSION").to_string(),
     };

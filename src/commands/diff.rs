@@ -14,8 +14,9 @@ use std::path::Path;
 
 /// One side, read.
 enum State {
-    /// With the hazards its `schemac.toml` allows.
-    Model(Model, Vec<Hazard>),
+    /// With the hazards its `schemac.toml` allows, and its `[lint]
+    /// pg_version`.
+    Model(Model, Vec<Hazard>, Option<u32>),
     Database {
         model: Model,
         url: String,
@@ -27,6 +28,7 @@ fn read_model(path: &Path) -> Result<State, u8> {
     Ok(State::Model(
         loaded.compiled.model,
         loaded.config.migrate.allow_hazards,
+        loaded.config.lint.pg_version,
     ))
 }
 
@@ -141,26 +143,39 @@ fn printed(model: &Model, url: &str) -> Result<(Model, BTreeSet<generator::key::
     }
 }
 
-/// The plan from one side to the other, the source's fingerprint, and
-/// the hazards the target's `schemac.toml` allows.
-fn planned(sides: &Sides) -> Result<(MigrationPlan, String, Vec<Hazard>), u8> {
+/// A plan, the fingerprint of its source, the hazards the target's
+/// `schemac.toml` allows, and the migration-safety lint's verdict.
+struct Planned {
+    plan: MigrationPlan,
+    source: String,
+    allowed: Vec<Hazard>,
+    /// The lint found an error (or, denied, a warning).
+    refused: bool,
+}
+
+/// The plan from one side to the other; the migration-safety lint's
+/// findings are printed.
+fn planned(sides: &Sides, deny: bool) -> Result<Planned, u8> {
     let from = side(&sides.from, &sides.from_database_url)?;
     let to = side(&sides.to, &sides.to_database_url)?;
     let mut options = Options::default();
     let mut allowed = Vec::new();
+    let mut pg_version = None;
     let (old, new) = match (from, to) {
-        (State::Model(a, _), State::Model(b, h)) => {
+        (State::Model(a, ..), State::Model(b, h, v)) => {
             allowed = h;
+            pg_version = v;
             (a, b)
         }
-        (State::Database { model: a, url }, State::Model(b, h)) => {
+        (State::Database { model: a, url }, State::Model(b, h, v)) => {
             allowed = h;
+            pg_version = v;
             let (b, raw) = printed(&b, &url)?;
             options.old_is_database = true;
             options.raw_products = raw;
             (a, b)
         }
-        (State::Model(a, _), State::Database { model: b, url }) => {
+        (State::Model(a, ..), State::Database { model: b, url }) => {
             let (a, raw) = printed(&a, &url)?;
             options.raw_products = raw;
             (a, b)
@@ -171,14 +186,46 @@ fn planned(sides: &Sides) -> Result<(MigrationPlan, String, Vec<Hazard>), u8> {
         }
     };
     let changes = changes(&old, &new, &options);
-    Ok((make_plan(&old, &new, &changes), fingerprint(&old), allowed))
+    let plan = make_plan(&old, &new, &changes);
+    let refused = safety_lint(&old, &new, &plan, pg_version, deny);
+    Ok(Planned {
+        source: fingerprint(&old),
+        plan,
+        allowed,
+        refused,
+    })
 }
 
-pub fn diff(sides: &Sides) -> u8 {
-    match planned(sides) {
-        Ok((plan, ..)) => {
-            print!("{}", plan.to_sql());
-            if plan.is_empty() {
+/// Prints the migration-safety lint's findings on a plan; true when they
+/// fail the command (an error, or a warning with `--deny warnings`).
+pub fn safety_lint(
+    old: &Model,
+    new: &Model,
+    plan: &MigrationPlan,
+    pg_version: Option<u32>,
+    deny: bool,
+) -> bool {
+    use generator::diff::safety;
+    use generator::lint::Level;
+    let cx = safety::Context {
+        old,
+        new,
+        plan,
+        pg_version,
+    };
+    let mut refused = false;
+    for f in safety::check(&cx) {
+        eprintln!("{f}");
+        refused |= f.level == Level::Error || deny;
+    }
+    refused
+}
+
+pub fn diff(sides: &Sides, deny: bool) -> u8 {
+    match planned(sides, deny) {
+        Ok(p) => {
+            print!("{}", p.plan.to_sql());
+            if p.plan.is_empty() && !p.refused {
                 OK
             } else {
                 SCHEMA_ERRORS
@@ -188,9 +235,13 @@ pub fn diff(sides: &Sides) -> u8 {
     }
 }
 
-pub fn plan(sides: &Sides, format: PlanFormat, out: Option<&Path>, force: bool) -> u8 {
-    let (plan, source) = match planned(sides) {
-        Ok((plan, source, _)) => (plan, source),
+pub fn plan(sides: &Sides, format: PlanFormat, out: Option<&Path>, force: bool, deny: bool) -> u8 {
+    let (plan, source) = match planned(sides, deny) {
+        Ok(p) if p.refused => {
+            report::fatal("no plan: the migration-safety lint refused it");
+            return SCHEMA_ERRORS;
+        }
+        Ok(p) => (p.plan, p.source),
         Err(code) => return code,
     };
     if let Some(path) = out {
@@ -234,8 +285,10 @@ pub fn push(path: &Path, url: &str, allow: &[String]) -> u8 {
         to: Some(path.to_path_buf()),
         to_database_url: None,
     };
-    let (plan, _, configured) = match planned(&sides) {
-        Ok(p) => p,
+    // `push` is for development databases: the lint's findings are
+    // printed, its hazards decide.
+    let (plan, configured) = match planned(&sides, false) {
+        Ok(p) => (p.plan, p.allowed),
         Err(code) => return code,
     };
     allowed.extend(configured);

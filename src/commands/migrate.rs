@@ -42,7 +42,7 @@ pub fn run(args: &MigrateArgs, action: MigrateAction) -> u8 {
         return SCHEMA_ERRORS;
     }
     match action {
-        MigrateAction::New { name, empty } => new(args, &dir, &name, empty),
+        MigrateAction::New { name, empty, deny } => new(args, &dir, &name, empty, deny.is_some()),
         MigrateAction::Hash | MigrateAction::Rebase { .. } => OK,
         MigrateAction::Apply { to, dry_run } => apply(args, &dir, to.as_deref(), dry_run),
         MigrateAction::Rollback { to, dry_run } => rollback(args, &dir, to.as_deref(), dry_run),
@@ -99,8 +99,14 @@ fn project_dir(args: &MigrateArgs) -> PathBuf {
 
 /// The current schema's model.
 fn current(args: &MigrateArgs) -> Result<Model, u8> {
+    current_with_version(args).map(|(m, _)| m)
+}
+
+/// The schema, and the `[lint] pg_version` the migration-safety lint
+/// reads.
+fn current_with_version(args: &MigrateArgs) -> Result<(Model, Option<u32>), u8> {
     let loaded = super::load(&args.project, false)?;
-    Ok(loaded.compiled.model)
+    Ok((loaded.compiled.model, loaded.config.lint.pg_version))
 }
 
 fn valid_name(name: &str) -> bool {
@@ -110,7 +116,7 @@ fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-fn new(args: &MigrateArgs, dir: &Directory, name: &str, empty: bool) -> u8 {
+fn new(args: &MigrateArgs, dir: &Directory, name: &str, empty: bool, deny: bool) -> u8 {
     if !valid_name(name) {
         report::fatal(format!(
             "a migration's name is lowercase letters, digits and underscores, not `{name}`"
@@ -136,12 +142,16 @@ fn new(args: &MigrateArgs, dir: &Directory, name: &str, empty: bool) -> u8 {
             text,
         )
     } else {
-        let model = match current(args) {
+        let (model, pg_version) = match current_with_version(args) {
             Ok(m) => m,
             Err(code) => return code,
         };
         let changes = diff(&previous, &model, &Options::default());
         let up = plan(&previous, &model, &changes);
+        if super::diff::safety_lint(&previous, &model, &up, pg_version, deny) {
+            report::fatal("no migration written: the migration-safety lint refused the plan");
+            return SCHEMA_ERRORS;
+        }
         if up.is_empty() {
             eprintln!(
                 "schemac: the schema is what {} leaves: no migration written",

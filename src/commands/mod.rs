@@ -36,13 +36,14 @@ pub fn run(cli: Cli) -> u8 {
             target.map(Into::into),
         ),
         Command::Check { path } => check::run(&path),
-        Command::Diff { sides } => diff::diff(&sides),
+        Command::Diff { sides, deny } => diff::diff(&sides, deny.is_some()),
         Command::Plan {
             sides,
             format,
             out,
             force,
-        } => diff::plan(&sides, format, out.as_deref(), force),
+            deny,
+        } => diff::plan(&sides, format, out.as_deref(), force, deny.is_some()),
         Command::Push {
             path,
             database_url,

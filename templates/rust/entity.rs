@@ -15,10 +15,10 @@ pub struct {{ name }} {
 {%- endfor %}
 }
 
-impl ::std::convert::TryFrom<&::postgres::Row> for {{ name }} {
+impl ::std::convert::TryFrom<&::{{ pg }}::Row> for {{ name }} {
     type Error = ModelError;
 
-    fn try_from(row: &::postgres::Row) -> ::std::result::Result<Self, ModelError> {
+    fn try_from(row: &::{{ pg }}::Row) -> ::std::result::Result<Self, ModelError> {
         ::std::result::Result::Ok({{ name }} {
 {%- for f in fields %}
             {{ f.name }}: read_column(row, {{ loop.index0 }}, {{ f.qualified }})?,
@@ -69,79 +69,80 @@ pub struct {{ update_name }} {
     pub {{ f.name }}: ::std::option::Option<{{ f.ty }}>,
 {%- endfor %}
 }
+{%- for q in queries %}
 
 /// The statements on `{{ table }}`, prepared once per connection.
 #[derive(Clone, Debug)]
-pub struct {{ queries_name }} {
-    insert: ::postgres::Statement,
+pub struct {{ q.name }} {
+    insert: ::{{ pg }}::Statement,
 {%- if key %}
-    get: ::postgres::Statement,
+    get: ::{{ pg }}::Statement,
 {%- if key.update_sql %}
-    update: ::postgres::Statement,
+    update: ::{{ pg }}::Statement,
 {%- endif %}
-    delete: ::postgres::Statement,
+    delete: ::{{ pg }}::Statement,
 {%- for l in lists %}
-    {{ l.function }}: ::postgres::Statement,
+    {{ l.function }}: ::{{ pg }}::Statement,
 {%- endfor %}
 {%- endif %}
 {%- for e in exists %}
-    {{ e.function }}: ::postgres::Statement,
+    {{ e.function }}: ::{{ pg }}::Statement,
 {%- endfor %}
 }
 
-impl {{ queries_name }} {
+impl {{ q.name }} {
     /// Prepares every statement on this connection.
-    pub fn prepare(
-        client: &mut impl ::postgres::GenericClient,
-    ) -> ::std::result::Result<Self, ::postgres::Error> {
-        ::std::result::Result::Ok({{ queries_name }} {
-            insert: client.prepare({{ insert_sql }})?,
+    pub {{ q.fn }} prepare(
+        client: {{ q.client }},
+    ) -> ::std::result::Result<Self, ::{{ pg }}::Error> {
+        ::std::result::Result::Ok({{ q.name }} {
+            insert: client.prepare({{ insert_sql }}){{ q.wait }}?,
 {%- if key %}
-            get: client.prepare({{ key.get_sql }})?,
+            get: client.prepare({{ key.get_sql }}){{ q.wait }}?,
 {%- if key.update_sql %}
-            update: client.prepare({{ key.update_sql }})?,
+            update: client.prepare({{ key.update_sql }}){{ q.wait }}?,
 {%- endif %}
-            delete: client.prepare({{ key.delete_sql }})?,
+            delete: client.prepare({{ key.delete_sql }}){{ q.wait }}?,
 {%- for l in lists %}
-            {{ l.function }}: client.prepare({{ l.sql }})?,
+            {{ l.function }}: client.prepare({{ l.sql }}){{ q.wait }}?,
 {%- endfor %}
 {%- endif %}
 {%- for e in exists %}
-            {{ e.function }}: client.prepare({{ e.sql }})?,
+            {{ e.function }}: client.prepare({{ e.sql }}){{ q.wait }}?,
 {%- endfor %}
         })
     }
 
     /// Inserts a row and returns it as stored (defaults and generated
     /// columns filled in).
-    pub fn insert(
+    pub {{ q.fn }} insert(
         &self,
-        client: &mut impl ::postgres::GenericClient,
+        client: {{ q.client }},
         {% if not insert_params %}_{% endif %}value: &{{ insert_name }},
     ) -> ::std::result::Result<{{ name }}, ModelError> {
-        let row = client.query_one(&self.insert, &[{{ insert_params | join(sep=", ") }}])?;
+        let row = client.query_one(&self.insert, &[{{ insert_params | join(sep=", ") }}]){{ q.wait }}?;
         {{ name }}::try_from(&row)
     }
 {%- if key %}
 
     /// The row with this primary key{% if soft_delete %}, unless it is deleted{% endif %}.
-    pub fn get(
+    pub {{ q.fn }} get(
         &self,
-        client: &mut impl ::postgres::GenericClient,
+        client: {{ q.client }},
 {%- for p in key.params %}
         {{ p.name }}: {{ p.ty }},
 {%- endfor %}
     ) -> ::std::result::Result<::std::option::Option<{{ name }}>, ModelError> {
-        let row = client.query_opt(&self.get, &[{{ key.args | join(sep=", ") }}])?;
+        let row = client.query_opt(&self.get, &[{{ key.args | join(sep=", ") }}]){{ q.wait }}?;
         row.as_ref().map({{ name }}::try_from).transpose()
     }
 {%- if key.update_sql %}
 
     /// Sets the fields of `patch` that are `Some` and returns the row, or
     /// `None` when there is no such row{% if soft_delete %} (or it is deleted){% endif %}.
-    pub fn update(
+    pub {{ q.fn }} update(
         &self,
-        client: &mut impl ::postgres::GenericClient,
+        client: {{ q.client }},
 {%- for p in key.params %}
         {{ p.name }}: {{ p.ty }},
 {%- endfor %}
@@ -150,28 +151,28 @@ impl {{ queries_name }} {
         let row = client.query_opt(
             &self.update,
             &[{{ key.update_params | join(sep=", ") }}, {{ key.args | join(sep=", ") }}],
-        )?;
+        ){{ q.wait }}?;
         row.as_ref().map({{ name }}::try_from).transpose()
     }
 {%- endif %}
 
     /// {% if soft_delete %}Marks the row deleted (sets `deleted_at`){% else %}Deletes the row{% endif %}; `false` when there was none.
-    pub fn delete(
+    pub {{ q.fn }} delete(
         &self,
-        client: &mut impl ::postgres::GenericClient,
+        client: {{ q.client }},
 {%- for p in key.params %}
         {{ p.name }}: {{ p.ty }},
 {%- endfor %}
     ) -> ::std::result::Result<bool, ModelError> {
-        ::std::result::Result::Ok(client.execute(&self.delete, &[{{ key.args | join(sep=", ") }}])? > 0)
+        ::std::result::Result::Ok(client.execute(&self.delete, &[{{ key.args | join(sep=", ") }}]){{ q.wait }}? > 0)
     }
 {%- for l in lists %}
 
     /// Up to `limit` rows with this {{ l.what }}, in primary key order,
     /// after the row whose key is `after` (the last of the previous page).
-    pub fn {{ l.function }}(
+    pub {{ q.fn }} {{ l.function }}(
         &self,
-        client: &mut impl ::postgres::GenericClient,
+        client: {{ q.client }},
 {%- for p in l.params %}
         {{ p.name }}: {{ p.ty }},
 {%- endfor %}
@@ -181,7 +182,7 @@ impl {{ queries_name }} {
         let rows = client.query(
             &self.{{ l.function }},
             &[{{ l.args | join(sep=", ") }}, &after.is_some(), {{ key.after_args | join(sep=", ") }}, &limit],
-        )?;
+        ){{ q.wait }}?;
         rows.iter().map({{ name }}::try_from).collect()
     }
 {%- endfor %}
@@ -189,15 +190,16 @@ impl {{ queries_name }} {
 {%- for e in exists %}
 
     /// Whether a {% if soft_delete %}live {% endif %}row has these values of its unique key.
-    pub fn {{ e.function }}(
+    pub {{ q.fn }} {{ e.function }}(
         &self,
-        client: &mut impl ::postgres::GenericClient,
+        client: {{ q.client }},
 {%- for p in e.params %}
         {{ p.name }}: {{ p.ty }},
 {%- endfor %}
     ) -> ::std::result::Result<bool, ModelError> {
-        let row = client.query_one(&self.{{ e.function }}, &[{{ e.args | join(sep=", ") }}])?;
+        let row = client.query_one(&self.{{ e.function }}, &[{{ e.args | join(sep=", ") }}]){{ q.wait }}?;
         read_column(&row, 0, "exists")
     }
 {%- endfor %}
 }
+{%- endfor %}

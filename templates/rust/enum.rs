@@ -21,9 +21,9 @@ impl {{ name }} {
     }
 }
 
-impl<'a> ::postgres::types::FromSql<'a> for {{ name }} {
+impl<'a> ::{{ pg }}::types::FromSql<'a> for {{ name }} {
     fn from_sql(
-        _: &::postgres::types::Type,
+        _: &::{{ pg }}::types::Type,
         raw: &'a [u8],
     ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Sync + Send>>
     {
@@ -37,27 +37,27 @@ impl<'a> ::postgres::types::FromSql<'a> for {{ name }} {
         }
     }
 
-    fn accepts(ty: &::postgres::types::Type) -> bool {
+    fn accepts(ty: &::{{ pg }}::types::Type) -> bool {
         ty.name() == {{ sql_name }}
     }
 }
 
-impl ::postgres::types::ToSql for {{ name }} {
+impl ::{{ pg }}::types::ToSql for {{ name }} {
     fn to_sql(
         &self,
-        _: &::postgres::types::Type,
+        _: &::{{ pg }}::types::Type,
         out: &mut ::bytes::BytesMut,
     ) -> ::std::result::Result<
-        ::postgres::types::IsNull,
+        ::{{ pg }}::types::IsNull,
         ::std::boxed::Box<dyn ::std::error::Error + Sync + Send>,
     > {
         out.extend_from_slice(self.as_str().as_bytes());
-        ::std::result::Result::Ok(::postgres::types::IsNull::No)
+        ::std::result::Result::Ok(::{{ pg }}::types::IsNull::No)
     }
 
-    fn accepts(ty: &::postgres::types::Type) -> bool {
+    fn accepts(ty: &::{{ pg }}::types::Type) -> bool {
         ty.name() == {{ sql_name }}
     }
 
-    ::postgres::types::to_sql_checked!();
+    ::{{ pg }}::types::to_sql_checked!();
 }

@@ -3,13 +3,13 @@
 #[derive(Debug)]
 pub enum ModelError {
     /// The database refused a statement, or the connection failed.
-    Postgres(::postgres::Error),
+    Postgres(::{{ pg }}::Error),
     /// A column could not be read as its field's type.
     Column {
         /// `table.column`.
         column: &'static str,
         /// Names the Rust type and the PostgreSQL type.
-        source: ::postgres::Error,
+        source: ::{{ pg }}::Error,
     },
 }
 
@@ -38,15 +38,15 @@ impl ::std::error::Error for ModelError {
     }
 }
 
-impl ::std::convert::From<::postgres::Error> for ModelError {
-    fn from(e: ::postgres::Error) -> Self {
+impl ::std::convert::From<::{{ pg }}::Error> for ModelError {
+    fn from(e: ::{{ pg }}::Error) -> Self {
         ModelError::Postgres(e)
     }
 }
 
 /// Reads column `index` of a row, naming the column on a mismatch.
-fn read_column<'r, T: ::postgres::types::FromSql<'r>>(
-    row: &'r ::postgres::Row,
+fn read_column<'r, T: ::{{ pg }}::types::FromSql<'r>>(
+    row: &'r ::{{ pg }}::Row,
     index: usize,
     column: &'static str,
 ) -> ::std::result::Result<T, ModelError> {
@@ -65,9 +65,9 @@ pub struct PgInterval {
     pub microseconds: i64,
 }
 
-impl<'a> ::postgres::types::FromSql<'a> for PgInterval {
+impl<'a> ::{{ pg }}::types::FromSql<'a> for PgInterval {
     fn from_sql(
-        _: &::postgres::types::Type,
+        _: &::{{ pg }}::types::Type,
         raw: &'a [u8],
     ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Sync + Send>>
     {
@@ -80,29 +80,29 @@ impl<'a> ::postgres::types::FromSql<'a> for PgInterval {
         })
     }
 
-    fn accepts(ty: &::postgres::types::Type) -> bool {
-        *ty == ::postgres::types::Type::INTERVAL
+    fn accepts(ty: &::{{ pg }}::types::Type) -> bool {
+        *ty == ::{{ pg }}::types::Type::INTERVAL
     }
 }
 
-impl ::postgres::types::ToSql for PgInterval {
+impl ::{{ pg }}::types::ToSql for PgInterval {
     fn to_sql(
         &self,
-        _: &::postgres::types::Type,
+        _: &::{{ pg }}::types::Type,
         out: &mut ::bytes::BytesMut,
     ) -> ::std::result::Result<
-        ::postgres::types::IsNull,
+        ::{{ pg }}::types::IsNull,
         ::std::boxed::Box<dyn ::std::error::Error + Sync + Send>,
     > {
         out.extend_from_slice(&self.microseconds.to_be_bytes());
         out.extend_from_slice(&self.days.to_be_bytes());
         out.extend_from_slice(&self.months.to_be_bytes());
-        ::std::result::Result::Ok(::postgres::types::IsNull::No)
+        ::std::result::Result::Ok(::{{ pg }}::types::IsNull::No)
     }
 
-    fn accepts(ty: &::postgres::types::Type) -> bool {
-        *ty == ::postgres::types::Type::INTERVAL
+    fn accepts(ty: &::{{ pg }}::types::Type) -> bool {
+        *ty == ::{{ pg }}::types::Type::INTERVAL
     }
 
-    ::postgres::types::to_sql_checked!();
+    ::{{ pg }}::types::to_sql_checked!();
 }

@@ -292,3 +292,70 @@ fn pg_partman_keeps_the_same_table() {
     c.batch_execute("select partman.run_maintenance('public.events')")
         .expect("maintenance runs");
 }
+
+/// A changed window and retention are a plan step: the maintenance
+/// function replaced (the function back-end) or pg_partman's settings
+/// updated. Nothing is dropped; the next maintenance keeps the new window.
+#[test]
+fn window_and_retention_changes_are_planned() {
+    use generator::diff::{diff, plan::plan, Options};
+    use generator::model::Maintenance;
+    let v1 = "entity Event {\n  id          bigint @identity\n  occurred_at timestamptz = now()\n  primary key (id, occurred_at)\n  @partition(range: occurred_at, every: month, ahead: 2, before: 1)\n  @retain(13 months)\n}\n";
+    let v2 = v1
+        .replace("ahead: 2", "ahead: 4")
+        .replace("13 months", "6 months");
+    for (maintenance, name) in [
+        (Maintenance::Function, "part_window_fn"),
+        (Maintenance::PgPartman, "part_window_partman"),
+    ] {
+        let build = |text: &str| {
+            let project = generator::Project::from_sources(&[("input.schema", text)]);
+            let options = generator::Options {
+                maintenance,
+                ..Default::default()
+            };
+            generator::compile(&project, &options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+        };
+        let (old, new) = (build(v1), build(&v2));
+        let db = test_db(name);
+        db.psql_apply(&support::sql(&old)).expect("applies");
+        let changes = diff(&old.model, &new.model, &Options::default());
+        let planned = plan(&old.model, &new.model, &changes);
+        assert!(planned.unsupported.is_empty(), "{planned:#?}");
+        assert!(planned.hazards().is_empty(), "{planned:#?}");
+        let sql = planned.to_sql();
+        assert!(
+            planned
+                .statements()
+                .all(|p| !p.sql.starts_with("DROP") && !p.sql.starts_with("ALTER TABLE")),
+            "{sql}"
+        );
+        let mut c = db.connect().expect("connect");
+        c.batch_execute(&planned.settings()).expect("settings");
+        for step in &planned.steps {
+            c.batch_execute(&step.to_sql())
+                .unwrap_or_else(|e| panic!("{}\n{e}", step.to_sql()));
+        }
+        // Nothing was dropped by the plan.
+        assert_eq!(partitions(&mut c, "events").len(), 5);
+        match maintenance {
+            Maintenance::Function => {
+                assert!(sql.contains("CREATE OR REPLACE FUNCTION"), "{sql}");
+                c.batch_execute("select * from maintain_partitions()")
+                    .expect("maintenance runs");
+                // The month before, this one, four ahead and the default.
+                assert_eq!(partitions(&mut c, "events").len(), 7);
+            }
+            Maintenance::PgPartman => {
+                let (retention, premake): (String, i32) = c
+                    .query_one(
+                        "select retention, premake from partman.part_config where parent_table = 'public.events'",
+                        &[],
+                    )
+                    .map(|r| (r.get(0), r.get(1)))
+                    .expect("part_config");
+                assert_eq!((retention.as_str(), premake), ("6 months", 4));
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::support;
 use assert_cmd::Command;
-use generator::emit::rust::{render, Layout, RustOptions};
+use generator::emit::rust::{render, Layout, Mode, RustOptions};
 use std::path::Path;
 
 fn options(layout: Layout) -> RustOptions {
@@ -29,6 +29,37 @@ fn every_type_renders() {
     let paths: Vec<&str> = modules.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["mod.rs", "everythings.rs"]);
     assert!(modules[1].text.contains("use super::*;"));
+}
+
+/// `mode = "both"`: the sync output unchanged, and after each entity's
+/// sync functions the async ones, on the same rows and errors (`postgres`'
+/// types, which are `tokio_postgres`').
+#[test]
+fn both_modes_render_side_by_side() {
+    let case = support::root().join("tests/fixtures/ok/types");
+    let compiled = support::compile_ok(&support::input(&case));
+    let sync = render(&compiled.model, &options(Layout::File), &[]).expect("renders");
+    let both = RustOptions {
+        mode: Mode::Both,
+        ..options(Layout::File)
+    };
+    let both = render(&compiled.model, &both, &[]).expect("renders");
+    let text = &both[0].text;
+    let struct_at = text
+        .find("pub struct EverythingAsyncQueries {")
+        .expect("the async queries");
+    let start = text[..struct_at]
+        .rfind("\n\n/// The statements on")
+        .expect("their doc comment");
+    let (sync_part, async_part) = text.split_at(start);
+    assert_eq!(format!("{sync_part}\n"), sync[0].text);
+    assert!(async_part.contains("pub async fn prepare("), "{async_part}");
+    assert!(async_part.contains("client: &impl ::tokio_postgres::GenericClient,"));
+    assert!(async_part.contains(".await?"));
+    assert!(
+        !text.contains("::tokio_postgres::Row"),
+        "rows are postgres'"
+    );
 }
 
 #[test]
@@ -415,4 +446,241 @@ fn clashing_models_work_and_stale_versions_are_refused() {
         .expect("get")
         .expect("the row");
     assert_eq!(now.amount.to_string(), "10.00");
+}
+
+/// `tests/rust-async/src/models.rs` is what `schemac build
+/// tests/rust-async --emit rust` writes (`mode = "async"`); that crate
+/// compiling with `tokio_postgres` alone is the test that the async code
+/// compiles. `SCHEMAC_BLESS=1` rewrites it.
+#[test]
+fn the_async_models_are_current() {
+    let project = support::root().join("tests/rust-async");
+    let dir = tempfile::tempdir().expect("tempdir");
+    Command::cargo_bin("schemac")
+        .expect("binary")
+        .args(["build", "--emit", "rust", "--out"])
+        .arg(dir.path())
+        .arg(&project)
+        .assert()
+        .success();
+    let generated = std::fs::read_to_string(dir.path().join("rust/models.rs")).expect("read");
+    let checked_in = project.join("src/models.rs");
+    if std::env::var_os("SCHEMAC_BLESS").is_some() {
+        std::fs::write(&checked_in, &generated).expect("write");
+        return;
+    }
+    let old = std::fs::read_to_string(&checked_in).expect("read");
+    assert!(
+        without_version(&old) == without_version(&generated),
+        "tests/rust-async/src/models.rs is not what schemac generates: run SCHEMAC_BLESS=1 cargo test --test it async_models"
+    );
+}
+
+/// The async functions on a live database, on a tokio runtime: insert,
+/// read back field by field, get by a composite key, update, list by
+/// foreign key page by page, exists by a unique key, soft and hard
+/// delete, a stale `version` refused, and the same statements used in a
+/// transaction.
+#[test]
+fn the_async_functions_work_on_a_live_database() {
+    use rust_async::models::*;
+    let compiled = support::compile_ok(&support::root().join("tests/rust-async"));
+    let db = crate::pg::test_db("rust_async");
+    db.psql_apply(&support::sql(&compiled))
+        .expect("the schema applies");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let (mut client, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        let connection = tokio::spawn(connection);
+
+        let boards = BoardAsyncQueries::prepare(&client).await.expect("prepare");
+        let settings = serde_json::json!({"columns": ["todo", "doing", "done"]});
+        let board = boards
+            .insert(
+                &client,
+                &NewBoard::new("launch".into()).with_settings(settings.clone()),
+            )
+            .await
+            .expect("insert");
+        assert_eq!(board.slug, "launch");
+        assert_eq!(board.settings, settings);
+        assert_eq!(board.deleted_at, None);
+        assert_eq!(
+            boards.get(&client, &board.id).await.expect("get"),
+            Some(board.clone())
+        );
+        assert!(boards
+            .exists_by_slug(&client, "launch")
+            .await
+            .expect("exists"));
+        assert!(!boards
+            .exists_by_slug(&client, "other")
+            .await
+            .expect("exists"));
+
+        let tasks = TaskAsyncQueries::prepare(&client).await.expect("prepare");
+        let new = NewTask::new(
+            board.id,
+            "write the plan".into(),
+            Some(Points(3)),
+            Some("12.50".parse().expect("decimal")),
+            Some(PgInterval {
+                months: 0,
+                days: 1,
+                microseconds: 90_000_000,
+            }),
+            Some("2001:db8::1".parse().expect("ip")),
+            Some(vec![0, 159, 255]),
+        )
+        .with_history(vec![Stage::Todo, Stage::Doing]);
+        let task = tasks.insert(&client, &new).await.expect("insert");
+        assert_eq!(task.title, "write the plan");
+        assert_eq!(task.stage, Stage::Todo, "the default was taken");
+        assert_eq!(task.history, [Stage::Todo, Stage::Doing]);
+        assert_eq!(task.estimate, Some(Points(3)));
+        assert_eq!(
+            task.cost.map(|c| c.to_string()).as_deref(),
+            Some("12.50"),
+            "numeric keeps its scale"
+        );
+        assert_eq!(task.spent, new.spent);
+        assert_eq!(task.origin, new.origin);
+        assert_eq!(task.note.as_deref(), Some(&[0u8, 159, 255][..]));
+        assert_eq!(task.version, 1);
+        assert_eq!(
+            tasks.get(&client, &task.id).await.expect("get"),
+            Some(task.clone())
+        );
+
+        // Versioned: an update carries the version it read.
+        let done = |version: i32| TaskUpdate {
+            stage: Some(Stage::Done),
+            estimate: Some(None),
+            version: Some(version),
+            ..TaskUpdate::default()
+        };
+        let updated = tasks
+            .update(&client, &task.id, &done(task.version))
+            .await
+            .expect("update")
+            .expect("the row");
+        assert_eq!(
+            (updated.stage, updated.estimate, updated.version),
+            (Stage::Done, None, 2)
+        );
+        assert_eq!(updated.title, task.title, "fields not in the patch stay");
+        let e = tasks
+            .update(&client, &task.id, &done(task.version))
+            .await
+            .expect_err("a stale version");
+        let ModelError::Postgres(e) = e else {
+            panic!("not the database refusing")
+        };
+        assert_eq!(
+            e.code(),
+            Some(&tokio_postgres::error::SqlState::T_R_SERIALIZATION_FAILURE),
+            "{e}"
+        );
+
+        // Written in a transaction with the statements prepared on the
+        // connection; listed page by page in key order.
+        let tx = client.transaction().await.expect("begin");
+        let mut ids = vec![task.id];
+        for i in 0..4 {
+            let new = NewTask::new(board.id, format!("step {i}"), None, None, None, None, None);
+            ids.push(tasks.insert(&tx, &new).await.expect("insert").id);
+        }
+        tx.commit().await.expect("commit");
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = tasks
+                .list_by_board_id(&client, &board.id, after.as_ref(), 2)
+                .await
+                .expect("list");
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 2);
+            after = page.last().map(|t| t.id);
+            seen.extend(page.into_iter().map(|t| t.id));
+        }
+        assert_eq!(seen, ids, "every task once, in key order");
+
+        // A composite primary key: get, update, list after a pair, delete.
+        let assignments = AssignmentAsyncQueries::prepare(&client)
+            .await
+            .expect("prepare");
+        for person in ["ada", "bob", "cy"] {
+            assignments
+                .insert(&client, &NewAssignment::new(task.id, person.into()))
+                .await
+                .expect("insert");
+        }
+        let ada = assignments
+            .get(&client, &task.id, "ada")
+            .await
+            .expect("get")
+            .expect("the row");
+        assert_eq!(ada.share.to_string(), "100.00");
+        let half = AssignmentUpdate {
+            share: Some("50".parse().expect("decimal")),
+        };
+        let ada = assignments
+            .update(&client, &task.id, "ada", &half)
+            .await
+            .expect("update")
+            .expect("the row");
+        assert_eq!(ada.share.to_string(), "50.00");
+        let rest = assignments
+            .list_by_task_id(&client, &task.id, Some(&(task.id, "ada".into())), 10)
+            .await
+            .expect("list");
+        let people: Vec<&str> = rest.iter().map(|a| a.person.as_str()).collect();
+        assert_eq!(people, ["bob", "cy"]);
+        assert!(assignments
+            .delete(&client, &task.id, "bob")
+            .await
+            .expect("delete"));
+        assert!(!assignments
+            .delete(&client, &task.id, "bob")
+            .await
+            .expect("delete"));
+        assert_eq!(
+            assignments
+                .get(&client, &task.id, "bob")
+                .await
+                .expect("get"),
+            None
+        );
+
+        // Soft delete: the board is kept, but no longer found.
+        assert!(boards.delete(&client, &board.id).await.expect("delete"));
+        assert_eq!(boards.get(&client, &board.id).await.expect("get"), None);
+        assert!(!boards
+            .exists_by_slug(&client, "launch")
+            .await
+            .expect("exists"));
+        assert!(!boards.delete(&client, &board.id).await.expect("delete"));
+        let kept: i64 = client
+            .query_one(
+                "SELECT count(*) FROM boards WHERE deleted_at IS NOT NULL",
+                &[],
+            )
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(kept, 1);
+
+        drop(client);
+        connection
+            .await
+            .expect("the connection task")
+            .expect("the connection closes cleanly");
+    });
 }

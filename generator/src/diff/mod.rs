@@ -10,11 +10,13 @@
 //! Pure: no server, no files. [`plan`] turns the changes into statements.
 
 pub mod plan;
+pub mod safety;
 
 use crate::key::{Key, ObjectKind};
 use crate::model::{
-    Check, Column, Domain, Enum, Exclude, Extension, ForeignKey, Function, Index, Model,
-    PrimaryKey, QName, RawSql, Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
+    Check, Column, Domain, Enum, Exclude, Extension, ForeignKey, Function, Grant, Index, Model,
+    Policy, PrimaryKey, QName, RawSql, Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
+    Why,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -114,6 +116,25 @@ pub enum Change {
     CreateTrigger(Trigger),
     DropTrigger(QName, String),
     RunRaw(RawSql),
+    /// A policy's generated block that creates objects of its own (the
+    /// audit log) is gone: what it created is dropped.
+    DropRawProducts(RawSql),
+    /// Row-level security turned on (and forced) for a table's first
+    /// policy, or off once its last policy is gone.
+    EnableRowSecurity(QName),
+    DisableRowSecurity(QName),
+    /// A new policy, or one whose command, roles or conditions changed
+    /// (`replace`: dropped and created again in one transaction).
+    CreatePolicy {
+        table: QName,
+        policy: Policy,
+        replace: bool,
+    },
+    DropPolicy(QName, String),
+    /// Privileges granted or revoked: one role, one set of columns (none:
+    /// the whole table).
+    Grant(QName, Grant),
+    Revoke(QName, Grant),
     /// `COMMENT ON`: set or (with `None`) removed.
     Comment(Key, Option<String>),
     /// A list or hash partition (or the default one) added to an existing
@@ -296,6 +317,13 @@ fn same_index(a: &Index, b: &Index) -> bool {
         && a.predicate == b.predicate
 }
 
+fn same_policy(a: &Policy, b: &Policy) -> bool {
+    a.command == b.command
+        && a.roles == b.roles
+        && a.using == b.using
+        && a.with_check == b.with_check
+}
+
 fn same_exclude(a: &Exclude, b: &Exclude) -> bool {
     a.method == b.method && a.elements == b.elements && a.predicate == b.predicate
 }
@@ -467,8 +495,19 @@ impl Differ<'_> {
                 Some(o)
                     if unquoted(&o.returns) == unquoted(&f.returns)
                         && o.language == f.language
-                        && o.body.trim() == f.body.trim() => {}
-                _ => self.out.push(Change::CreateFunction((*f).clone())),
+                        && o.body.trim() == f.body.trim() =>
+                {
+                    self.comment(k.clone(), &o.doc, &f.doc)
+                }
+                // Replacing a function keeps its comment: a new one is set
+                // with it, a removed one removed.
+                Some(o) => {
+                    self.out.push(Change::CreateFunction((*f).clone()));
+                    if o.doc.is_some() && f.doc.is_none() {
+                        self.out.push(Change::Comment(k.clone(), None));
+                    }
+                }
+                None => self.out.push(Change::CreateFunction((*f).clone())),
             }
         }
         for (k, f) in &of {
@@ -527,6 +566,14 @@ impl Differ<'_> {
             for (k, r) in &nr {
                 match or.get(k) {
                     None => self.out.push(Change::RunRaw((*r).clone())),
+                    // Partition maintenance's blocks follow their table's
+                    // settings, diffed with the table.
+                    Some(o) if o.body != r.body && made_by_partitioning(r) => {}
+                    // A policy's block that creates nothing of its own (the
+                    // roles) is written to run again.
+                    Some(o) if o.body != r.body && generated(r) && r.creates.is_empty() => {
+                        self.out.push(Change::RunRaw((*r).clone()))
+                    }
                     Some(o) if o.body != r.body => self.out.push(Change::Unsupported(
                         k.clone(),
                         "the sql block changed: write the migration by hand".into(),
@@ -534,8 +581,17 @@ impl Differ<'_> {
                     Some(_) => {}
                 }
             }
-            for k in or.keys() {
-                if !nr.contains_key(k) {
+            for (k, r) in &or {
+                if nr.contains_key(k) {
+                    continue;
+                }
+                if generated(r) {
+                    // Roles are the cluster's, shared by its databases:
+                    // they stay. What else the block made goes.
+                    if !r.creates.is_empty() {
+                        self.out.push(Change::DropRawProducts((*r).clone()));
+                    }
+                } else {
                     self.out.push(Change::Unsupported(
                         k.clone(),
                         "the sql block was removed: undo what it created by hand".into(),
@@ -667,10 +723,13 @@ impl Differ<'_> {
                 new.key(),
                 "partitioning changed: the table must be rebuilt".into(),
             ));
-        } else if !self.options.old_is_database {
-            // The partitions a schema declares (introspection reports a
-            // database's partitions rather than reading them).
+        } else {
+            // The partitions a schema declares; time partitions belong to
+            // maintenance, never to the diff.
             self.partitions(old, new);
+            if !self.options.old_is_database {
+                self.maintenance(old, new);
+            }
         }
         // Constraints first leave, so a column they use can change.
         let constraints = |t: &Table| -> BTreeMap<String, Constraint> {
@@ -828,6 +887,75 @@ impl Differ<'_> {
         for i in new_indexes {
             self.out.push(Change::CreateIndex(q.clone(), i));
         }
+        // Introspection lists a database's policies and grants as
+        // unmodelled rather than reading them: only two models compare.
+        if !self.options.old_is_database {
+            self.access(old, new);
+        }
+    }
+
+    /// Row-level security, its policies and the table's grants.
+    fn access(&mut self, old: &Table, new: &Table) {
+        let q = &new.sql;
+        let (op, np) = (
+            by_key(&old.policies, |p| p.name.clone()),
+            by_key(&new.policies, |p| p.name.clone()),
+        );
+        for name in op.keys() {
+            if !np.contains_key(name) {
+                self.out.push(Change::DropPolicy(q.clone(), name.clone()));
+            }
+        }
+        if op.is_empty() && !np.is_empty() {
+            self.out.push(Change::EnableRowSecurity(q.clone()));
+        }
+        for (name, p) in &np {
+            let replace = match op.get(name) {
+                Some(o) if same_policy(o, p) => continue,
+                Some(_) => true,
+                None => false,
+            };
+            self.out.push(Change::CreatePolicy {
+                table: q.clone(),
+                policy: (*p).clone(),
+                replace,
+            });
+        }
+        if !op.is_empty() && np.is_empty() {
+            self.out.push(Change::DisableRowSecurity(q.clone()));
+        }
+        let (og, ng) = (privileges(&old.grants), privileges(&new.grants));
+        if let Some(like) = old.grants.first() {
+            for g in regroup(og.difference(&ng).collect(), like) {
+                self.out.push(Change::Revoke(q.clone(), g));
+            }
+        }
+        if let Some(like) = new.grants.first() {
+            for g in regroup(ng.difference(&og).collect(), like) {
+                self.out.push(Change::Grant(q.clone(), g));
+            }
+        }
+    }
+
+    /// A time-partitioned table's window and retention: the maintenance
+    /// function's new body is a change of its own (the function is
+    /// replaced); pg_partman's settings are updated. Another period or
+    /// back-end would make partitions that overlap the existing ones.
+    fn maintenance(&mut self, old: &Table, new: &Table) {
+        let window = |t: &Table| t.partition.as_ref().and_then(|p| p.window.clone());
+        let (Some(ow), Some(nw)) = (window(old), window(new)) else {
+            return;
+        };
+        if ow.every != nw.every || ow.maintenance != nw.maintenance {
+            self.out.push(Change::Unsupported(
+                new.key(),
+                "the partition period or maintenance changed: the table must be rebuilt".into(),
+            ));
+        } else if ow.ahead != nw.ahead || old.retain != new.retain {
+            if let Some(r) = crate::partition::partman_settings(new) {
+                self.out.push(Change::RunRaw(r));
+            }
+        }
     }
 
     /// Partitions added (created in place), removed (dropped with their
@@ -854,7 +982,7 @@ impl Differ<'_> {
         }
         for o in &oc {
             if !nc.iter().any(|c| c.sql == o.sql) {
-                self.out.push(Change::DropTable(o.sql.clone()));
+                self.gone(o.key(), Change::DropTable(o.sql.clone()));
             }
         }
     }
@@ -886,6 +1014,50 @@ impl Differ<'_> {
     }
 }
 
+fn made_by_partitioning(r: &RawSql) -> bool {
+    matches!(&r.origin.why, crate::model::Why::Policy { policy } if policy == "partition")
+}
+
+/// A block a policy generated (not one the user wrote).
+fn generated(r: &RawSql) -> bool {
+    matches!(r.origin.why, Why::Policy { .. })
+}
+
+/// A grant as (role, columns) → privileges, one privilege per column: what
+/// the table's access list holds, however the grants were written.
+fn privileges(grants: &[Grant]) -> BTreeSet<(&str, Option<&str>, &str)> {
+    let mut out = BTreeSet::new();
+    for g in grants {
+        for p in &g.privileges {
+            if g.columns.is_empty() {
+                out.insert((g.role.as_str(), None, p.as_str()));
+            }
+            for c in &g.columns {
+                out.insert((g.role.as_str(), Some(c.as_str()), p.as_str()));
+            }
+        }
+    }
+    out
+}
+
+/// Privileges regrouped as grants: one per role and column (or table).
+fn regroup(items: Vec<&(&str, Option<&str>, &str)>, like: &Grant) -> Vec<Grant> {
+    let mut by: BTreeMap<(&str, Option<&str>), Vec<String>> = BTreeMap::new();
+    for (role, column, privilege) in items {
+        by.entry((role, *column))
+            .or_default()
+            .push((*privilege).to_string());
+    }
+    by.into_iter()
+        .map(|((role, column), privileges)| Grant {
+            role: role.to_string(),
+            privileges,
+            columns: column.map(str::to_string).into_iter().collect(),
+            origin: like.origin.clone(),
+        })
+        .collect()
+}
+
 /// The old model with table `from` called `to`, and what refers to it.
 fn rename_table(m: &mut Model, from: &QName, to: &QName) {
     let from_key = Key::new(ObjectKind::Table, from.clone());
@@ -915,19 +1087,33 @@ fn rename_table(m: &mut Model, from: &QName, to: &QName) {
 }
 
 /// The old model with column `from` of `table` called `to`, in the keys,
-/// indexes and foreign keys that list it (expressions keep their text).
+/// indexes and foreign keys that list it, and in the expressions of the
+/// table that name it (checks, predicates, index expressions, generated
+/// columns, policies), as PostgreSQL rewrites them: a check that names the
+/// column is the same check afterwards, renamed with it, never dropped and
+/// validated again.
 fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
     let swap = |n: &mut String| {
         if n == from {
             *n = to.to_string();
         }
     };
-    let element = |e: &mut crate::model::IndexElement| {
-        if let crate::model::ElementTarget::Column { name } = &mut e.target {
+    let expr = |e: &mut crate::model::Expr| {
+        // Both texts: `canonical` may be sqlparser's or the server's.
+        if let Some(sql) = crate::sqlparse::rename_column(&e.sql, from, to) {
+            e.sql = sql;
+        }
+        if let Some(canonical) = crate::sqlparse::rename_column(&e.canonical, from, to) {
+            e.canonical = canonical;
+        }
+    };
+    let element = |e: &mut crate::model::IndexElement| match &mut e.target {
+        crate::model::ElementTarget::Column { name } => {
             if name == from {
                 *name = to.to_string();
             }
         }
+        crate::model::ElementTarget::Expr { expr: x } => expr(x),
     };
     for t in &mut m.tables {
         for f in &mut t.foreign_keys {
@@ -940,6 +1126,7 @@ fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
         }
         for c in &mut t.columns {
             swap(&mut c.name);
+            c.generated.iter_mut().for_each(expr);
         }
         if let Some(p) = &mut t.primary_key {
             p.columns.iter_mut().for_each(swap);
@@ -947,15 +1134,26 @@ fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
         for u in &mut t.uniques {
             u.columns.iter_mut().for_each(swap);
         }
+        for c in &mut t.checks {
+            expr(&mut c.expr);
+        }
         for f in &mut t.foreign_keys {
             f.columns.iter_mut().for_each(swap);
         }
         for i in &mut t.indexes {
             i.elements.iter_mut().for_each(element);
             i.include.iter_mut().for_each(swap);
+            i.predicate.iter_mut().for_each(expr);
         }
         for x in &mut t.excludes {
             x.elements.iter_mut().for_each(|e| element(&mut e.element));
+            x.predicate.iter_mut().for_each(expr);
+        }
+        for p in &mut t.policies {
+            p.using
+                .iter_mut()
+                .chain(p.with_check.iter_mut())
+                .for_each(expr);
         }
         if let Some(p) = &mut t.partition {
             p.columns.iter_mut().for_each(swap);
@@ -1134,6 +1332,72 @@ mod tests {
         assert!(created
             .iter()
             .any(|c| matches!(c, Change::CreateTable(t) if t.sql.name == "articles")));
+    }
+
+    #[test]
+    fn a_partition_period_change_is_not_planned() {
+        let v1 = "entity Event {\n  id bigint @identity\n  at timestamptz\n  primary key (id, at)\n  @partition(range: at, every: month)\n}\n";
+        let got = changes(v1, &v1.replace("every: month", "every: week"));
+        assert!(
+            got.iter()
+                .any(|c| matches!(c, Change::Unsupported(k, _) if k.name.name == "events")),
+            "{got:#?}"
+        );
+        let got = changes(v1, &v1.replace("every: month", "every: month, ahead: 5"));
+        assert!(
+            got.iter().all(|c| matches!(c, Change::CreateFunction(_))),
+            "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn policies_and_grants_are_diffed_by_privilege() {
+        let old = "entity Doc @grant(app: [select, insert]) {\n  id bigint @pk\n  owner text @grant(support: select)\n}\n";
+        let new = "entity Doc @grant(app: select, reporting: select) @rls(select: owner = current_user, to: app) {\n  id bigint @pk\n  owner text\n}\n";
+        let got = changes(old, new);
+        let t = QName::new("public", "docs");
+        let grants: Vec<(bool, String, Vec<String>, Vec<String>)> = got
+            .iter()
+            .filter_map(|c| match c {
+                Change::Grant(_, g) => Some((
+                    true,
+                    g.role.clone(),
+                    g.privileges.clone(),
+                    g.columns.clone(),
+                )),
+                Change::Revoke(_, g) => Some((
+                    false,
+                    g.role.clone(),
+                    g.privileges.clone(),
+                    g.columns.clone(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            grants,
+            vec![
+                (false, "app".into(), s(&["insert"]), vec![]),
+                (false, "support".into(), s(&["select"]), s(&["owner"])),
+                (true, "reporting".into(), s(&["select"]), vec![]),
+            ],
+            "{got:#?}"
+        );
+        assert!(got.contains(&Change::EnableRowSecurity(t.clone())));
+        assert!(got
+            .iter()
+            .any(|c| matches!(c, Change::CreatePolicy { replace: false, .. })));
+        // A changed condition replaces the policy; the last one gone turns
+        // row-level security off.
+        let changed = changes(new, &new.replace("owner = current_user", "owner <> ''"));
+        assert!(
+            matches!(changed[..], [Change::CreatePolicy { replace: true, .. }]),
+            "{changed:#?}"
+        );
+        let back = changes(new, old);
+        assert!(back.contains(&Change::DropPolicy(t.clone(), "pol_docs_select".into())));
+        assert!(back.contains(&Change::DisableRowSecurity(t)));
     }
 
     #[test]

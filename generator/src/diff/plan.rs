@@ -17,8 +17,8 @@ use super::{Change, Constraint};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Check, Expr, Index, IndexElement, Model, QName, SqlType, TypeBase};
 use crate::statement::{
-    column, comment, constraint, domain, enums, function, index, partition, raw, schema, sequence,
-    table, view, Concurrency, Lock, Statement,
+    column, comment, constraint, domain, enums, function, grant, index, partition, policy, raw,
+    schema, sequence, table, view, Concurrency, Lock, Statement,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -475,7 +475,11 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                         .sql
                         .replacen("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1);
                 }
-                p.push(Phase::Create, rank(&new_order, &f.key()), s, vec![])
+                let r = rank(&new_order, &f.key());
+                p.push(Phase::Create, r, s, vec![]);
+                if let Some(doc) = &f.doc {
+                    p.extend(Phase::Late, r, comment::set(&f.key(), doc), vec![]);
+                }
             }
             Change::DropFunction(q, args) => {
                 p.push(Phase::Drop, i64::MAX - 2, function::drop(q, args), vec![])
@@ -509,6 +513,20 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                     );
                 }
                 comments_of_table(&mut p, t, r);
+                // Late, as grants and policies of an existing table: the
+                // roles they name are made by a block that runs with the
+                // views. Access to a new table changes nobody's access.
+                if !t.policies.is_empty() {
+                    for s in policy::enable(&t.sql) {
+                        p.push(Phase::Late, r, s, vec![]);
+                    }
+                }
+                for x in &t.policies {
+                    p.push(Phase::Late, r, policy::create(&t.sql, x), vec![]);
+                }
+                for g in &t.grants {
+                    p.push(Phase::Late, r, grant::create(&t.sql, g), vec![]);
+                }
             }
             Change::DropTable(q) => p.push(
                 Phase::Drop,
@@ -665,6 +683,79 @@ pub fn plan(old: &Model, new: &Model, changes: &[Change]) -> MigrationPlan {
                 rank(&new_order, &r.key()),
                 raw::run(r),
                 vec![],
+            ),
+            Change::DropRawProducts(r) => {
+                for k in &r.creates {
+                    // Only tables are dropped for now; other kinds the
+                    // block made are the user's to undo.
+                    if k.kind == ObjectKind::Table {
+                        p.push(Phase::Drop, 0, table::drop(&k.name), vec![Hazard::DataLoss]);
+                    } else {
+                        p.unsupported.push(format!(
+                            "{k}: made by the removed block {}: drop it by hand",
+                            r.key()
+                        ));
+                    }
+                }
+            }
+            // Policies go before the columns they read, and row-level
+            // security after its last policy.
+            Change::DropPolicy(q, name) => p.push(
+                Phase::Drop,
+                i64::MIN,
+                policy::drop(q, name),
+                vec![Hazard::Authorization],
+            ),
+            Change::DisableRowSecurity(q) => {
+                for s in policy::disable(q) {
+                    p.push(Phase::Drop, i64::MIN + 3, s, vec![Hazard::Authorization]);
+                }
+            }
+            Change::EnableRowSecurity(q) => {
+                for s in policy::enable(q) {
+                    p.push(
+                        Phase::Late,
+                        table_rank(&new_order, q),
+                        s,
+                        vec![Hazard::Authorization],
+                    );
+                }
+            }
+            Change::CreatePolicy {
+                table: q,
+                policy: x,
+                replace,
+            } => {
+                let r = table_rank(&new_order, q);
+                // Replaced in the transaction that creates it again, so no
+                // query sees the table without it.
+                if *replace {
+                    p.push(
+                        Phase::Late,
+                        r,
+                        policy::drop(q, &x.name),
+                        vec![Hazard::Authorization],
+                    );
+                }
+                p.push(
+                    Phase::Late,
+                    r,
+                    policy::create(q, x),
+                    vec![Hazard::Authorization],
+                );
+            }
+            // Revoked before a column they name is dropped.
+            Change::Revoke(q, g) => p.push(
+                Phase::Drop,
+                i64::MIN,
+                grant::revoke(q, g),
+                vec![Hazard::Authorization],
+            ),
+            Change::Grant(q, g) => p.push(
+                Phase::Late,
+                table_rank(&new_order, q),
+                grant::create(q, g),
+                vec![Hazard::Authorization],
             ),
             Change::Comment(k, Some(text)) => {
                 p.extend(Phase::Late, 0, comment::set(k, text), vec![])
@@ -852,7 +943,7 @@ fn comments_of_table(p: &mut Planner, t: &crate::model::Table, r: i64) {
 }
 
 /// Defaults evaluated per row: adding a column with one rewrites the table.
-fn volatile(e: &Expr) -> bool {
+pub(crate) fn volatile(e: &Expr) -> bool {
     let t = e.canonical.to_ascii_lowercase();
     [
         "gen_random_uuid(",

@@ -1,4 +1,5 @@
-//! Rust model code for the `postgres` crate: a pure function from the model
+//! Rust model code for the `postgres` crate (and `tokio_postgres`, by
+//! `Mode`): a pure function from the model
 //! to source files, rendered from tera templates (`templates/rust/`, embedded
 //! here; a user directory may replace any of them by name).
 //!
@@ -51,10 +52,35 @@ pub enum Layout {
     Modules,
 }
 
+/// Which clients the typed functions are for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// `postgres::GenericClient`: `EntityQueries`.
+    #[default]
+    Sync,
+    /// `tokio_postgres::GenericClient`: `EntityAsyncQueries`, async
+    /// functions; the code needs `tokio_postgres` only.
+    Async,
+    /// Both, side by side; rows and errors are shared (`postgres`
+    /// re-exports `tokio_postgres`' types).
+    Both,
+}
+
+impl Mode {
+    /// The crate the rows, statements, errors and types come from.
+    fn crate_name(self) -> &'static str {
+        match self {
+            Mode::Async => "tokio_postgres",
+            Mode::Sync | Mode::Both => "postgres",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct RustOptions {
     pub time: TimeCrate,
     pub layout: Layout,
+    pub mode: Mode,
     /// What the header names as the schema (the project's name, or the file).
     pub schema_name: String,
     /// The schemac version in the header.
@@ -91,26 +117,29 @@ pub fn render(
             .map_err(|e| format!("template {name}: {}", error_chain(&e)))
     };
     let types = Types::new(model, options.time);
+    let pg = options.mode.crate_name();
     let mut header = tera::Context::new();
     header.insert("schema", &options.schema_name);
     header.insert("version", &options.version);
     let header = render("header.rs", &header)?;
     let mut shared = String::new();
-    shared.push_str(&render("support.rs", &tera::Context::new())?);
+    let mut support = tera::Context::new();
+    support.insert("pg", pg);
+    shared.push_str(&render("support.rs", &support)?);
     let mut enums: Vec<&crate::model::Enum> = model.enums.iter().collect();
     enums.sort_by(|a, b| a.sql.cmp(&b.sql));
     for e in enums {
-        let context = enum_context(e);
+        let mut context =
+            tera::Context::from_serialize(enum_context(e)).map_err(|e| e.to_string())?;
+        context.insert("pg", pg);
         shared.push('\n');
-        shared.push_str(&render(
-            "enum.rs",
-            &tera::Context::from_serialize(&context).map_err(|e| e.to_string())?,
-        )?);
+        shared.push_str(&render("enum.rs", &context)?);
     }
     let mut domains: Vec<&crate::model::Domain> = model.domains.iter().collect();
     domains.sort_by(|a, b| a.sql.cmp(&b.sql));
     for d in domains {
         let mut context = tera::Context::new();
+        context.insert("pg", pg);
         context.insert("name", &type_name(&d.name));
         context.insert("sql", &d.sql.to_string());
         context.insert("doc", &doc_lines(d.doc.as_deref()));
@@ -130,7 +159,7 @@ pub fn render(
             text.push_str(&shared);
             for t in tables {
                 text.push('\n');
-                text.push_str(&render_entity(&render, &types, t, false)?);
+                text.push_str(&render_entity(&render, &types, options.mode, t, false)?);
             }
             files.push(File {
                 path: "models.rs".into(),
@@ -153,7 +182,7 @@ pub fn render(
             });
             for (t, m) in tables.iter().zip(modules) {
                 let mut text = header.clone();
-                text.push_str(&render_entity(&render, &types, t, true)?);
+                text.push_str(&render_entity(&render, &types, options.mode, t, true)?);
                 files.push(File {
                     path: format!("{m}.rs"),
                     text,
@@ -189,10 +218,11 @@ fn module_name(t: &Table) -> String {
 fn render_entity(
     render: &impl Fn(&str, &tera::Context) -> Result<String, String>,
     types: &Types,
+    mode: Mode,
     t: &Table,
     in_module: bool,
 ) -> Result<String, String> {
-    let context = entity_context(types, t, in_module);
+    let context = entity_context(types, mode, t, in_module);
     let context = tera::Context::from_serialize(&context).map_err(|e| e.to_string())?;
     render("entity.rs", &context)
 }
@@ -395,7 +425,10 @@ struct EntityContext {
     required: Vec<Field>,
     update_name: String,
     update_fields: Vec<Field>,
-    queries_name: String,
+    /// The crate of rows, statements and errors (`postgres` or `tokio_postgres`).
+    pg: &'static str,
+    /// One set of typed functions per client the mode asks for.
+    queries: Vec<QueriesContext>,
     /// The SELECT list, each column read as its Rust type expects.
     select: String,
     soft_delete: bool,
@@ -433,6 +466,37 @@ struct InsertField {
     field: Field,
     /// Has a default: the field is an `Option`, `None` taking the default.
     defaulted: bool,
+}
+
+#[derive(Serialize)]
+struct QueriesContext {
+    name: String,
+    /// `fn` or `async fn`.
+    r#fn: &'static str,
+    /// The `client` parameter's type.
+    client: &'static str,
+    /// What follows a call on the client before its `?`.
+    wait: &'static str,
+}
+
+impl QueriesContext {
+    fn sync(entity: &str) -> Self {
+        QueriesContext {
+            name: format!("{entity}Queries"),
+            r#fn: "fn",
+            client: "&mut impl ::postgres::GenericClient",
+            wait: "",
+        }
+    }
+
+    fn asynchronous(entity: &str) -> Self {
+        QueriesContext {
+            name: format!("{entity}AsyncQueries"),
+            r#fn: "async fn",
+            client: "&impl ::tokio_postgres::GenericClient",
+            wait: ".await",
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -475,7 +539,7 @@ struct ExistsContext {
     sql: String,
 }
 
-fn entity_context(types: &Types, t: &Table, in_module: bool) -> EntityContext {
+fn entity_context(types: &Types, mode: Mode, t: &Table, in_module: bool) -> EntityContext {
     let name = types.entities[&t.sql].clone();
     let mut taken = BTreeSet::new();
     let fields: Vec<Field> = t
@@ -755,7 +819,15 @@ fn entity_context(types: &Types, t: &Table, in_module: bool) -> EntityContext {
     EntityContext {
         insert_name: format!("New{name}"),
         update_name: format!("{name}Update"),
-        queries_name: format!("{name}Queries"),
+        pg: mode.crate_name(),
+        queries: match mode {
+            Mode::Sync => vec![QueriesContext::sync(&name)],
+            Mode::Async => vec![QueriesContext::asynchronous(&name)],
+            Mode::Both => vec![
+                QueriesContext::sync(&name),
+                QueriesContext::asynchronous(&name),
+            ],
+        },
         name,
         table: t.sql.to_string(),
         in_module,

@@ -8,6 +8,31 @@ use crate::model::{Grant, QName};
 use crate::quote::{Ident, Qualified};
 
 pub fn create(table: &QName, g: &Grant) -> Statement {
+    let (privileges, role) = parts(g);
+    Statement::new(
+        format!("GRANT {privileges} ON {} TO {role}", Qualified(table)),
+        Key::new(ObjectKind::Table, table.clone()),
+        Verb::Alter,
+        Lock::None,
+        1,
+    )
+}
+
+/// `REVOKE`, the reverse of [`create`]: column privileges are revoked by
+/// naming the columns, as they were granted.
+pub fn revoke(table: &QName, g: &Grant) -> Statement {
+    let (privileges, role) = parts(g);
+    Statement::new(
+        format!("REVOKE {privileges} ON {} FROM {role}", Qualified(table)),
+        Key::new(ObjectKind::Table, table.clone()),
+        Verb::Alter,
+        Lock::None,
+        1,
+    )
+}
+
+/// The privilege list (with its columns) and the role, as SQL.
+fn parts(g: &Grant) -> (String, String) {
     let columns = if g.columns.is_empty() {
         String::new()
     } else {
@@ -25,17 +50,7 @@ pub fn create(table: &QName, g: &Grant) -> Statement {
     } else {
         Ident(&g.role).to_string()
     };
-    Statement::new(
-        format!(
-            "GRANT {} ON {} TO {role}",
-            privileges.join(", "),
-            Qualified(table),
-        ),
-        Key::new(ObjectKind::Table, table.clone()),
-        Verb::Alter,
-        Lock::None,
-        1,
-    )
+    (privileges.join(", "), role)
 }
 
 #[cfg(test)]
@@ -60,6 +75,11 @@ mod tests {
         assert_eq!(
             create(&t, &g).sql,
             "GRANT SELECT (\"email\", \"name\"), UPDATE (\"email\", \"name\") ON \"app\".\"users\" TO \"reporting\""
+        );
+        g.role = "public".into();
+        assert_eq!(
+            revoke(&t, &g).sql,
+            "REVOKE SELECT (\"email\", \"name\"), UPDATE (\"email\", \"name\") ON \"app\".\"users\" FROM PUBLIC"
         );
     }
 }

@@ -23,6 +23,31 @@ pub fn enable(table: &QName) -> [Statement; 2] {
     })
 }
 
+/// `NO FORCE` and `DISABLE ROW LEVEL SECURITY`: the reverse of [`enable`],
+/// for a table whose last policy goes.
+pub fn disable(table: &QName) -> [Statement; 2] {
+    let key = Key::new(ObjectKind::Table, table.clone());
+    ["NO FORCE", "DISABLE"].map(|word| {
+        Statement::new(
+            format!("ALTER TABLE {} {word} ROW LEVEL SECURITY", Qualified(table)),
+            key.clone(),
+            Verb::Alter,
+            Lock::AccessExclusive,
+            1,
+        )
+    })
+}
+
+pub fn drop(table: &QName, name: &str) -> Statement {
+    Statement::new(
+        format!("DROP POLICY {} ON {}", Ident(name), Qualified(table)),
+        Key::member(ObjectKind::Policy, table.clone(), name.to_string()),
+        Verb::Drop,
+        Lock::AccessExclusive,
+        1,
+    )
+}
+
 pub fn create(table: &QName, p: &Policy) -> Statement {
     let mut sql = format!(
         "CREATE POLICY {} ON {} FOR {}",
@@ -83,5 +108,18 @@ mod tests {
             "CREATE POLICY \"pol_notes_update\" ON \"app\".\"notes\" FOR UPDATE TO \"app\" USING (org = 1) WITH CHECK (org = 1)"
         );
         assert_eq!(s.key.to_string(), "policy app.notes.pol_notes_update");
+        assert_eq!(
+            drop(&t, "pol_notes_update").sql,
+            "DROP POLICY \"pol_notes_update\" ON \"app\".\"notes\""
+        );
+        let [no_force, off] = disable(&t);
+        assert_eq!(
+            no_force.sql,
+            "ALTER TABLE \"app\".\"notes\" NO FORCE ROW LEVEL SECURITY"
+        );
+        assert_eq!(
+            off.sql,
+            "ALTER TABLE \"app\".\"notes\" DISABLE ROW LEVEL SECURITY"
+        );
     }
 }
