@@ -13,6 +13,7 @@
 //! [policies]
 //! timestamps = true           # `@timestamps` on every entity
 //! audit = true                # `@audit` on every entity
+//! audit_retain = "13 months"  # the audit log's retention (whole monthly partitions)
 //! [lint]                      # see lint::config::parse
 //! pg_version = 16
 //! naming = "error"
@@ -114,6 +115,8 @@ pub struct PartitionsSection {
 pub struct PoliciesSection {
     pub timestamps: Option<bool>,
     pub audit: Option<bool>,
+    /// `audit_retain = "13 months"`: audit log partitions older go.
+    pub audit_retain: Option<(u32, crate::model::TimeUnit)>,
 }
 
 /// `--emit rust`: where the Rust code goes and how it looks.
@@ -148,7 +151,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("project", &["name", "default_schema"]),
     ("build", &["out", "target"]),
     ("partitions", &["maintenance"]),
-    ("policies", &["timestamps", "audit"]),
+    ("policies", &["timestamps", "audit", "audit_retain"]),
     ("docs", &["out", "views"]),
     // Its keys are rule ids and groups: read by `lint::config::parse`.
     ("lint", &[]),
@@ -168,6 +171,7 @@ impl Config {
         }
         options.policy_defaults.timestamps = self.policies.timestamps.unwrap_or(false);
         options.policy_defaults.audit = self.policies.audit.unwrap_or(false);
+        options.policy_defaults.audit_retain = self.policies.audit_retain;
         options.target = self.build.target.unwrap_or_default();
         options.maintenance = self.partitions.maintenance.unwrap_or_default();
         options
@@ -231,6 +235,19 @@ pub fn parse(text: &str, file: u32) -> (Config, Vec<Diagnostic>) {
             }
             if (name, key_name) == ("docs", "views") {
                 config.docs.views = views(value, span, &mut diags);
+                continue;
+            }
+            if (name, key_name) == ("policies", "audit_retain") {
+                let period = string(value, key_name, span, &mut diags);
+                config.policies.audit_retain =
+                    period.as_deref().and_then(crate::resolve::parse_period);
+                if period.is_some() && config.policies.audit_retain.is_none() {
+                    diags.push(
+                        Diagnostic::error(Code::BadConfigValue, "`audit_retain` is a period")
+                            .label(span(value.span()), "not a period")
+                            .help("write `audit_retain = \"13 months\"` (days, weeks, months or years)"),
+                    );
+                }
                 continue;
             }
             if name == "policies" {
@@ -634,6 +651,14 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert!(c.options().policy_defaults.audit && !c.options().policy_defaults.timestamps);
         let (_, d) = parse("[policies]\ntimestamps = \"yes\"\n", 0);
+        assert_eq!(d[0].code, Code::BadConfigValue);
+        let (c, d) = parse("[policies]\naudit_retain = \"13 months\"\n", 0);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            c.options().policy_defaults.audit_retain,
+            Some((13, crate::model::TimeUnit::Month))
+        );
+        let (_, d) = parse("[policies]\naudit_retain = \"forever\"\n", 0);
         assert_eq!(d[0].code, Code::BadConfigValue);
         let (c, d) = parse(
             "[rust]\nout = \"app\"\nlayout = \"modules\"\ntime = \"time\"\nmode = \"both\"\n",

@@ -83,7 +83,7 @@ pub fn complete(
     options: &Options,
 ) -> Result<Compiled, Failed> {
     if !dsl::diagnostic::has_errors(&diagnostics) {
-        lower::lower(&mut model, &mut diagnostics, &options.lowerings);
+        lower::lower(&mut model, &mut diagnostics, options);
         // After the policies: the audit log may be partitioned by time.
         partition::lower(&mut model, &mut diagnostics);
         if options.target == Target::Citus {

@@ -38,9 +38,14 @@ pub const POLICIES: &[Lowering] = &[
     roles::lower,
 ];
 
-/// Runs the policies, then `passes`, in order.
-pub fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, passes: &[Lowering]) {
-    for pass in POLICIES.iter().chain(passes) {
+/// Runs the policies, settles the audit log's maintenance and retention
+/// from `options`, then runs `options.lowerings`, in order.
+pub fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, options: &crate::Options) {
+    for pass in POLICIES {
+        pass(model, diagnostics);
+    }
+    audit::settle(model, options);
+    for pass in &options.lowerings {
         pass(model, diagnostics);
     }
 }

@@ -98,7 +98,8 @@ fn build_writes_sql_and_model() {
     )
     .expect("json");
     let tables = json["model"]["tables"].as_array().expect("tables");
-    assert_eq!(tables.len(), 12);
+    // The twelve entities and the audit log `@audit` adds.
+    assert_eq!(tables.len(), 13);
     assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
 }
 

@@ -2,6 +2,7 @@
 //! once.
 
 mod apply;
+mod audit_log;
 mod catalog;
 mod citus;
 mod cli;

@@ -259,7 +259,7 @@ fn audit_writes_succeed_without_an_actor_and_record_keys_and_changes() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(parts.len(), 1);
-    assert!(parts[0].starts_with("audit.log_20"), "{parts:?}");
+    assert!(parts[0].starts_with("audit.log_p20"), "{parts:?}");
 }
 
 #[test]

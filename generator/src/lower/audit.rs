@@ -1,16 +1,19 @@
 //! `@audit`: every insert, update, delete and truncate of the table is
 //! written to one audit log, `audit.log`, by an `AFTER` trigger per table.
 //!
-//! The log is range-partitioned by month. Until the model can say
-//! `PARTITION BY`, the log and its default partition are one generated
-//! `sql` block that `@creates` the table, and a generated function makes
-//! the monthly partitions (run once at creation for this month and the next
-//! three, then by the operator's schedule). Switching to a partitioned
-//! model table changes only this file.
+//! The log is a model table range-partitioned by month on `at`, with a
+//! default partition: `partition.rs` keeps its partitions like any
+//! `@partition` table's (the generated `audit.maintain_partitions(now)` or
+//! pg_partman, as `[partitions] maintenance` says), dropping whole months
+//! past `[policies] audit_retain`.
 
 use super::made_by;
 use crate::key::{Key, ObjectKind};
-use crate::model::{Expr, Function, Model, QName, RawSql, Trigger};
+use crate::model::{
+    Check, Column, Expr, Function, Identity, Index, IndexElement, IndexMethod, Maintenance, Model,
+    Origin, Partition, PartitionBound, PartitionChild, PartitionStrategy, PrimaryKey, QName,
+    Retain, SqlType, Table, TimeUnit, Trigger, Window,
+};
 use crate::names;
 use crate::quote::{ident, literal, Qualified};
 use dsl::{Code, Diagnostic, Span};
@@ -23,7 +26,7 @@ pub(super) const LOG: &str = "log";
 /// The session settings a trigger reads (unset: NULL, never an error).
 const ACTOR: &str = "app.current_user_id";
 const CLIENT: &str = "app.client_addr";
-/// Months of partitions made ahead when the log is created.
+/// Months of partitions kept ahead of the current one.
 const AHEAD: u32 = 3;
 
 pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
@@ -133,39 +136,7 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
         model.schemas.push(SCHEMA.to_string());
         model.schemas.sort();
     }
-    let origin = made_by(POLICY, at);
-    let partitions = Function {
-        sql: QName::new(SCHEMA, "create_log_partitions"),
-        args: "timestamp with time zone, integer".into(),
-        returns: "integer".into(),
-        language: "plpgsql".into(),
-        body: partitions_body(&log),
-        depends_on: Vec::new(),
-        security_definer: false,
-        doc: Some("Creates the audit log's monthly partitions that are missing, from the month of the first argument to as many months after it as the second says; returns how many it created. Run it ahead of time (monthly, say): rows of a month without a partition go to the default partition, which must then be emptied before that month's partition can be created.".into()),
-        origin: origin.clone(),
-    };
-    let create = format!(
-        "CREATE TABLE {log_q} (\n    \"id\" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,\n    \"at\" timestamptz DEFAULT now() NOT NULL,\n    \"table_name\" text NOT NULL,\n    \"action\" text NOT NULL,\n    \"key\" jsonb NOT NULL,\n    \"old\" jsonb,\n    \"new\" jsonb,\n    \"actor\" text,\n    \"client_addr\" text,\n    CONSTRAINT {pk} PRIMARY KEY (\"id\", \"at\"),\n    CONSTRAINT {chk} CHECK (\"action\" IN ('insert', 'update', 'delete', 'truncate'))\n) PARTITION BY RANGE (\"at\");\nCREATE TABLE {default_q} PARTITION OF {log_q} DEFAULT;\nCREATE INDEX {idx} ON {log_q} (\"table_name\", \"at\");\nCOMMENT ON TABLE {log_q} IS {doc};\nSELECT {partitions_q}(now(), {AHEAD});",
-        log_q = Qualified(&log),
-        pk = ident(&format!("pk_{LOG}")),
-        chk = ident(&format!("chk_{LOG}_action")),
-        default_q = Qualified(&QName::new(SCHEMA, format!("{LOG}_default"))),
-        idx = ident(&format!("idx_{LOG}_table_name_at")),
-        partitions_q = Qualified(&partitions.sql),
-        doc = literal("Every change to an @audit table: written by triggers, partitioned by month."),
-    );
-    let block = RawSql {
-        name: "audit_log".into(),
-        schema: SCHEMA.into(),
-        body: Expr::verbatim(create, at),
-        depends_on: vec![partitions.key()],
-        creates: vec![log_key],
-        doc: None,
-        origin,
-    };
-    model.functions.push(partitions);
-    model.raw.push(block);
+    model.tables.push(log_table(&log, &made_by(POLICY, at)));
     model.functions.extend(functions);
     model.triggers.extend(triggers);
 }
@@ -232,28 +203,132 @@ end;",
     )
 }
 
-/// The function that creates the log's monthly partitions (UTC months).
-fn partitions_body(log: &QName) -> String {
-    format!(
-        "declare
-  month timestamp := date_trunc('month', $1 at time zone 'UTC');
-  made integer := 0;
-  part text;
-begin
-  for i in 0 .. $2 loop
-    part := {prefix} || to_char(month, 'YYYY_MM');
-    if to_regclass(format('%I.%I', {schema}, part)) is null then
-      execute format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)',
-                     {schema}, part, {schema}, {table},
-                     month at time zone 'UTC', (month + interval '1 month') at time zone 'UTC');
-      made := made + 1;
-    end if;
-    month := month + interval '1 month';
-  end loop;
-  return made;
-end;",
-        prefix = literal(&format!("{}_", log.name)),
-        schema = literal(&log.schema),
-        table = literal(&log.name),
-    )
+/// Gives the audit log the project's maintenance back-end and retention.
+pub(super) fn settle(model: &mut Model, options: &crate::Options) {
+    let log = QName::new(SCHEMA, LOG);
+    let Some(t) = model
+        .tables
+        .iter_mut()
+        .find(|t| t.sql == log && matches!(t.origin.why, crate::model::Why::Policy { .. }))
+    else {
+        return;
+    };
+    if let Some(w) = t.partition.as_mut().and_then(|p| p.window.as_mut()) {
+        w.maintenance = options.maintenance;
+    }
+    t.retain = options
+        .policy_defaults
+        .audit_retain
+        .map(|(amount, unit)| Retain {
+            amount,
+            unit,
+            column: None,
+            origin: t.origin.clone(),
+        });
+}
+
+/// The log: partitioned by month on `at`, with a default partition for
+/// rows of a month maintenance has not made.
+fn log_table(log: &QName, origin: &Origin) -> Table {
+    let column = |name: &str, ty: &str, nullable: bool, doc: &str| Column {
+        name: name.into(),
+        field: name.into(),
+        ty: SqlType::builtin(ty),
+        nullable,
+        default: None,
+        generated: None,
+        identity: None,
+        secret: false,
+        doc: Some(doc.into()),
+        origin: origin.clone(),
+    };
+    let mut id = column(
+        "id",
+        "bigint",
+        false,
+        "The row's number, in the order of writing.",
+    );
+    id.identity = Some(Identity::Always);
+    let mut at = column(
+        "at",
+        "timestamptz",
+        false,
+        "When: the writing transaction's time; the partition key.",
+    );
+    at.default = Some(Expr::verbatim("now()".into(), origin.span));
+    let action = "\"action\" IN ('insert', 'update', 'delete', 'truncate')".to_string();
+    Table {
+        name: "AuditEntry".into(),
+        sql: log.clone(),
+        doc: Some(
+            "Every change to an @audit table: written by triggers, partitioned by month.".into(),
+        ),
+        columns: vec![
+            id,
+            at,
+            column("table_name", "text", false, "The schema-qualified table written."),
+            column("action", "text", false, "insert, update, delete or truncate."),
+            column("key", "jsonb", false, "The written row's primary key as JSON ({} for a truncate)."),
+            column("old", "jsonb", true, "The row before: all of it for a delete, the changed columns for an update; never a secret or encrypted column."),
+            column("new", "jsonb", true, "The row after: all of it for an insert, the changed columns for an update; never a secret or encrypted column."),
+            column("actor", "text", true, "The setting app.current_user_id, NULL when unset."),
+            column("client_addr", "text", true, "The setting app.client_addr, NULL when unset."),
+        ],
+        primary_key: Some(PrimaryKey {
+            name: format!("pk_{LOG}"),
+            columns: vec!["id".into(), "at".into()],
+            doc: None,
+            origin: origin.clone(),
+        }),
+        uniques: Vec::new(),
+        checks: vec![Check {
+            name: format!("chk_{LOG}_action"),
+            expr: Expr {
+                canonical: crate::sqlparse::canonical_expr(&action),
+                sql: action,
+                span: origin.span,
+            },
+            doc: None,
+            origin: origin.clone(),
+        }],
+        foreign_keys: Vec::new(),
+        excludes: Vec::new(),
+        indexes: vec![Index {
+            name: format!("idx_{LOG}_table_name_at"),
+            method: IndexMethod::Btree,
+            unique: false,
+            nulls_not_distinct: false,
+            elements: vec![
+                IndexElement::column("table_name"),
+                IndexElement::column("at"),
+            ],
+            include: Vec::new(),
+            predicate: None,
+            doc: None,
+            origin: origin.clone(),
+        }],
+        depends_on: Vec::new(),
+        partition: Some(Partition {
+            strategy: PartitionStrategy::Range,
+            columns: vec!["at".into()],
+            window: Some(Window {
+                every: TimeUnit::Month,
+                ahead: AHEAD,
+                before: 0,
+                maintenance: Maintenance::default(),
+            }),
+            partitions: vec![PartitionChild {
+                sql: QName::new(SCHEMA, format!("{LOG}_default")),
+                bound: PartitionBound::Default,
+                sub: None,
+            }],
+            origin: origin.clone(),
+        }),
+        retain: None,
+        distribution: None,
+        policies: Vec::new(),
+        grants: Vec::new(),
+        declared_policies: Default::default(),
+        origin: origin.clone(),
+    }
 }

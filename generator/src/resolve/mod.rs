@@ -7,6 +7,7 @@
 
 mod attrs;
 mod entity;
+pub(crate) use entity::parse_period;
 mod expr;
 mod extension;
 mod grants;
@@ -49,6 +50,8 @@ pub struct Options {
 pub struct PolicyDefaults {
     pub timestamps: bool,
     pub audit: bool,
+    /// How long the audit log keeps its monthly partitions (none: forever).
+    pub audit_retain: Option<(u32, crate::model::TimeUnit)>,
 }
 
 /// The database the output is for.

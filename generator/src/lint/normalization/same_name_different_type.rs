@@ -24,7 +24,14 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let ignore = cx.knob_list("ignore");
     // Per name: per family, the tables that use it.
     let mut by_name: FxHashMap<&str, FxHashMap<String, Vec<&str>>> = FxHashMap::default();
-    for t in &cx.model.tables {
+    // Tables a policy made (the audit log, histories) name their columns
+    // as the policy does, not as the user would.
+    let declared = cx
+        .model
+        .tables
+        .iter()
+        .filter(|t| !matches!(t.origin.why, crate::model::Why::Policy { .. }));
+    for t in declared {
         for c in &t.columns {
             let family = facts::family(cx.model, &c.ty);
             // An enum's type names what it holds: `status` of orders and

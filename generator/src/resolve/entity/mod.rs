@@ -8,6 +8,7 @@ mod constraints;
 mod indexes;
 mod mixins;
 mod placement;
+pub(crate) use placement::parse_period;
 mod relations;
 mod search;
 
