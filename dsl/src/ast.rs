@@ -194,7 +194,9 @@ pub struct Column {
 #[derive(Clone, Debug, Serialize)]
 pub enum ColumnType {
     Type(TypeRef),
-    Relation(Relation),
+    /// Boxed: a relation is three times a type's size, and most columns
+    /// have a type (every column pays for the largest variant).
+    Relation(Box<Relation>),
 }
 
 /// `numeric(12,2)`, `text[]`, `Status?`, `double precision`.

@@ -696,7 +696,7 @@ impl Walker {
                 Rule::renamed => column.renamed_from = self.renamed(p).map(Box::new),
                 r if is_ident_rule(r) => column.name = self.ident(p),
                 Rule::type_ref => column.ty = ColumnType::Type(self.type_ref(p)),
-                Rule::relation => column.ty = ColumnType::Relation(self.relation(p)),
+                Rule::relation => column.ty = ColumnType::Relation(Box::new(self.relation(p))),
                 Rule::default => column.default = p.into_inner().next().map(|s| self.sql(s)),
                 Rule::attribute => column.attrs.push(self.attribute(p)),
                 Rule::back_name | Rule::ref_action | Rule::deferrable | Rule::fk_name => {

@@ -138,7 +138,7 @@ fn arc(m: Member, diagnostics: &mut Vec<Diagnostic>) -> Vec<Member> {
                     quoted: column.name.quoted,
                     span: column.name.span,
                 },
-                ty: ColumnType::Relation(relation),
+                ty: ColumnType::Relation(Box::new(relation)),
                 default: None,
                 attrs: column.attrs.clone(),
                 // Each target's column is new: the polymorphic one had no

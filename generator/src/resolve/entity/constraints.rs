@@ -81,8 +81,10 @@ impl<'a> Resolver<'a> {
             let why = w.column_why.get(ci).cloned().unwrap_or_default();
             let via = w.column_via.get(ci).copied().flatten();
             let mut generated = None;
-            if let ColumnType::Relation(ast::Relation { arc: Some(arc), .. }) = &c.ty {
-                self.arc_check(ti, &tname, arc, why.clone(), via);
+            if let ColumnType::Relation(r) = &c.ty {
+                if let Some(arc) = &r.arc {
+                    self.arc_check(ti, &tname, arc, why.clone(), via);
+                }
             }
             for a in &c.attrs {
                 if !attrs::check_known(a, attrs::COLUMN, "column", &mut self.diags) {
