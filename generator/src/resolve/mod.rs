@@ -10,6 +10,7 @@ mod entity;
 mod expr;
 mod extension;
 mod grants;
+mod pii;
 mod renames;
 mod scalar;
 mod view;

@@ -190,6 +190,12 @@ impl<'a> Resolver<'a> {
                         self.model.tables[ti].columns[ci].secret = true;
                     }
                     "encrypted" => self.encrypted(a, ti, &col_name, &ty),
+                    "pii" => {
+                        if let Some(pii) = crate::resolve::pii::read(a, &col_name, &mut self.diags)
+                        {
+                            self.model.tables[ti].declared_policies.pii.push(pii);
+                        }
+                    }
                     "grant" => {
                         let grants =
                             crate::resolve::grants::grants(a, Some(&col_name), &mut self.diags);
