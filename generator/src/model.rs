@@ -421,8 +421,8 @@ pub struct DeclaredPolicies {
     /// `export_subject` and `erase_subject` take by key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<Origin>,
-    /// `@pii(class)` on columns: the personal data the table holds, in
-    /// declaration order.
+    /// `@pii(class)` on columns: the personal data the table holds, by
+    /// column name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pii: Vec<Pii>,
 }

@@ -375,3 +375,78 @@ fn privacy_declarations_are_checked() {
         assert_eq!(codes(schema), [code], "{schema}");
     }
 }
+
+/// The seed template's users: a subject with a profile, a session, an
+/// event (in a partitioned table) and audited changes, exported, masked on
+/// one copy and erased on another.
+#[test]
+fn the_seed_template_exports_erases_and_masks_its_users() {
+    let compiled =
+        crate::support::compile_ok(&crate::support::root().join("examples/seed-template"));
+    let sql = crate::support::sql(&compiled);
+    let data = "
+      insert into users (id, email, username, password_hash, first_name, last_name) values
+        ('00000000-0000-0000-0000-00000000000a', 'ann@example.org', 'annarcher', 'h', 'Ann', 'Archer'),
+        ('00000000-0000-0000-0000-00000000000b', 'bob@example.org', 'bobbaker', 'h', 'Bob', 'Baker');
+      insert into user_profiles (user_id, bio, phone) values
+        ('00000000-0000-0000-0000-00000000000a', 'ann writes', '+44 1'),
+        ('00000000-0000-0000-0000-00000000000b', 'bob writes', '+44 2');
+      insert into user_sessions (user_id, session_token_hash, ip_address) values
+        ('00000000-0000-0000-0000-00000000000a', sha256('a'), '192.0.2.1');
+      insert into events (user_id, event_type, event_name, ip_address) values
+        ('00000000-0000-0000-0000-00000000000a', 'page', 'view', '192.0.2.2');
+      update users set first_name = 'Annie' where username = 'annarcher';
+    ";
+    let anns = "select count(*) from (
+        select email::text v from users union all select username from users
+        union all select first_name from users union all select bio from user_profiles
+        union all select host(ip_address) from user_sessions union all select host(ip_address) from events
+        union all select coalesce(old::text, '') || coalesce(new::text, '') from audit.log) x
+      where v ~ '(ann|Ann|192\\.0\\.2\\.)'";
+    for erase in [true, false] {
+        let db = test_db("pii_seed");
+        if let Err(e) = db.psql_apply(&sql) {
+            panic!("does not apply:\n{e}");
+        }
+        let mut c = db.connect().expect("connect");
+        c.batch_execute(data).expect("data");
+        let before: i64 = c.query_one(anns, &[]).expect("scan").get(0);
+        assert!(before > 0);
+        let export: serde_json::Value = c
+            .query_one(
+                "select public.export_subject('00000000-0000-0000-0000-00000000000a')",
+                &[],
+            )
+            .expect("export")
+            .get(0);
+        for table in [
+            "public.users",
+            "public.user_profiles",
+            "public.user_sessions",
+            "public.events",
+        ] {
+            assert_eq!(
+                export[table].as_array().map(Vec::len),
+                Some(1),
+                "{table}: {export}"
+            );
+        }
+        if erase {
+            c.query_one(
+                "select public.erase_subject('00000000-0000-0000-0000-00000000000a')",
+                &[],
+            )
+            .expect("erase");
+            let bob: String = c
+                .query_one("select bio from user_profiles join users u on u.id = user_id where username = 'bobbaker'", &[])
+                .expect("bob")
+                .get(0);
+            assert_eq!(bob, "bob writes");
+        } else {
+            c.query_one("select public.mask_data('copy')", &[])
+                .expect("mask");
+        }
+        let after: i64 = c.query_one(anns, &[]).expect("scan").get(0);
+        assert_eq!(after, 0, "erase: {erase}");
+    }
+}

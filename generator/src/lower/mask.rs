@@ -39,6 +39,11 @@ pub(super) fn lower(model: &mut Model, _: &mut Vec<Diagnostic>) {
         .filter(|t| !t.declared_policies.pii.is_empty())
         .collect();
     tables.sort_by(|a, b| a.sql.cmp(&b.sql));
+    let origin = made_by(POLICY, at);
+    if tables.is_empty() {
+        revoke_from_public(model, &schema, origin);
+        return;
+    }
     let mut steps = Vec::new();
     let mut audit_steps = Vec::new();
     let mut depends = vec![fake_key];
@@ -118,7 +123,6 @@ pub(super) fn lower(model: &mut Model, _: &mut Vec<Diagnostic>) {
     }
     depends.sort();
     depends.dedup();
-    let origin = made_by(POLICY, at);
     let function = Function {
         sql: QName::new(schema.as_str(), "mask_data"),
         args: "text".into(),

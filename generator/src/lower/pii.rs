@@ -533,18 +533,27 @@ fn erase_function(
     let log = QName::new(super::audit::SCHEMA, super::audit::LOG);
     let log_key = Key::new(ObjectKind::Table, log.clone());
     let log_exists = model.raw.iter().any(|r| r.creates.contains(&log_key));
-    let keys: Vec<String> = owned
+    // The keys of the tables with something to erase; the others are in
+    // the chain only as paths to them.
+    let holding: Vec<usize> = (0..owned.len())
+        .filter(|&n| {
+            !model.tables[owned[n].table]
+                .declared_policies
+                .pii
+                .is_empty()
+        })
+        .collect();
+    let keys: Vec<String> = holding
         .iter()
-        .enumerate()
-        .map(|(n, o)| {
-            let t = &model.tables[o.table];
+        .map(|&n| {
+            let t = &model.tables[owned[n].table];
             format!(
                 "(select coalesce(jsonb_agg({}), '[]') from o{n} x)",
                 key_json("x", pk(t))
             )
         })
         .collect();
-    let vars: Vec<String> = (0..owned.len()).map(|n| format!("pii_k{n}")).collect();
+    let vars: Vec<String> = holding.iter().map(|n| format!("pii_k{n}")).collect();
     let mut steps = Vec::new();
     let mut history_steps = Vec::new();
     let mut audit_steps = Vec::new();
@@ -648,9 +657,21 @@ fn erase_function(
     depends.push(fake.key());
     depends.sort();
     depends.dedup();
-    let declare: Vec<String> = vars.iter().map(|v| format!("  {v} jsonb;")).collect();
-    let mut rest = vec!["-- The rows: children before their parents.".to_string()];
-    rest.extend(steps);
+    let declare: Vec<String> = vars.iter().map(|v| format!("  {v} jsonb;\n")).collect();
+    let mut rest = Vec::new();
+    if !steps.is_empty() {
+        rest.push(format!(
+            "-- Every table's rows of the subject, found before anything changes.\n  {}\n  select {}\n    into {};",
+            owned_ctes(model, owned).replace('\n', "\n  "),
+            keys.join(",\n         "),
+            vars.join(", "),
+        ));
+        rest.push("-- The rows: children before their parents.".to_string());
+        rest.extend(steps);
+    }
+    if rest.is_empty() {
+        rest.push("-- No table of the subject holds classified data.".to_string());
+    }
     if !history_steps.is_empty() {
         rest.push("-- The history of versioned rows, including what this erasure wrote.".into());
         rest.extend(history_steps);
@@ -664,21 +685,13 @@ fn erase_function(
     let body = format!(
         "#variable_conflict use_column
 declare
-{}
-  pii_n bigint;
+{}  pii_n bigint;
   pii_total bigint := 0;
 begin
-  -- Every table's rows of the subject, found before anything changes.
-  {}
-  select {}
-    into {};
   {}
   return pii_total;
 end;",
-        declare.join("\n"),
-        owned_ctes(model, owned).replace('\n', "\n  "),
-        keys.join(",\n         "),
-        vars.join(", "),
+        declare.concat(),
         rest.join("\n  "),
     );
     Function {

@@ -193,7 +193,10 @@ impl<'a> Resolver<'a> {
                     "pii" => {
                         if let Some(pii) = crate::resolve::pii::read(a, &col_name, &mut self.diags)
                         {
-                            self.model.tables[ti].declared_policies.pii.push(pii);
+                            // By column: the model does not depend on member order.
+                            let pii_list = &mut self.model.tables[ti].declared_policies.pii;
+                            pii_list.push(pii);
+                            pii_list.sort_by(|a, b| a.column.cmp(&b.column));
                         }
                     }
                     "grant" => {
