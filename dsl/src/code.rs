@@ -332,6 +332,24 @@ catalog! {
         example: Some("entity User {\n  id    bigint @pk @identity\n  email text @unique @encrypted\n}\n"),
         fix: Some("take the column out of the key, or use `@encrypted(blind_index)` for lookups"),
     }
+    UnknownPiiClass = "schemac::unknown_pii_class" {
+        summary: "a `@pii` class schemac does not know",
+        explanation: "`@pii(class)` says what kind of personal data a column holds: `email`, `name`, `phone`, `address`, `ip`, `birth_date`, `free_text`, `government_id` or `identifier`. The class decides which column types fit, the value `erase_subject` writes and the fake `mask_data` makes, so an unknown class is refused rather than guessed (docs/policies.md).",
+        example: Some("entity User {\n  id    bigint @pk @identity\n  email text @pii(emial)\n}\n"),
+        fix: Some("use one of the classes (the help suggests the closest)"),
+    }
+    PiiType = "schemac::pii_type" {
+        summary: "a `@pii` class on a column whose type cannot hold that kind of data",
+        explanation: "Each class fits some types: `ip` an `inet`, `cidr` or text column, `birth_date` a `date` or timestamp, `identifier` text or a `uuid`, the other classes text (and `address` and `free_text` also `jsonb`); a domain counts as its base type. A class on another type (an `ip` that is an integer, a `birth_date` in `text`) is most likely the wrong column or the wrong class, and erasing or masking it would write a value of the wrong type.",
+        example: Some("entity Visit {\n  id bigint @pk @identity\n  ip integer @pii(ip)\n}\n"),
+        fix: Some("choose the class that describes the column, or give the column the type of its data"),
+    }
+    NoSubject = "schemac::no_subject" {
+        summary: "`erase: ...` on a `@pii` column of a project without a data subject",
+        explanation: "`erase:` says what `erase_subject` does with a subject's value, and that function exists only once an entity is declared the data subject (`entity User @subject`). Without one the setting would do nothing, so it is refused.",
+        example: Some("entity Comment {\n  id   bigint @pk @identity\n  body text @pii(free_text, erase: delete)\n}\n"),
+        fix: Some("declare the subject (`@subject` on the entity of the people the data is about), or remove `erase:`"),
+    }
 
     // ── SQL fragments and defaults ────────────────────────────────────────
     SqlSyntax = "schemac::sql_syntax" {

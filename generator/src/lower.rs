@@ -1,13 +1,15 @@
 //! Lowering: passes that expand a resolved model into more model objects.
 //! They run after resolution and before validation, so what they add is
 //! validated, ordered and emitted like anything declared. The policies
-//! (`@encrypted`, `@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@tenant`, `@notify`, row-by-row `@retain`, and the roles of
+//! (`@encrypted`, `@timestamps`, `@soft_delete`, `@versioned`, `@audit`, `@pii` with `@subject`, `@tenant`, `@notify`, row-by-row `@retain`, and the roles of
 //! `@grant` and `@rls`) are built in and run first, in
 //! a fixed order; `Options::lowerings` adds passes after them.
 
 mod audit;
 mod encrypted;
+mod mask;
 mod notify;
+mod pii;
 mod retain;
 mod roles;
 mod soft_delete;
@@ -32,6 +34,9 @@ pub const POLICIES: &[Lowering] = &[
     versioned::lower,
     soft_delete::views,
     audit::lower,
+    // After audit and versioning: erasing and masking reach their rows.
+    pii::lower,
+    mask::lower,
     tenant::lower,
     notify::lower,
     retain::lower,

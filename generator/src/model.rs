@@ -417,6 +417,93 @@ pub struct DeclaredPolicies {
     /// `@encrypted` columns, in declaration order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub encrypted: Vec<Encrypted>,
+    /// `@subject`: the entity whose rows are the data subjects that
+    /// `export_subject` and `erase_subject` take by key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Origin>,
+    /// `@pii(class)` on columns: the personal data the table holds, by
+    /// column name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pii: Vec<Pii>,
+}
+
+/// A column classified as personal data (`@pii(email, erase: delete)`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pii {
+    pub column: String,
+    pub class: PiiClass,
+    /// `erase: ...` as written; `None` takes the default, `anonymise`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erase: Option<Erase>,
+    /// Where `@pii` was written.
+    pub origin: Origin,
+}
+
+impl Pii {
+    pub fn erase(&self) -> Erase {
+        self.erase.unwrap_or_default()
+    }
+}
+
+/// What kind of personal data a column holds: it decides which types fit,
+/// the anonymised value `erase_subject` writes and the fake `mask_data`
+/// makes (docs/policies.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiClass {
+    Email,
+    Name,
+    Phone,
+    Address,
+    Ip,
+    BirthDate,
+    FreeText,
+    GovernmentId,
+    Identifier,
+}
+
+impl PiiClass {
+    pub const ALL: [PiiClass; 9] = [
+        PiiClass::Email,
+        PiiClass::Name,
+        PiiClass::Phone,
+        PiiClass::Address,
+        PiiClass::Ip,
+        PiiClass::BirthDate,
+        PiiClass::FreeText,
+        PiiClass::GovernmentId,
+        PiiClass::Identifier,
+    ];
+
+    /// The name written in `@pii(...)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PiiClass::Email => "email",
+            PiiClass::Name => "name",
+            PiiClass::Phone => "phone",
+            PiiClass::Address => "address",
+            PiiClass::Ip => "ip",
+            PiiClass::BirthDate => "birth_date",
+            PiiClass::FreeText => "free_text",
+            PiiClass::GovernmentId => "government_id",
+            PiiClass::Identifier => "identifier",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<PiiClass> {
+        PiiClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// What `erase_subject` does with a subject's value of a column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Erase {
+    /// The value is replaced (NULL when the column allows it); the row stays.
+    #[default]
+    Anonymise,
+    /// The whole row is deleted.
+    Delete,
 }
 
 /// `@encrypted` (or `@encrypted(blind_index)`) on a column: stored as

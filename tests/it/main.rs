@@ -20,6 +20,7 @@ mod model;
 mod partition;
 mod pg;
 mod policies;
+mod privacy;
 #[path = "../../benches/projects/mod.rs"]
 mod projects;
 mod resolved;

@@ -23,6 +23,7 @@ pub const ENTITY: &[&str] = &[
     "grant",
     "rls",
     "notify",
+    "subject",
 ];
 /// Attributes a view may carry.
 pub const VIEW: &[&str] = &["table", "schema", "depends"];
@@ -44,12 +45,13 @@ pub const COLUMN: &[&str] = &[
     "secret",
     "grant",
     "encrypted",
+    "pii",
 ];
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &["mask"];
-const PLANNED_COLUMN: &[&str] = &["pii", "mask", "retain"];
+const PLANNED_COLUMN: &[&str] = &["mask", "retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the
 /// ones that do). Returns true when the attribute is known.

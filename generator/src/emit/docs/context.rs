@@ -1,7 +1,7 @@
 //! What the templates see: plain, serialisable page data built from the
-//! model, the lint findings and the migrations. `@pii` classes are not in
-//! the model yet; when they are, they become fields here and sections in
-//! the templates.
+//! model, the lint findings and the migrations. Columns classified with
+//! `@pii` show their class; the others that look personal by their names
+//! are flagged as guesses.
 
 use super::Input;
 use crate::emit::diagram::{self, type_label, Index, Markers, Selection};
@@ -107,6 +107,8 @@ struct Column {
     references: Option<String>,
     doc: Option<String>,
     personal: Option<&'static str>,
+    /// The `@pii` class.
+    class: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -147,7 +149,16 @@ struct InventoryRow {
     ty: String,
     nullable: bool,
     doc: Option<String>,
-    personal: &'static str,
+    /// What the name suggests, for a column not classified.
+    personal: Option<&'static str>,
+    /// The `@pii` class, and what the privacy functions do with the column.
+    class: Option<&'static str>,
+    /// The subject it belongs to (the subject's entity), when it reaches one.
+    subject: Option<String>,
+    /// `anonymise`, `delete`, or empty when `erase_subject` cannot reach it.
+    erased: Option<&'static str>,
+    audited: bool,
+    retained: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -403,27 +414,65 @@ impl<'m> Site<'m> {
                 })
                 .collect::<Vec<_>>(),
         );
+        let subject = model
+            .tables
+            .iter()
+            .find(|t| t.declared_policies.subject.is_some());
+        let reached = subject.map_or_else(Vec::new, |s| {
+            crate::graph::Graph::build(model).referencing(&s.key())
+        });
         let mut inventory = Vec::new();
         let mut unflagged = 0;
         for t in &tables {
+            let subject = subject
+                .filter(|s| s.sql == t.sql || reached.contains(&t.key()))
+                .map(|s| s.name.clone());
             for c in &t.columns {
                 let ty = type_label(&c.ty);
-                match personal(&c.name, &ty) {
-                    Some(p) => inventory.push(InventoryRow {
-                        entity: t.name.clone(),
-                        slug: slug(&t.sql),
-                        column: c.name.clone(),
-                        ty,
-                        nullable: c.nullable,
-                        doc: mermaid::summary(c.doc.as_deref()),
-                        personal: p,
-                    }),
-                    None => unflagged += 1,
+                let pii = t.declared_policies.pii.iter().find(|p| p.column == c.name);
+                let guess = personal(&c.name, &ty);
+                if pii.is_none() && guess.is_none() {
+                    unflagged += 1;
+                    continue;
                 }
+                inventory.push(InventoryRow {
+                    entity: t.name.clone(),
+                    slug: slug(&t.sql),
+                    column: c.name.clone(),
+                    ty,
+                    nullable: c.nullable,
+                    doc: mermaid::summary(c.doc.as_deref()),
+                    personal: guess,
+                    class: pii.map(|p| p.class.name()),
+                    erased: pii.filter(|_| subject.is_some()).map(|p| match p.erase() {
+                        crate::model::Erase::Anonymise => "anonymised",
+                        crate::model::Erase::Delete => "row deleted",
+                    }),
+                    subject: subject.clone(),
+                    audited: t.declared_policies.audit.is_some(),
+                    retained: t.retain.as_ref().map(|r| {
+                        let s = if r.amount == 1 { "" } else { "s" };
+                        format!("{} {}{s}", r.amount, r.unit.name())
+                    }),
+                });
             }
         }
+        // Classified columns first, by class; then the guesses.
+        inventory.sort_by(|a, b| {
+            (a.class.is_none(), a.class, &a.entity, &a.column).cmp(&(
+                b.class.is_none(),
+                b.class,
+                &b.entity,
+                &b.column,
+            ))
+        });
         ctx.insert("inventory", &inventory);
         ctx.insert("unflagged", &unflagged);
+        ctx.insert("subject", &subject.map(|s| s.name.clone()));
+        ctx.insert(
+            "classified",
+            &inventory.iter().filter(|r| r.class.is_some()).count(),
+        );
         ctx
     }
 
@@ -483,8 +532,15 @@ impl<'m> Site<'m> {
             .iter()
             .map(|c| {
                 let ty = type_label(&c.ty);
+                let class = t
+                    .declared_policies
+                    .pii
+                    .iter()
+                    .find(|p| p.column == c.name)
+                    .map(|p| p.class.name());
                 Column {
-                    personal: personal(&c.name, &ty),
+                    personal: personal(&c.name, &ty).filter(|_| class.is_none()),
+                    class,
                     name: c.name.clone(),
                     ty,
                     nullable: c.nullable,

@@ -8,7 +8,7 @@ pub const RULE: Rule = Rule {
     id: "security/pii-unclassified",
     level: Level::Info,
     summary: "a column whose name says it holds personal data (`email`, `phone`, `birth_date`, `ip_address`, names, addresses), not classified with `@pii`",
-    rationale: "GDPR and its peers ask for an inventory of personal data: what is held, where, and why, so that a subject's data can be exported or erased and retention applied. The inventory is only as good as its coverage, and columns added later are the ones it misses. This rule lists columns whose names suggest personal data and that carry no `@pii(...)` classification, so a reviewer sees each one when it is added. It reports at level info until the `@pii` policy is available; raise it to warning in `schemac.toml` once a project classifies its data. The name patterns are the knob `words` (matched against the words of the column name).",
+    rationale: "GDPR and its peers ask for an inventory of personal data: what is held, where, and why, so that a subject's data can be exported or erased and retention applied. The inventory is only as good as its coverage, and columns added later are the ones it misses. This rule lists columns whose names suggest personal data and that carry no `@pii(...)` classification, so a reviewer sees each one when it is added. It reports at level info; raise it to warning in `schemac.toml` once a project classifies its data (`@pii` columns are in `export_subject`, `erase_subject` and `mask_data`, docs/policies.md). The name patterns are the knob `words` (matched against the words of the column name).",
     bad: "entity Customer {\n  id    bigint @pk @identity\n  email text\n}\n",
     good: "entity Customer {\n  id     bigint @pk @identity\n  /// An opaque handle chosen by the customer.\n  handle text\n}\n",
     knobs: &[Knob {
@@ -23,7 +23,13 @@ pub const RULE: Rule = Rule {
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let patterns = cx.knob_list("words");
     for c in cx.columns() {
-        if c.attr("pii").is_some() || facts::in_foreign_key(c.table, &c.column.name) {
+        let classified = c
+            .table
+            .declared_policies
+            .pii
+            .iter()
+            .any(|p| p.column == c.column.name);
+        if classified || facts::in_foreign_key(c.table, &c.column.name) {
             continue;
         }
         let name = c.column.name.to_lowercase();

@@ -192,6 +192,15 @@ impl<'a> Resolver<'a> {
                         self.model.tables[ti].columns[ci].secret = true;
                     }
                     "encrypted" => self.encrypted(a, ti, &col_name, &ty),
+                    "pii" => {
+                        if let Some(pii) = crate::resolve::pii::read(a, &col_name, &mut self.diags)
+                        {
+                            // By column: the model does not depend on member order.
+                            let pii_list = &mut self.model.tables[ti].declared_policies.pii;
+                            pii_list.push(pii);
+                            pii_list.sort_by(|a, b| a.column.cmp(&b.column));
+                        }
+                    }
                     "grant" => {
                         let grants =
                             crate::resolve::grants::grants(a, Some(&col_name), &mut self.diags);

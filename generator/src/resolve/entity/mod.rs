@@ -186,6 +186,10 @@ impl<'a> Resolver<'a> {
                     attrs::no_args(a, &mut self.diags);
                     policies.notify = Some(Origin::declared(a.span));
                 }
+                "subject" => {
+                    attrs::no_args(a, &mut self.diags);
+                    policies.subject = Some(Origin::declared(a.span));
+                }
                 "grant" => grants.extend(super::grants::grants(a, None, &mut self.diags)),
                 "rls" => rls = Some(*a),
                 _ => {}
