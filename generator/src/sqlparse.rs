@@ -281,6 +281,71 @@ fn parse_expr(text: &str) -> Result<Expr, SqlError> {
     Ok(expr)
 }
 
+/// The columns of an exclusive arc's check: `num_nonnulls(a, b, ...) = 1`
+/// (either way round, in parentheses or not), each name as PostgreSQL
+/// sees it. `None` for any other expression, `<= 1` included: that arc
+/// may be empty.
+pub fn exactly_one_of(text: &str) -> Option<Vec<String>> {
+    use sqlparser::ast::{
+        BinaryOperator, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectNamePart,
+    };
+    fn bare(e: &Expr) -> &Expr {
+        match e {
+            Expr::Nested(inner) => bare(inner),
+            e => e,
+        }
+    }
+    let is_one =
+        |e: &Expr| matches!(bare(e), Expr::Value(v) if v.value == Value::Number("1".into(), false));
+    let columns = |e: &Expr| {
+        let Expr::Function(f) = bare(e) else {
+            return None;
+        };
+        let [ObjectNamePart::Identifier(name)] = f.name.0.as_slice() else {
+            return None;
+        };
+        let FunctionArguments::List(list) = &f.args else {
+            return None;
+        };
+        if !name.value.eq_ignore_ascii_case("num_nonnulls")
+            || name.quote_style.is_some()
+            || list.duplicate_treatment.is_some()
+            || !list.clauses.is_empty()
+        {
+            return None;
+        }
+        list.args
+            .iter()
+            .map(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Identifier(i))) => {
+                    Some(if i.quote_style.is_some() {
+                        i.value.clone()
+                    } else {
+                        i.value.to_ascii_lowercase()
+                    })
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>()
+    };
+    let expr = parse_expr(text).ok()?;
+    let Expr::BinaryOp {
+        left,
+        op: BinaryOperator::Eq,
+        right,
+    } = bare(&expr)
+    else {
+        return None;
+    };
+    if is_one(right) {
+        columns(left)
+    } else if is_one(left) {
+        columns(right)
+    } else {
+        None
+    }
+}
+
 /// The names an expression mentions: columns, in order of appearance.
 fn names_in(expr: &Expr, text: &str) -> Vec<NameRef> {
     let mut out = Vec::new();
@@ -539,6 +604,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn exclusive_arcs_are_read_from_their_checks() {
+        let arc = |t: &str| exactly_one_of(t);
+        let ab = Some(vec!["a".to_string(), "B".to_string()]);
+        assert_eq!(arc("num_nonnulls(a, \"B\") = 1"), ab);
+        assert_eq!(arc("(1 = NUM_NONNULLS(A, \"B\"))"), ab);
+        assert_eq!(arc("num_nonnulls(a, b) <= 1"), None, "may be empty");
+        assert_eq!(arc("num_nonnulls(a, b) = 2"), None);
+        assert_eq!(arc("num_nonnulls(a, b + 1) = 1"), None);
+        assert_eq!(arc("num_nulls(a, b) = 1"), None);
+        assert_eq!(arc("a = 1"), None);
+        assert_eq!(arc("not sql ("), None);
+    }
 
     #[test]
     fn expressions_and_names() {
