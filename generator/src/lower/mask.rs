@@ -7,7 +7,7 @@
 //! exist (`pii.rs`), so the fake function is in the model.
 
 use super::made_by;
-use super::pii::{as_column, home, kind, unique_alone};
+use super::pii::{encrypted, encryption, home, unique_alone, write_value};
 use crate::key::{Key, ObjectKind};
 use crate::model::{Expr, Function, Model, QName, RawSql};
 use crate::names;
@@ -32,7 +32,8 @@ pub(super) fn lower(model: &mut Model, _: &mut Vec<Diagnostic>) {
     }
     let log = QName::new(super::audit::SCHEMA, super::audit::LOG);
     let log_key = Key::new(ObjectKind::Table, log.clone());
-    let log_exists = model.tables.iter().any(|t| t.sql == log);
+    let log_exists = model.raw.iter().any(|r| r.creates.contains(&log_key))
+        || model.tables.iter().any(|t| t.sql == log);
     let mut tables: Vec<&crate::model::Table> = model
         .tables
         .iter()
@@ -61,24 +62,40 @@ pub(super) fn lower(model: &mut Model, _: &mut Vec<Diagnostic>) {
         }
         for (q, own) in targets {
             depends.push(Key::new(ObjectKind::Table, q.clone()));
-            let sets: Vec<String> = pii
-                .iter()
-                .filter_map(|p| {
-                    let c = t.column(&p.column)?;
-                    let value = format!(
-                        "{}({}, $1, {}::text, {})",
-                        Qualified(&fake),
-                        literal(p.class.name()),
-                        ident(&c.name),
-                        own && unique_alone(t, &c.name)
-                    );
-                    Some(format!(
-                        "{} = {}",
-                        ident(&c.name),
-                        as_column(kind(model, &c.ty), &c.ty, &value)
-                    ))
-                })
-                .collect();
+            let columns = model.tables.iter().find(|h| h.sql == q);
+            let mut sets: Vec<String> = Vec::new();
+            for p in &pii {
+                let Some(c) = t.column(&p.column) else {
+                    continue;
+                };
+                let blind = encrypted(t, &c.name);
+                // A ciphertext is faked from its plaintext.
+                let original = match blind {
+                    Some(_) => format!("{}({})", encryption("decrypt"), ident(&c.name)),
+                    None => format!("{}::text", ident(&c.name)),
+                };
+                let value = format!(
+                    "{}({}, $1, {original}, {})",
+                    Qualified(&fake),
+                    literal(p.class.name()),
+                    own && unique_alone(t, &c.name)
+                );
+                sets.push(format!(
+                    "{} = {}",
+                    ident(&c.name),
+                    write_value(model, t, c, &value)
+                ));
+                // Triggers are off: the blind index is set here.
+                let blind_column = crate::names::fit(format!("{}_blind", c.name));
+                if blind == Some(true) && columns.is_some_and(|h| h.column(&blind_column).is_some())
+                {
+                    sets.push(format!(
+                        "{} = {}({value})",
+                        ident(&blind_column),
+                        encryption("blind_index")
+                    ));
+                }
+            }
             let table = Qualified(&q);
             // Triggers off: masking is not a change to audit, version or
             // notify, and `@timestamps` would move `updated_at`.

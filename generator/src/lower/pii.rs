@@ -158,6 +158,35 @@ pub(super) fn as_column(kind: Kind, ty: &SqlType, text: &str) -> String {
     }
 }
 
+/// An `@encrypted` column: ciphertext of a text value, and whether it has
+/// a blind index.
+pub(super) fn encrypted(t: &Table, column: &str) -> Option<bool> {
+    t.declared_policies
+        .encrypted
+        .iter()
+        .find(|e| e.column == column)
+        .map(|e| e.blind_index)
+}
+
+/// `encryption.<name>`: the functions of `@encrypted`.
+pub(super) fn encryption(name: &str) -> String {
+    format!("{}.{}", ident(super::encrypted::SCHEMA), ident(name))
+}
+
+/// The SQL that writes fake `text` into column `c` of `t`: encrypted when
+/// the column is (its blind index follows by its trigger, or by `blind`).
+pub(super) fn write_value(
+    model: &Model,
+    t: &Table,
+    c: &crate::model::Column,
+    text: &str,
+) -> String {
+    match encrypted(t, &c.name) {
+        Some(_) => format!("{}({text})", encryption("encrypt")),
+        None => as_column(kind(model, &c.ty), &c.ty, text),
+    }
+}
+
 /// Checks every classification; returns the subject table's index.
 fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<usize>, ()> {
     let mut ok = true;
@@ -212,7 +241,12 @@ fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<usiz
                 continue;
             }
             let (kinds, wanted) = fits(p.class);
-            let k = kind(model, &c.ty);
+            // Ciphertext of text: `@encrypted` takes text-like types only.
+            let k = if encrypted(t, &c.name).is_some() {
+                Kind::Text
+            } else {
+                kind(model, &c.ty)
+            };
             if !kinds.contains(&k) {
                 ok = false;
                 diagnostics.push(
@@ -532,7 +566,8 @@ fn erase_function(
         .map_or_else(|| "bigint".to_string(), |c| type_sql(&c.ty));
     let log = QName::new(super::audit::SCHEMA, super::audit::LOG);
     let log_key = Key::new(ObjectKind::Table, log.clone());
-    let log_exists = model.tables.iter().any(|t| t.sql == log);
+    let log_exists = model.raw.iter().any(|r| r.creates.contains(&log_key))
+        || model.tables.iter().any(|t| t.sql == log);
     // The keys of the tables with something to erase; the others are in
     // the chain only as paths to them.
     let holding: Vec<usize> = (0..owned.len())
@@ -608,10 +643,10 @@ fn erase_function(
                         let value = if c.nullable {
                             "null".to_string()
                         } else {
-                            let k = kind(model, &c.ty);
-                            as_column(
-                                k,
-                                &c.ty,
+                            write_value(
+                                model,
+                                t,
+                                c,
                                 &format!(
                                     "{}({}, 'erased', {}::text, {})",
                                     Qualified(&fake.sql),

@@ -158,6 +158,7 @@ struct InventoryRow {
     /// `anonymise`, `delete`, or empty when `erase_subject` cannot reach it.
     erased: Option<&'static str>,
     audited: bool,
+    encrypted: bool,
     retained: Option<String>,
 }
 
@@ -450,6 +451,11 @@ impl<'m> Site<'m> {
                     }),
                     subject: subject.clone(),
                     audited: t.declared_policies.audit.is_some(),
+                    encrypted: t
+                        .declared_policies
+                        .encrypted
+                        .iter()
+                        .any(|e| e.column == c.name),
                     retained: t.retain.as_ref().map(|r| {
                         let s = if r.amount == 1 { "" } else { "s" };
                         format!("{} {}{s}", r.amount, r.unit.name())
