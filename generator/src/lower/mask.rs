@@ -32,8 +32,7 @@ pub(super) fn lower(model: &mut Model, _: &mut Vec<Diagnostic>) {
     }
     let log = QName::new(super::audit::SCHEMA, super::audit::LOG);
     let log_key = Key::new(ObjectKind::Table, log.clone());
-    let log_exists = model.raw.iter().any(|r| r.creates.contains(&log_key))
-        || model.tables.iter().any(|t| t.sql == log);
+    let log_exists = model.tables.iter().any(|t| t.sql == log);
     let mut tables: Vec<&crate::model::Table> = model
         .tables
         .iter()

@@ -566,8 +566,7 @@ fn erase_function(
         .map_or_else(|| "bigint".to_string(), |c| type_sql(&c.ty));
     let log = QName::new(super::audit::SCHEMA, super::audit::LOG);
     let log_key = Key::new(ObjectKind::Table, log.clone());
-    let log_exists = model.raw.iter().any(|r| r.creates.contains(&log_key))
-        || model.tables.iter().any(|t| t.sql == log);
+    let log_exists = model.tables.iter().any(|t| t.sql == log);
     // The keys of the tables with something to erase; the others are in
     // the chain only as paths to them.
     let holding: Vec<usize> = (0..owned.len())
