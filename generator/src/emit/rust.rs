@@ -152,14 +152,24 @@ pub fn render(
     }
     let mut tables: Vec<&Table> = model.tables.iter().collect();
     tables.sort_by(|a, b| a.sql.cmp(&b.sql));
+    let in_module = options.layout == Layout::Modules;
+    // Entities are rendered on all cores; each is a pure function of the
+    // model, and they are joined in table order.
+    let entities: Vec<String> = super::map_in_parallel(&tables, |t| {
+        render_entity(&render, &types, options.mode, t, in_module)
+    })
+    .into_iter()
+    .collect::<Result<_, _>>()?;
     let mut files = Vec::new();
     match options.layout {
         Layout::File => {
-            let mut text = header.clone();
+            let size: usize = entities.iter().map(|e| e.len() + 1).sum();
+            let mut text = String::with_capacity(header.len() + shared.len() + size);
+            text.push_str(&header);
             text.push_str(&shared);
-            for t in tables {
+            for e in &entities {
                 text.push('\n');
-                text.push_str(&render_entity(&render, &types, options.mode, t, false)?);
+                text.push_str(e);
             }
             files.push(File {
                 path: "models.rs".into(),
@@ -180,9 +190,10 @@ pub fn render(
                 path: "mod.rs".into(),
                 text,
             });
-            for (t, m) in tables.iter().zip(modules) {
-                let mut text = header.clone();
-                text.push_str(&render_entity(&render, &types, options.mode, t, true)?);
+            for (e, m) in entities.iter().zip(modules) {
+                let mut text = String::with_capacity(header.len() + e.len());
+                text.push_str(&header);
+                text.push_str(e);
                 files.push(File {
                     path: format!("{m}.rs"),
                     text,

@@ -28,6 +28,8 @@ pub struct Site<'m> {
     model: &'m crate::Model,
     /// Every lint finding, with the table it is about, if any.
     findings: Vec<(Option<&'m QName>, Finding)>,
+    /// Each table's findings (indexes into `findings`, in its order).
+    findings_of: FxHashMap<&'m QName, Vec<usize>>,
     migrations: &'m [super::Migration],
 }
 
@@ -285,6 +287,13 @@ impl<'m> Site<'m> {
                 ddl.entry(t).or_default().push(&s.sql);
             }
         }
+        let findings = findings(input);
+        let mut findings_of: FxHashMap<&QName, Vec<usize>> = FxHashMap::default();
+        for (i, (table, _)) in findings.iter().enumerate() {
+            if let Some(t) = table {
+                findings_of.entry(t).or_default().push(i);
+            }
+        }
         Site {
             index: Index::new(model),
             module_of,
@@ -293,7 +302,8 @@ impl<'m> Site<'m> {
             project: input.project,
             modules: input.modules,
             model,
-            findings: findings(input),
+            findings,
+            findings_of,
             migrations: input.migrations,
         }
     }
@@ -521,14 +531,15 @@ impl<'m> Site<'m> {
         groups
     }
 
-    /// Every entity page's data, in SQL name order.
-    pub fn entities<'s>(&'s self) -> impl Iterator<Item = Entity> + 's {
+    /// The tables with an entity page, in SQL name order.
+    pub fn entity_tables(&self) -> Vec<&'m Table> {
         let mut tables: Vec<&Table> = self.model.tables.iter().collect();
         tables.sort_by(|a, b| a.sql.cmp(&b.sql));
-        tables.into_iter().map(move |t| self.entity(t))
+        tables
     }
 
-    fn entity(&self, t: &'m Table) -> Entity {
+    /// An entity page's data.
+    pub fn entity(&self, t: &'m Table) -> Entity {
         let cols = |c: &[String]| c.join(", ");
         let nearby = diagram::around(&self.index, t, 1);
         let href = |x: &Table| Some(format!("{}.html", slug(&x.sql)));
@@ -756,10 +767,11 @@ impl<'m> Site<'m> {
                 })
                 .collect(),
             findings: self
-                .findings
-                .iter()
-                .filter(|(table, _)| *table == Some(&t.sql))
-                .map(|(_, f)| f.clone())
+                .findings_of
+                .get(&t.sql)
+                .into_iter()
+                .flatten()
+                .map(|&i| self.findings[i].1.clone())
                 .collect(),
             diagram: svg::render(&nearby, &href),
             mermaid: (parts.len() == 1).then(|| parts.concat()),

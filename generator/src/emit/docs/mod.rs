@@ -149,16 +149,25 @@ pub fn site(
         }
     }
     let common = site.common(mark);
-    for entity in site.entities() {
+    // Entity pages are rendered on all cores, joined in table order.
+    let pages = super::map_in_parallel(&site.entity_tables(), |t| {
+        let entity = site.entity(t);
         let mut ctx = common.clone();
         ctx.insert("root", "../");
         ctx.insert("entity", &entity);
-        for ext in ["html", "md"] {
-            files.push((
-                format!("entities/{}.{ext}", entity.slug),
-                render(&format!("entity.{ext}"), &ctx)?,
-            ));
-        }
+        Ok::<_, String>([
+            (
+                format!("entities/{}.html", entity.slug),
+                render("entity.html", &ctx)?,
+            ),
+            (
+                format!("entities/{}.md", entity.slug),
+                render("entity.md", &ctx)?,
+            ),
+        ])
+    });
+    for page in pages {
+        files.extend(page?);
     }
     for asset in ["style.css", "search.js"] {
         files.push((asset.to_string(), render(asset, &common)?));
