@@ -139,6 +139,7 @@ fn read_all(client: &mut Client) -> Result<Introspected, postgres::Error> {
     // A sequence a serial column owns is the column's.
     let owned: BTreeSet<QName> = relations.serial_sequences.iter().cloned().collect();
     model.sequences.retain(|s| !owned.contains(&s.sql));
+    partman_templates(&mut model, &mut maintained);
     Ok(Introspected {
         model,
         unmodelled: unmodelled.into_iter().collect(),
@@ -586,8 +587,8 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
         maintained: &'a mut Vec<QName>,
     }
     impl Placer<'_> {
-        /// The partitions of `parent` (whose top table is `top`) that the
-        /// model holds; the others become blocks or maintained.
+        /// The partitions of `parent` that the model holds; the others
+        /// become blocks, or are maintenance's.
         fn children(
             &mut self,
             parent_oid: u32,
@@ -711,6 +712,57 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
         }
     }
     model.raw.append(&mut placer.raw);
+}
+
+/// pg_partman's template tables (`partman.template_<schema>_<table>`, for
+/// each table it keeps) and the default partitions of those tables are
+/// pg_partman's, like the partitions it makes.
+fn partman_templates(model: &mut Model, maintained: &mut Vec<QName>) {
+    let Some(schema) = model
+        .extensions
+        .iter()
+        .find(|e| e.name == "pg_partman")
+        .map(|e| e.schema.clone())
+    else {
+        return;
+    };
+    let templates: BTreeSet<String> = model
+        .tables
+        .iter()
+        .filter(|t| t.partition.is_some())
+        .map(|t| format!("template_{}_{}", t.sql.schema, t.sql.name))
+        .collect();
+    let made = |t: &Table| t.sql.schema == schema && templates.contains(&t.sql.name);
+    let kept: BTreeSet<String> = model
+        .tables
+        .iter()
+        .filter(|t| made(t))
+        .map(|t| t.sql.name.clone())
+        .collect();
+    maintained.extend(
+        model
+            .tables
+            .iter()
+            .filter(|t| made(t))
+            .map(|t| t.sql.clone()),
+    );
+    model.tables.retain(|t| !made(t));
+    // The default partition of a table pg_partman keeps is its too.
+    for t in &mut model.tables {
+        if !kept.contains(&format!("template_{}_{}", t.sql.schema, t.sql.name)) {
+            continue;
+        }
+        let default = QName::new(t.sql.schema.clone(), format!("{}_default", t.sql.name));
+        if let Some(p) = t.partition.as_mut() {
+            if p.partitions
+                .iter()
+                .any(|c| c.sql == default && c.bound == PartitionBound::Default)
+            {
+                p.partitions.retain(|c| c.sql != default);
+                maintained.push(default);
+            }
+        }
+    }
 }
 
 fn all_children(p: &Partition) -> Vec<QName> {

@@ -13,10 +13,13 @@ use live::introspect::{introspect, printed, Introspected};
 use std::path::Path;
 
 fn roundtrip(case: &Path) {
-    let compiled = compile_ok(&input(case));
+    roundtrip_compiled(case, &compile_ok(&input(case)));
+}
+
+fn roundtrip_compiled(case: &Path, compiled: &generator::Compiled) {
     let name = case_name(case);
     let db = test_db(&format!("intro_{name}"));
-    db.psql_apply(&support::sql(&compiled)).expect("applies");
+    db.psql_apply(&support::sql(compiled)).expect("applies");
     let shadow = test_db(&format!("shadow_{name}"));
     let mut shadow_client = shadow.connect().expect("connect shadow");
     let want = printed(&compiled.model, &mut shadow_client).expect("builds in the shadow");
@@ -54,14 +57,15 @@ fn roundtrip(case: &Path) {
     check_maintained(&got, &want.model, case);
 }
 
-/// Every time partition recognised as maintenance's is a partition of a
-/// table the model partitions by time.
+/// Every time partition (or pg_partman template) recognised as
+/// maintenance's belongs to a table the model partitions by time.
 fn check_maintained(got: &Introspected, model: &Model, case: &Path) {
     for p in &got.maintained {
         let parent = model.tables.iter().find(|t| {
             t.partition.as_ref().is_some_and(|x| x.window.is_some())
-                && p.schema == t.sql.schema
-                && p.name.starts_with(&format!("{}_p", t.sql.name))
+                && (p.schema == t.sql.schema && p.name.starts_with(&format!("{}_p", t.sql.name))
+                    || p.name == format!("template_{}_{}", t.sql.schema, t.sql.name)
+                    || p.schema == t.sql.schema && p.name == format!("{}_default", t.sql.name))
         });
         assert!(
             parent.is_some(),
@@ -278,6 +282,21 @@ fn partitions_made_by_maintenance_are_never_dropped() {
     let changes = diff(&got.model, &want.model, &options);
     assert_eq!(changes, vec![]);
     check_maintained(&got, &want.model, &case);
+}
+
+/// The partitions fixture kept by pg_partman: its partitions and template
+/// tables are pg_partman's.
+#[test]
+fn pg_partman_partitions_read_back_as_their_model() {
+    let case = support::root().join("tests/fixtures/ok/partitions");
+    let project = generator::Project::load(&input(&case)).expect("loads");
+    let options = generator::Options {
+        maintenance: generator::model::Maintenance::PgPartman,
+        ..support::options(&project)
+    };
+    let compiled =
+        generator::compile(&project, &options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    roundtrip_compiled(&case.with_file_name("partitions_partman"), &compiled);
 }
 
 /// Real schemas of over fifty tables: a marketplace on the whole standard
