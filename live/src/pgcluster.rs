@@ -122,6 +122,9 @@ impl std::error::Error for Error {}
 
 /// The PostgreSQL server used by this process: either the one named by `SCHEMAC_TEST_DATABASE_URL`
 /// or a throwaway cluster. Obtain it with [`available`].
+/// The database of the throwaway cluster that pg_cron schedules in (`cron.database_name`).
+pub const CRON_DATABASE: &str = "schemac_cron";
+
 pub struct Cluster {
     /// Connection string for the maintenance database, used to create and drop databases.
     admin: String,
@@ -272,6 +275,23 @@ impl Cluster {
                 }
             }
         }
+    }
+
+    /// The connection string of the database pg_cron schedules in
+    /// ([`CRON_DATABASE`]), when this is the throwaway cluster and it started with pg_cron
+    /// preloaded (the library is installed). One database for the whole cluster, never dropped:
+    /// pg_cron's scheduler stays connected to it.
+    pub fn cron_conninfo(&self) -> Option<String> {
+        let Target::Local { socket_dir } = &self.target else {
+            return None;
+        };
+        let conninfo = local_conninfo(socket_dir, CRON_DATABASE);
+        let mut c = connect_with_timeout(&conninfo, "the pg_cron database").ok()?;
+        let preload: String = c
+            .query_one("SELECT current_setting('shared_preload_libraries')", &[])
+            .ok()?
+            .get(0);
+        preload.contains("pg_cron").then_some(conninfo)
     }
 
     fn admin_client(&self) -> Result<postgres::Client, Error> {
@@ -983,6 +1003,18 @@ mod local {
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log2);
+        // pg_cron, when installed, schedules in one database of the server, made below:
+        // `Cluster::cron_conninfo`.
+        let cron = bindir
+            .parent()
+            .is_some_and(|p| p.join("lib").join("pg_cron.so").is_file());
+        if cron {
+            postgres
+                .arg("-c")
+                .arg("shared_preload_libraries=pg_cron")
+                .arg("-c")
+                .arg(format!("cron.database_name={}", super::CRON_DATABASE));
+        }
         prepare(&mut postgres, owner, &dir);
 
         let server = SERVER.get_or_init(|| Server {
@@ -1010,6 +1042,24 @@ mod local {
             // The directory (and the log with it) is removed when `guard` drops.
             e.message = format!("{}\nserver log:\n{}", e.message, tail(&log));
             return Err(e);
+        }
+        if cron {
+            let made = super::connect_with_timeout(&admin, "the maintenance database").and_then(
+                |mut c| {
+                    c.batch_execute(&format!("CREATE DATABASE {}", super::CRON_DATABASE))
+                        .map_err(|e| {
+                            Error::with_source(
+                                ErrorKind::Setup,
+                                "could not create the pg_cron database",
+                                e,
+                            )
+                        })
+                },
+            );
+            if let Err(e) = made {
+                server.stop();
+                return Err(e);
+            }
         }
         guard.0 = None;
         Ok(Cluster {

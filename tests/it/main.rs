@@ -6,6 +6,7 @@ mod audit_log;
 mod catalog;
 mod citus;
 mod cli;
+mod cron;
 mod docs;
 mod encrypted;
 mod erd;
