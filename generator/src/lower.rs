@@ -62,6 +62,22 @@ fn made_by(policy: &str, span: Span) -> Origin {
     })
 }
 
+/// A plain column a policy adds: no default, identity or generation.
+fn policy_column(name: &str, ty: &str, nullable: bool, doc: &str, origin: Origin) -> Column {
+    Column {
+        name: name.to_string(),
+        field: name.to_string(),
+        ty: SqlType::builtin(ty),
+        nullable,
+        default: None,
+        generated: None,
+        identity: None,
+        secret: false,
+        doc: Some(doc.to_string()),
+        origin,
+    }
+}
+
 /// A `timestamptz` column a policy adds.
 fn timestamp_column(
     name: &str,
@@ -72,20 +88,12 @@ fn timestamp_column(
 ) -> Column {
     let span = origin.span;
     Column {
-        name: name.to_string(),
-        field: name.to_string(),
-        ty: SqlType::builtin("timestamptz"),
-        nullable,
         default: default.map(|d| Expr {
             sql: d.to_string(),
             canonical: crate::sqlparse::canonical_expr(d),
             span,
         }),
-        generated: None,
-        identity: None,
-        secret: false,
-        doc: Some(doc.to_string()),
-        origin,
+        ..policy_column(name, "timestamptz", nullable, doc, origin)
     }
 }
 

@@ -6,7 +6,7 @@
 //! partitions and functions with named arguments included); and no input
 //! makes the importer panic.
 
-use crate::migrate::{dump, pg_dump};
+use crate::migrate::{dump, raw_dump};
 use crate::pg::test_db;
 use crate::support::{self, compile_ok};
 use generator::import::{from_sql, Import};
@@ -54,21 +54,6 @@ fn generated(n: usize) -> String {
     s
 }
 
-/// `pg_dump --schema-only` of a database, as written (the import's input).
-fn raw_dump(db: &TestDb) -> String {
-    let out = std::process::Command::new(pg_dump())
-        .args(["--schema-only", "--no-owner", "--no-privileges", "-d"])
-        .arg(db.conninfo())
-        .output()
-        .expect("pg_dump runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn all_files(im: &Import) -> String {
     im.files
         .iter()
@@ -103,7 +88,7 @@ fn a_dump_round_trips_through_import() {
     original
         .psql_apply(&format!("{}\n{}", store(), generated(60)))
         .expect("the original schema applies");
-    let dumped = raw_dump(&original);
+    let dumped = raw_dump(&original, &[]);
     let im = from_sql(&[("dump.sql".to_string(), dumped)]);
     assert!(
         im.diagnostics.iter().all(|d| !d.is_error()),

@@ -33,10 +33,12 @@ pub(crate) fn pg_dump() -> PathBuf {
         .expect("pg_dump is installed with PostgreSQL")
 }
 
-/// The schema as `pg_dump` writes it, without its header comments.
-pub(crate) fn dump(db: &TestDb) -> String {
+/// `pg_dump --schema-only` of a database as written, with `extra` options.
+pub(crate) fn raw_dump(db: &TestDb, extra: &[&str]) -> String {
     let out = std::process::Command::new(pg_dump())
-        .args(["--schema-only", "--no-owner", "--no-privileges", "-d"])
+        .args(["--schema-only", "--no-owner", "--no-privileges"])
+        .args(extra)
+        .arg("-d")
         .arg(db.conninfo())
         .output()
         .expect("pg_dump runs");
@@ -45,7 +47,17 @@ pub(crate) fn dump(db: &TestDb) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The schema as `pg_dump` writes it, without its header comments.
+pub(crate) fn dump(db: &TestDb) -> String {
+    dump_with(db, &[])
+}
+
+/// [`dump`] with `extra` options for `pg_dump`.
+pub(crate) fn dump_with(db: &TestDb, extra: &[&str]) -> String {
+    raw_dump(db, extra)
         .lines()
         .filter(|l| {
             !l.starts_with("--") && !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict")

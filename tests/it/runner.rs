@@ -8,7 +8,6 @@
 //! offending keys; an INVALID index left by a concurrent build; `verify`
 //! catching an edited `up.sql` and a `down.sql` that undoes nothing.
 
-use crate::migrate::pg_dump;
 use crate::pg::test_db;
 use crate::support::{self, compile_ok};
 use live::pgcluster::TestDb;
@@ -93,29 +92,7 @@ fn sequence() -> (tempfile::TempDir, Vec<PathBuf>) {
 
 /// The schema as `pg_dump` writes it, without the ledger and comments.
 fn dump(db: &TestDb) -> String {
-    let out = std::process::Command::new(pg_dump())
-        .args([
-            "--schema-only",
-            "--no-owner",
-            "--no-privileges",
-            "--exclude-schema=schemac",
-            "-d",
-        ])
-        .arg(db.conninfo())
-        .output()
-        .expect("pg_dump runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| {
-            !l.starts_with("--") && !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::migrate::dump_with(db, &["--exclude-schema=schemac"])
 }
 
 /// A dump with each table's columns sorted: a column a rollback adds

@@ -10,9 +10,9 @@
 use super::made_by;
 use crate::key::{Key, ObjectKind};
 use crate::model::{
-    Check, Column, Expr, Function, Identity, Index, IndexElement, IndexMethod, Maintenance, Model,
-    Origin, Partition, PartitionBound, PartitionChild, PartitionStrategy, PrimaryKey, QName,
-    Retain, SqlType, Table, TimeUnit, Trigger, Window,
+    Check, Expr, Function, Identity, Index, IndexElement, IndexMethod, Maintenance, Model, Origin,
+    Partition, PartitionBound, PartitionChild, PartitionStrategy, PrimaryKey, QName, Retain, Table,
+    TimeUnit, Trigger, Window,
 };
 use crate::names;
 use crate::quote::{ident, literal, Qualified};
@@ -230,17 +230,8 @@ pub(super) fn settle(model: &mut Model, options: &crate::Options) {
 /// The log: partitioned by month on `at`, with a default partition for
 /// rows of a month maintenance has not made.
 fn log_table(log: &QName, origin: &Origin) -> Table {
-    let column = |name: &str, ty: &str, nullable: bool, doc: &str| Column {
-        name: name.into(),
-        field: name.into(),
-        ty: SqlType::builtin(ty),
-        nullable,
-        default: None,
-        generated: None,
-        identity: None,
-        secret: false,
-        doc: Some(doc.into()),
-        origin: origin.clone(),
+    let column = |name: &str, ty: &str, nullable: bool, doc: &str| {
+        super::policy_column(name, ty, nullable, doc, origin.clone())
     };
     let mut id = column(
         "id",

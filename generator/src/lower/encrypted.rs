@@ -512,17 +512,8 @@ fn pgcrypto(model: &mut Model, origin: &Origin) -> String {
 
 fn key_table(origin: &Origin) -> Table {
     let sql = QName::new(SCHEMA, KEYS);
-    let column = |name: &str, ty: &str, doc: &str| Column {
-        name: name.into(),
-        field: name.into(),
-        ty: SqlType::builtin(ty),
-        nullable: false,
-        default: None,
-        generated: None,
-        identity: None,
-        secret: false,
-        doc: Some(doc.into()),
-        origin: origin.clone(),
+    let column = |name: &str, ty: &str, doc: &str| {
+        super::policy_column(name, ty, false, doc, origin.clone())
     };
     let mut version = column(
         "version",
