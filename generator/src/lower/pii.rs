@@ -253,9 +253,10 @@ fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<usiz
                     Diagnostic::error(
                         Code::PiiType,
                         format!(
-                            "`@pii({})` on `{}`, a `{}` column",
+                            "`@pii({})` on `{}`, {} `{}` column",
                             p.class.name(),
                             c.name,
+                            crate::resolve::article(&c.ty.to_string()),
                             c.ty
                         ),
                     )
