@@ -373,6 +373,10 @@ pub enum MigrateAction {
         /// database the other options name].
         #[arg(long, value_name = "URL")]
         shadow_database_url: Option<String>,
+        /// Also fill every table with generated rows before each
+        /// migration and check that every row survives it.
+        #[arg(long)]
+        with_data: bool,
     },
 }
 

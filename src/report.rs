@@ -49,3 +49,9 @@ fn summary(errors: usize, warnings: usize) -> String {
 pub fn fatal(message: impl std::fmt::Display) {
     eprintln!("schemac: error: {message}");
 }
+
+/// A diagnostic about no file (a database's, the migration runner's),
+/// rendered like the others.
+pub fn diagnostic(d: &Diagnostic) {
+    print(std::slice::from_ref(d), &SourceMap::default());
+}

@@ -24,6 +24,10 @@ pub struct Entry {
     pub example: Option<&'static str>,
     /// How to fix it, when the summary does not already say.
     pub fix: Option<&'static str>,
+    /// For a code no schema text produces (the migration runner's): a run
+    /// of schemac that does, the commands and what schemac prints. The
+    /// live tests produce each of them.
+    pub session: Option<&'static str>,
 }
 
 impl Entry {
@@ -51,12 +55,15 @@ impl Entry {
 }
 
 macro_rules! catalog {
+    (@session) => { None };
+    (@session $session:expr) => { Some($session) };
     ($(
         $variant:ident = $code:literal {
             summary: $summary:literal,
             explanation: $explanation:literal,
             example: $example:expr,
-            fix: $fix:expr $(,)?
+            fix: $fix:expr
+            $(, session: $session:expr)? $(,)?
         }
     )*) => {
         /// A diagnostic code. See the catalog (`Code::entry`) for each.
@@ -77,6 +84,7 @@ macro_rules! catalog {
                         explanation: $explanation,
                         example: $example,
                         fix: $fix,
+                        session: catalog!(@session $($session)?),
                     },)*
                 }
             }
@@ -629,6 +637,157 @@ catalog! {
         explanation: "`schemac import` reads PostgreSQL DDL with sqlparser's PostgreSQL dialect. A statement it cannot parse is not dropped: it is kept exactly as written in a `sql` block, placed after the objects the script created before it, and listed in the import's report, and the import goes on. No example here: this is about SQL input, not schema text; the import tests cover it.",
         example: None,
         fix: Some("check the `sql` block the import wrote for the statement; add `@creates` if other declarations use what it creates"),
+    }
+
+    // ── Databases and the migration runner ────────────────────────────────
+    // No schema text produces these: each has a `session`, a run that does,
+    // and a live test of its own (tests/it/runner.rs, tests/it/tls.rs).
+    BadDatabaseUrl = "schemac::bad_database_url" {
+        summary: "a database URL, connection setting or service that does not read",
+        explanation: "The database is `--database-url`, `DATABASE_URL`, the environment's `url` in `schemac.toml`, or what libpq would use (`PGHOST`, `PGSERVICE`, ...). A URL that does not parse, an `sslmode` that is not one of `disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`, an `sslrootcert` that cannot be read, or a `PGSERVICE` no service file defines is refused before anything connects. The password of a URL is never shown.",
+        example: None,
+        fix: Some("correct the URL or the setting; `sslmode` takes the six values libpq knows"),
+        session: "$ schemac migrate status --database-url 'postgresql://app:***@db/shop?sslmode=always'\n  × cannot read the database URL postgresql://app:***@db/shop?sslmode=always: sslmode is `always`, not one of disable, allow, prefer, require, verify-ca, verify-full\n",
+    }
+    ConnectionFailed = "schemac::connection_failed" {
+        summary: "the database server could not be reached",
+        explanation: "The server refused the connection, the host does not resolve, the database does not exist, or the connection timed out. Nothing was read or changed.",
+        example: None,
+        fix: Some("check the host, port and database name (`user@host:port/dbname` in the message), and that the server is running and accepts TCP connections from here"),
+        session: "$ schemac migrate apply --database-url postgresql://app:***@127.0.0.1:1/shop\n  × cannot connect to app@127.0.0.1:1/shop: error connecting to server: Connection refused (os error 111)\n",
+    }
+    AuthenticationFailed = "schemac::authentication_failed" {
+        summary: "the server refused the login",
+        explanation: "The server answered, but refused the user: a wrong password (SQLSTATE 28P01) or no `pg_hba.conf` entry that lets this user in from this host (28000). The password itself is never shown.",
+        example: None,
+        fix: Some("check the user and the password (`PGPASSWORD`, `.pgpass` or the URL), and the server's `pg_hba.conf`"),
+        session: "$ schemac migrate status --database-url postgresql://app:***@db/shop\n  × cannot connect to app@db:5432/shop: password authentication failed for user \"app\"\n",
+    }
+    TlsFailed = "schemac::tls_failed" {
+        summary: "TLS could not be set up as `sslmode` asks",
+        explanation: "With `sslmode=require`, `verify-ca` or `verify-full` the connection is encrypted or not made: the server may not support TLS, its certificate may not be signed by the `sslrootcert` given (`verify-ca`, `verify-full`), or not name the host connected to (`verify-full`). The other way round, a server whose `pg_hba.conf` admits this connection only over TLS (`hostssl`) refuses `sslmode=disable`.",
+        example: None,
+        fix: Some("give the server's CA certificate with `sslrootcert=FILE`, connect by the name its certificate carries, or choose the `sslmode` the server allows"),
+        session: "$ schemac migrate status --database-url 'postgresql://app@db/shop?sslmode=verify-full&sslrootcert=other-ca.pem'\n  × cannot connect to app@db:5432/shop over TLS (sslmode=verify-full): error performing TLS handshake: certificate verify failed\n",
+    }
+    DatabaseError = "schemac::database_error" {
+        summary: "a query of the runner failed",
+        explanation: "The runner reads the catalog and its ledger, and makes throwaway databases to compare through (drift and `verify`, which need `CREATEDB`). A query that fails there, for a reason other than a migration's own statement, stops the command with the server's message.",
+        example: None,
+        fix: Some("read the server's message; a missing privilege (`CREATEDB`, or `--shadow-database-url` for `verify`) is the usual cause"),
+        session: "$ schemac migrate apply\n  × cannot create a shadow database to compare with (the role needs CREATEDB): permission denied to create database\n",
+    }
+    DirectoryEdited = "schemac::directory_edited" {
+        summary: "the migrations directory does not read, or does not match `schemac.sum`",
+        explanation: "`migrations/schemac.sum` holds a hash of each migration's files and one over the list. A migration edited after it was summed, one the sum does not list, one it lists that is gone, or a directory with migrations and no sum, is refused before any database is touched: a migration that may already be applied somewhere must not change under it. So is a directory that does not read: an entry not named `<version>_<name>`, or a migration without its `up.sql`, `down.sql` or `model.json`.",
+        example: None,
+        fix: Some("restore the files; if the change is deliberate and the migration is applied nowhere yet, run `schemac migrate hash`"),
+        session: "$ echo 'select 1;' >> migrations/0002_add_orders/up.sql\n$ schemac migrate apply\n  × the migrations directory does not match schemac.sum: edited after it was summed: 0002_add_orders; if the change is deliberate (and not yet applied anywhere), run `schemac migrate hash`\n",
+    }
+    DirectoryConflict = "schemac::directory_conflict" {
+        summary: "two migrations were made after the same parent",
+        explanation: "Each migration names the one it was planned after. Two with the same parent are what a merge of two branches leaves: applied in either order, the second would be planned against a schema it never saw. Every command refuses the directory until one is moved after the other.",
+        example: None,
+        fix: Some("keep the first and move the other after it with `schemac migrate rebase VERSION`, which plans it again"),
+        session: "$ git merge feature-b\n$ schemac migrate apply\n  × migrations 0003_add_tags and 0003_add_notes were each made after 0002_add_orders (two branches merged); keep the first and move the others after it with `schemac migrate rebase VERSION`\n",
+    }
+    MigrationLocked = "schemac::migration_locked" {
+        summary: "another runner held the migration lock for longer than `--lock-wait`",
+        explanation: "One runner at a time migrates a database: each takes an advisory lock by polling `pg_try_advisory_lock` with backoff on a session of its own. When another runner still holds it after `--lock-wait` seconds (60 by default), this one gives up without touching anything.",
+        example: None,
+        fix: Some("wait for the other runner (see `pg_locks where locktype = 'advisory'`), or give it longer with `--lock-wait SECONDS`"),
+        session: "$ schemac migrate apply --lock-wait 5\n  × another schemac runner holds the migration lock of deploy@db:5432/shop; gave up after 5 s (see pg_locks where locktype = 'advisory')\n",
+    }
+    MigrationEdited = "schemac::migration_edited" {
+        summary: "an applied migration's files differ from what was applied",
+        explanation: "The ledger records each applied migration's checksum. A migration whose files changed since (and whose change was summed again) no longer says what the database went through; the runner refuses before anything runs.",
+        example: None,
+        fix: Some("restore the migration as it was applied, and make a new migration for the change"),
+        session: "$ schemac migrate apply\n  × migration 0002_add_orders was edited after it was applied (its checksum is 3f2a9c41d0be, the ledger's 9e1b07c2aa53); restore it, and make a new migration for the change\n",
+    }
+    MigrationMissing = "schemac::migration_missing" {
+        summary: "the ledger records a migration the directory does not have",
+        explanation: "A migration applied to this database is not in the migrations directory: an older checkout, or a migration deleted after it was applied. Going on would plan from a state the directory cannot describe.",
+        example: None,
+        fix: Some("run from a checkout that has the migration, or restore it"),
+        session: "$ schemac migrate apply\n  × migration 0004_add_tags is recorded in the ledger but is not in the migrations directory\n",
+    }
+    MigrationUnresolved = "schemac::migration_unresolved" {
+        summary: "a migration failed or was interrupted, and nothing runs past it",
+        explanation: "A migration that failed (or whose runner died) is `failed` or `running` in the ledger, with the steps it committed. Until a person has looked at the database and said what state it is in, no migration runs, rolls back or is planned past it.",
+        example: None,
+        fix: Some("make the database right by hand, then `schemac migrate resolve --applied VERSION` (finished) or `--rolled-back VERSION` (undone; it runs again next time)"),
+        session: "$ schemac migrate apply\n  × migration 0003_backfill is failed (after 1 of its steps): step 2 failed: division by zero; make the database right by hand, then run `schemac migrate resolve --applied 0003` or `schemac migrate resolve --rolled-back 0003`\n",
+    }
+    MigrationOutOfOrder = "schemac::migration_out_of_order" {
+        summary: "a pending migration comes before one that is applied",
+        explanation: "Migrations apply in order. One that is pending although a later one is applied (a branch merged late) would run against a schema it was not planned for.",
+        example: None,
+        fix: Some("move it after the last with `schemac migrate rebase VERSION`"),
+        session: "$ schemac migrate apply\n  × migration 0003_add_notes comes before 0004_add_tags, which is applied already; move it after the last with `schemac migrate rebase 0003`\n",
+    }
+    UnknownMigration = "schemac::unknown_migration" {
+        summary: "a version the directory or the ledger does not have, or not in the state the command needs",
+        explanation: "`apply --to`, `rollback --to`, `resolve` and `baseline` name a migration. It must be in the directory (and for `rollback --to` applied, for `resolve` failed in the ledger); `baseline` adopts only a database schemac has never migrated.",
+        example: None,
+        fix: Some("`schemac migrate status` lists the migrations and their state"),
+        session: "$ schemac migrate resolve --applied 0009\n  × migration 0009 is not in the ledger\n",
+    }
+    Drift = "schemac::drift" {
+        summary: "the database differs from the last migration applied to it",
+        explanation: "Before it migrates, the runner compares the database (introspected) with the snapshot of the last applied migration, semantically, through a shadow database. A difference means someone changed the schema by hand; a migration planned without it could fail or undo that change. The drift is printed as the SQL that would make the database match.",
+        example: None,
+        fix: Some("undo the change by hand, or make it a migration (`schemac migrate new NAME`) and apply that on the databases that lack it"),
+        session: "$ psql shop -c 'alter table users add column nickname text'\n$ schemac migrate apply\n  × the database has drifted from the last applied migration (0002_add_orders); what would make it match:\n  │ ALTER TABLE \"public\".\"users\" DROP COLUMN \"nickname\";\n",
+    }
+    HazardNotAllowed = "schemac::hazard_not_allowed" {
+        summary: "a migration has a hazard this environment does not allow",
+        explanation: "Each step of a planned migration lists its hazards (`data-loss`, `rewrite`, `long-lock`, `index-build`, `irreversible`, `authorization`). A migration with one that `[migrate] allow_hazards`, the environment's `allow_hazards` or `--allow-hazards` does not allow is refused before anything runs.",
+        example: None,
+        fix: Some("allow the hazard for this environment (`--allow-hazards`, or `allow_hazards` in `schemac.toml`), or write the migration another way"),
+        session: "$ schemac migrate apply --env prod\n  × migration 0003_post_status has hazards this environment does not allow: index-build (allow them with --allow-hazards or the environment's allow_hazards in schemac.toml)\n",
+    }
+    Irreversible = "schemac::irreversible" {
+        summary: "a rollback would need what a down.sql cannot do",
+        explanation: "A `down.sql` lists under `-- NOT PLANNED:` what it cannot undo without losing data, such as removing an enum value. Rolling such a migration back is refused unless `irreversible` is allowed, which runs the rest of its `down.sql`.",
+        example: None,
+        fix: Some("allow it with `--allow-hazards irreversible`, or write a migration forward instead"),
+        session: "$ schemac migrate rollback\n  × migration 0004_more_status cannot be rolled back: enum value public.post_status 'archived' cannot be removed (allow it with --allow-hazards irreversible to run the rest of its down.sql)\n",
+    }
+    DataCheck = "schemac::data_check" {
+        summary: "rows of the database would break a constraint the migration adds",
+        explanation: "Before a migration adds a NOT NULL, a unique key, a check or a foreign key to an existing table, the runner counts the rows that would break it and refuses, with up to 5 of their primary keys, instead of failing halfway through a long transaction.",
+        example: None,
+        fix: Some("fix the rows first, in a data migration before it (`schemac migrate new NAME --empty`)"),
+        session: "$ schemac migrate apply\n  × migration 0003_require_email would fail on existing rows; fix them first (a data migration: `schemac migrate new NAME --empty`):\n  │   NOT NULL on email on public.users: 7 rows would break it, e.g. s.\"id\" = 1, 2, 3, 4, 5\n",
+    }
+    MigrationFailed = "schemac::migration_failed" {
+        summary: "a statement of a migration failed",
+        explanation: "Each step runs in its own transaction, so a failed step leaves the database as it was before the step; the ledger marks the migration `failed` with the error and the steps that were committed. Nothing runs past it until `schemac migrate resolve`.",
+        example: None,
+        fix: Some("read the server's message, make the database right by hand, then `schemac migrate resolve --applied VERSION` or `--rolled-back VERSION`"),
+        session: "$ schemac migrate apply\n  × migration 0003_backfill (up) step 2 failed: division by zero; the ledger says failed, step 1 was committed, and nothing runs past it until `schemac migrate resolve`\n",
+    }
+    InvalidIndex = "schemac::invalid_index" {
+        summary: "a concurrent index build left an INVALID index",
+        explanation: "`CREATE INDEX CONCURRENTLY` that fails (a duplicate for a unique index, a cancelled build) leaves the index behind, marked invalid in `pg_index.indisvalid`, and a later `IF NOT EXISTS` would skip it silently. The runner checks after every concurrent build, drops an invalid index and fails the migration.",
+        example: None,
+        fix: Some("fix what made the build fail (for a unique index: the duplicate rows), resolve the migration with `schemac migrate resolve --rolled-back VERSION` and apply it again"),
+        session: "$ schemac migrate apply\n  × migration 0003_post_slug (up) step 1 failed: could not create unique index \"posts_slug_key\"; the failed build left index posts_slug_key INVALID (IF NOT EXISTS would skip it): dropped; the ledger says failed, no step of it was committed, and nothing runs past it until `schemac migrate resolve`\n",
+    }
+    VerifyMismatch = "schemac::verify_mismatch" {
+        summary: "`migrate verify`: a migration does not do what its snapshot says",
+        explanation: "`schemac migrate verify` applies every migration to a throwaway database. After each `up.sql` the database must equal that migration's `model.json` (a hand-edited `up.sql` shows), its `down.sql` must give back the database before it, and after the last the database must equal the current schema. What differs is printed as SQL.",
+        example: None,
+        fix: Some("correct the script, or write the next migration with `schemac migrate new NAME` when the schema moved on"),
+        session: "$ schemac migrate verify\n  × 0002_add_orders: down.sql does not undo up.sql; what would still have to change:\n  │ DROP TABLE \"public\".\"orders\";\n",
+    }
+    DataLost = "schemac::data_lost" {
+        summary: "`migrate verify --with-data`: a migration lost or changed rows",
+        explanation: "With `--with-data`, `verify` fills every table of the throwaway database with generated rows before each migration (in foreign-key order, with values that fit NOT NULL, unique keys, enums and domains; a row a check still refuses is left out, and said so), applies it, and reads them back by primary key: every row must still be there, and every column that still exists must hold the same value. A migration that deletes rows, or drops a column and adds it again, is caught.",
+        example: None,
+        fix: Some("keep the rows: move data before dropping what holds it, or, when losing it is the point, say so in the migration and verify without `--with-data`"),
+        session: "$ schemac migrate verify --with-data\n  × 0003_reset_tags lost rows of public.tags: 3 of 3 rows are gone, e.g. \"id\" = 11, 12, 13\n",
     }
 
     // ── Lint ──────────────────────────────────────────────────────────────

@@ -1,14 +1,69 @@
 //! Connecting as libpq users expect: a URL or `key=value` string, and
 //! whatever it leaves out from `PGSERVICE` (its section of
 //! `PGSERVICEFILE` or `~/.pg_service.conf`), the `PGHOST`, `PGPORT`,
-//! `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSSLMODE` variables and
-//! `PGPASSFILE` or `~/.pgpass`. A password is never printed: [`redact`]
-//! cleans every text that may hold a connection string.
+//! `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT`
+//! variables and `PGPASSFILE` or `~/.pgpass`. TLS follows `sslmode`, all
+//! six of libpq's, through native-tls. A password is never printed:
+//! [`redact`] cleans every text that may hold a connection string.
 
+use crate::error::{pg_message, Error};
+use dsl::Code;
 use postgres::config::{Host, SslMode};
-use postgres::Config;
+use postgres::error::SqlState;
+use postgres::{Client, Config};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// libpq's `sslmode`: how much TLS a connection insists on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ssl {
+    Disable,
+    /// Without TLS first; with it when the server refuses that.
+    Allow,
+    /// With TLS when the server offers it, unverified.
+    Prefer,
+    /// With TLS or not at all, unverified (verified like `verify-ca`
+    /// when a root certificate is given, as libpq does).
+    Require,
+    /// The server's certificate is signed by the root certificate.
+    VerifyCa,
+    /// ... and names the host connected to.
+    VerifyFull,
+}
+
+impl Ssl {
+    pub const NAMES: [&'static str; 6] = [
+        "disable",
+        "allow",
+        "prefer",
+        "require",
+        "verify-ca",
+        "verify-full",
+    ];
+
+    pub fn parse(s: &str) -> Option<Ssl> {
+        Some(match s {
+            "disable" => Ssl::Disable,
+            "allow" => Ssl::Allow,
+            "prefer" => Ssl::Prefer,
+            "require" => Ssl::Require,
+            "verify-ca" => Ssl::VerifyCa,
+            "verify-full" => Ssl::VerifyFull,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Ssl::Disable => "disable",
+            Ssl::Allow => "allow",
+            Ssl::Prefer => "prefer",
+            Ssl::Require => "require",
+            Ssl::VerifyCa => "verify-ca",
+            Ssl::VerifyFull => "verify-full",
+        }
+    }
+}
 
 /// Where to connect, and how to name it in output.
 #[derive(Clone, Debug)]
@@ -16,17 +71,98 @@ pub struct Target {
     pub config: Config,
     /// `user@host:port/dbname`, without the password.
     pub display: String,
+    pub ssl: Ssl,
+    /// The certificate (PEM) the server's must be signed by: `sslrootcert`.
+    pub root_cert: Option<Vec<u8>>,
 }
 
 impl Target {
-    pub fn connect(&self) -> Result<postgres::Client, String> {
-        self.config.connect(postgres::NoTls).map_err(|e| {
-            format!(
-                "cannot connect to {}: {}",
-                self.display,
-                redact(&e.to_string())
-            )
-        })
+    /// A connection to the target's database, its failure coded.
+    pub fn connect(&self) -> Result<Client, Error> {
+        self.open(&self.config).map_err(|e| self.refusal(&e))
+    }
+
+    /// A connection made as `sslmode` says, to `config` (the target's, or
+    /// another database beside it).
+    pub fn open(&self, config: &Config) -> Result<Client, postgres::Error> {
+        let mut config = config.clone();
+        // libpq never uses TLS on a Unix socket, whatever sslmode says.
+        let local = config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, Host::Unix(_)));
+        if local || self.ssl == Ssl::Disable {
+            return config.ssl_mode(SslMode::Disable).connect(postgres::NoTls);
+        }
+        let tls = match self.connector() {
+            Ok(t) => t,
+            // `target` read the root certificate already; should the TLS
+            // library still refuse it, nothing is sent in the clear.
+            Err(_) => return config.ssl_mode(SslMode::Require).connect(postgres::NoTls),
+        };
+        match self.ssl {
+            Ssl::Allow => match config.ssl_mode(SslMode::Disable).connect(postgres::NoTls) {
+                Ok(c) => Ok(c),
+                Err(first) => config
+                    .ssl_mode(SslMode::Require)
+                    .connect(tls)
+                    .map_err(|_| first),
+            },
+            Ssl::Prefer => config.ssl_mode(SslMode::Prefer).connect(tls),
+            _ => config.ssl_mode(SslMode::Require).connect(tls),
+        }
+    }
+
+    /// The TLS connector for `sslmode`: unverified for `allow`, `prefer`
+    /// and `require` without a root certificate; verified against it (or
+    /// the system's roots) otherwise.
+    fn connector(&self) -> Result<postgres_native_tls::MakeTlsConnector, native_tls::Error> {
+        let mut b = native_tls::TlsConnector::builder();
+        let verify = match self.ssl {
+            Ssl::VerifyCa | Ssl::VerifyFull => true,
+            Ssl::Require => self.root_cert.is_some(),
+            _ => false,
+        };
+        if verify {
+            if let Some(pem) = &self.root_cert {
+                b.add_root_certificate(native_tls::Certificate::from_pem(pem)?);
+                b.disable_built_in_roots(true);
+            }
+            b.danger_accept_invalid_hostnames(self.ssl != Ssl::VerifyFull);
+        } else {
+            b.danger_accept_invalid_certs(true);
+            b.danger_accept_invalid_hostnames(true);
+        }
+        Ok(postgres_native_tls::MakeTlsConnector::new(b.build()?))
+    }
+
+    /// Why a connection was not made, coded.
+    fn refusal(&self, e: &postgres::Error) -> Error {
+        let over = match self.ssl {
+            Ssl::Require | Ssl::VerifyCa | Ssl::VerifyFull => {
+                format!(" over TLS (sslmode={})", self.ssl.name())
+            }
+            _ => String::new(),
+        };
+        let text = redact(&pg_message(e));
+        let message = format!("cannot connect to {}{over}: {text}", self.display);
+        match e.code() {
+            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION && text.contains("no encryption") => {
+                Error::database(Code::TlsFailed, message).help(
+                    "the server's pg_hba.conf admits this connection only over TLS (hostssl): connect with sslmode=require or stronger",
+                )
+            }
+            Some(c)
+                if *c == SqlState::INVALID_PASSWORD
+                    || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
+            {
+                Error::database(Code::AuthenticationFailed, message)
+            }
+            None if !over.is_empty() && (text.contains("TLS") || text.contains("certificate")) => {
+                Error::database(Code::TlsFailed, message)
+            }
+            _ => Error::database(Code::ConnectionFailed, message),
+        }
     }
 }
 
@@ -54,6 +190,7 @@ fn environment(env: &dyn Fn(&str) -> Option<String>) -> Result<BTreeMap<String, 
         ("PGUSER", "user"),
         ("PGPASSWORD", "password"),
         ("PGSSLMODE", "sslmode"),
+        ("PGSSLROOTCERT", "sslrootcert"),
         ("PGAPPNAME", "application_name"),
         ("PGCONNECT_TIMEOUT", "connect_timeout"),
     ] {
@@ -123,15 +260,26 @@ fn pgpass(text: &str, host: &str, port: &str, db: &str, user: &str) -> Option<St
 
 /// The target for `url` (a `postgresql://` URL or a `key=value` string;
 /// none: the environment alone), completed from the environment.
-pub fn target(url: Option<&str>) -> Result<Target, String> {
+pub fn target(url: Option<&str>) -> Result<Target, Error> {
     target_with(url, &|k| std::env::var(k).ok())
 }
 
 pub fn target_with(
     url: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Target, String> {
-    let settings = environment(env)?;
+) -> Result<Target, Error> {
+    let bad = |m: String| Error::refused(Code::BadDatabaseUrl, m);
+    let settings = environment(env).map_err(bad)?;
+    // The URL's TLS settings are read here: the client library knows
+    // three of libpq's six modes and not `sslrootcert`.
+    let (url, url_ssl) = match url {
+        Some(u) => {
+            let (rest, taken) = take_tls_settings(u);
+            (Some(rest), taken)
+        }
+        None => (None, BTreeMap::new()),
+    };
+    let url = url.as_deref();
     // libpq takes the port from the environment when the URL's hosts name
     // none; the URL parser would put 5432 in its place.
     let completed = match (url, settings.get("port")) {
@@ -141,7 +289,7 @@ pub fn target_with(
     let mut config: Config = match completed.as_deref() {
         Some(u) => u
             .parse()
-            .map_err(|e| format!("cannot read the database URL {}: {e}", redact(u)))?,
+            .map_err(|e| bad(format!("cannot read the database URL {}: {e}", redact(u))))?,
         None => Config::new(),
     };
     let get = |k: &str| settings.get(k).cloned();
@@ -159,7 +307,7 @@ pub fn target_with(
         if let Some(p) = get("port") {
             let port = p
                 .parse()
-                .map_err(|_| format!("PGPORT is not a port number: {p}"))?;
+                .map_err(|_| bad(format!("PGPORT is not a port number: {p}")))?;
             config.port(port);
         }
     }
@@ -173,17 +321,40 @@ pub fn target_with(
         let db = get("dbname").unwrap_or_else(|| config.get_user().unwrap_or("").to_string());
         config.dbname(&db);
     }
-    if url.is_none_or(|u| !u.contains("sslmode")) {
-        match get("sslmode").as_deref() {
-            Some("disable") => {
-                config.ssl_mode(SslMode::Disable);
-            }
-            Some("require" | "verify-ca" | "verify-full") => {
-                config.ssl_mode(SslMode::Require);
-            }
-            _ => {}
+    let ssl_setting = url_ssl.get("sslmode").cloned().or_else(|| get("sslmode"));
+    let ssl = match ssl_setting.as_deref() {
+        None => Ssl::Prefer,
+        Some(m) => Ssl::parse(m).ok_or_else(|| {
+            bad(format!(
+                "sslmode is `{m}`, not one of {}",
+                Ssl::NAMES.join(", ")
+            ))
+        })?,
+    };
+    let root_file = url_ssl
+        .get("sslrootcert")
+        .cloned()
+        .or_else(|| get("sslrootcert"))
+        .map(PathBuf::from)
+        .or_else(|| {
+            // libpq's default root certificate, when it exists.
+            let default = PathBuf::from(env("HOME")?).join(".postgresql/root.crt");
+            (matches!(ssl, Ssl::VerifyCa | Ssl::VerifyFull) && default.is_file()).then_some(default)
+        });
+    let root_cert = match root_file {
+        None => None,
+        Some(f) => {
+            let pem = std::fs::read(&f)
+                .map_err(|e| bad(format!("cannot read sslrootcert {}: {e}", f.display())))?;
+            native_tls::Certificate::from_pem(&pem).map_err(|e| {
+                bad(format!(
+                    "sslrootcert {} is not a PEM certificate: {e}",
+                    f.display()
+                ))
+            })?;
+            Some(pem)
         }
-    }
+    };
     if let Some(app) = get("application_name") {
         config.application_name(&app);
     } else if config.get_application_name().is_none() {
@@ -218,7 +389,108 @@ pub fn target_with(
     Ok(Target {
         display: format!("{user}@{host}:{port}/{db}"),
         config,
+        ssl,
+        root_cert,
     })
+}
+
+/// `conninfo` (a URL or `key=value` string) without its `sslmode` and
+/// `sslrootcert`, and their values.
+fn take_tls_settings(conninfo: &str) -> (String, BTreeMap<String, String>) {
+    const KEYS: [&str; 2] = ["sslmode", "sslrootcert"];
+    let mut taken = BTreeMap::new();
+    if conninfo.contains("://") {
+        let Some((base, query)) = conninfo.split_once('?') else {
+            return (conninfo.to_string(), taken);
+        };
+        let mut kept = Vec::new();
+        for pair in query.split('&') {
+            match pair.split_once('=') {
+                Some((k, v)) if KEYS.contains(&k) => {
+                    taken.insert(k.to_string(), percent_decode(v));
+                }
+                _ => kept.push(pair),
+            }
+        }
+        let rest = if kept.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        return (rest, taken);
+    }
+    // `key = value` pairs; a value may be single-quoted, with `\` escapes.
+    let mut kept = String::new();
+    let chars: Vec<char> = conninfo.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i] != '=' {
+            i += 1;
+        }
+        let key: String = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string();
+        i += 1;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if chars.get(i) == Some(&'\'') {
+            i += 1;
+            while i < chars.len() && chars[i] != '\'' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                value.extend(chars.get(i));
+                i += 1;
+            }
+            i += 1;
+        } else {
+            while i < chars.len() && !chars[i].is_whitespace() {
+                value.push(chars[i]);
+                i += 1;
+            }
+        }
+        let end = i.min(chars.len());
+        if KEYS.contains(&key.as_str()) {
+            taken.insert(key, value);
+        } else {
+            kept.extend(&chars[start..end]);
+        }
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        kept.push(' ');
+    }
+    (kept.trim().to_string(), taken)
+}
+
+/// `%XX` escapes of a URL's query value decoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A `postgresql://` URL whose hosts name no port (and whose query sets

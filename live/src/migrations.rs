@@ -278,6 +278,22 @@ pub enum Problem {
     NoSum,
 }
 
+impl Problem {
+    /// Its code in the catalog.
+    pub fn code(&self) -> dsl::Code {
+        match self {
+            Problem::SameParent { .. } => dsl::Code::DirectoryConflict,
+            _ => dsl::Code::DirectoryEdited,
+        }
+    }
+}
+
+impl From<Problem> for crate::error::Error {
+    fn from(p: Problem) -> Self {
+        crate::error::Error::refused(p.code(), p.to_string())
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -331,6 +331,39 @@ impl Cluster {
     }
 }
 
+/// A second server of its own, for the tests of TLS: it listens on TCP on
+/// `127.0.0.1` with `ssl=on`, the certificate and key it is given (made at
+/// test time) and the `pg_hba.conf` it is given, and is stopped and
+/// removed when dropped. The throwaway cluster's binaries, never an
+/// external server's. Its Unix socket (`local` lines of the `pg_hba.conf`)
+/// is for setting it up: [`TlsServer::local_conninfo`].
+pub struct TlsServer {
+    inner: local::Tls,
+}
+
+impl TlsServer {
+    /// Starts it. [`ErrorKind::Unavailable`] when this machine has no
+    /// PostgreSQL binaries.
+    pub fn start(cert_pem: &[u8], key_pem: &[u8], pg_hba: &str) -> Result<TlsServer, Error> {
+        local::Tls::start(cert_pem, key_pem, pg_hba).map(|inner| TlsServer { inner })
+    }
+
+    /// The TCP port on `127.0.0.1`.
+    pub fn port(&self) -> u16 {
+        self.inner.port
+    }
+
+    /// A `key=value` connection string to `dbname` over its Unix socket.
+    pub fn local_conninfo(&self, dbname: &str) -> String {
+        format!(
+            "host={} port={} user=postgres dbname={}",
+            conninfo_value(&self.inner.dir.to_string_lossy()),
+            self.inner.port,
+            conninfo_value(dbname)
+        )
+    }
+}
+
 /// One database of the [`Cluster`], owned by one caller. Dropping it drops the database
 /// (best effort, with `WITH (FORCE)` so lingering connections do not prevent it).
 pub struct TestDb {
@@ -766,6 +799,20 @@ mod local {
             ),
         ))
     }
+
+    pub(super) struct Tls {
+        pub(super) dir: std::path::PathBuf,
+        pub(super) port: u16,
+    }
+
+    impl Tls {
+        pub(super) fn start(_: &[u8], _: &[u8], _: &str) -> Result<Tls, Error> {
+            Err(Error::new(
+                ErrorKind::Unavailable,
+                "a TLS server of its own is only started on Unix",
+            ))
+        }
+    }
 }
 
 /// The throwaway cluster: initdb, a server as a child of a process-long thread, and teardown at
@@ -1067,6 +1114,152 @@ mod local {
             target: Target::Local { socket_dir: dir },
             psql: find_psql(Some(&bindir)),
         })
+    }
+
+    /// The TLS server of [`super::TlsServer`]: a child process of the thread
+    /// that started it.
+    pub(super) struct Tls {
+        pub(super) dir: PathBuf,
+        pub(super) port: u16,
+        child: std::process::Child,
+    }
+
+    impl Tls {
+        pub(super) fn start(cert: &[u8], key: &[u8], hba: &str) -> Result<Tls, Error> {
+            let bindir = find_server_bindir()?;
+            let owner = server_owner()?;
+            let setup = |what: &str, e: io::Error| Error::with_source(ErrorKind::Setup, what, e);
+            let dir = tempfile::Builder::new()
+                .prefix(DIR_PREFIX)
+                .tempdir_in("/tmp")
+                .map_err(|e| setup("could not create a directory for the TLS server", e))?
+                .keep();
+            let mut guard = DirGuard(Some(dir.clone()));
+            fs::write(dir.join(OWNER_FILE), std::process::id().to_string())
+                .map_err(|e| setup("could not write into the TLS server's directory", e))?;
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))
+                .map_err(|e| setup("could not set permissions on the TLS server's directory", e))?;
+            if let Some((uid, gid)) = owner {
+                std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
+                    .map_err(|e| setup("could not hand the directory to the postgres user", e))?;
+            }
+            let data = dir.join("data");
+            let mut initdb = Command::new(bindir.join("initdb"));
+            initdb
+                .arg("-D")
+                .arg(&data)
+                .args([
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ])
+                .stdin(Stdio::null());
+            prepare(&mut initdb, owner, &dir);
+            let out = initdb
+                .output()
+                .map_err(|e| setup("could not run initdb", e))?;
+            if !out.status.success() {
+                return Err(Error::new(
+                    ErrorKind::Setup,
+                    format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)),
+                ));
+            }
+            // The server refuses a key others can read.
+            for (name, text, mode) in [
+                ("server.crt", cert, 0o644),
+                ("server.key", key, 0o600),
+                ("pg_hba.conf", hba.as_bytes(), 0o600),
+            ] {
+                let path = data.join(name);
+                fs::write(&path, text).map_err(|e| setup("could not write the TLS files", e))?;
+                fs::set_permissions(&path, fs::Permissions::from_mode(mode))
+                    .map_err(|e| setup("could not set the TLS files' permissions", e))?;
+                if let Some((uid, gid)) = owner {
+                    std::os::unix::fs::chown(&path, Some(uid), Some(gid))
+                        .map_err(|e| setup("could not hand the TLS files to postgres", e))?;
+                }
+            }
+            // A free port: bound, then released for the server.
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| setup("could not find a free port", e))?
+                .port();
+            let log = fs::File::create(dir.join("server.log"))
+                .map_err(|e| setup("could not create the server log", e))?;
+            let log2 = log
+                .try_clone()
+                .map_err(|e| setup("could not duplicate the server log handle", e))?;
+            let mut postgres = Command::new(bindir.join("postgres"));
+            postgres
+                .arg("-D")
+                .arg(&data)
+                .arg("-k")
+                .arg(&dir)
+                .arg("-p")
+                .arg(port.to_string())
+                .args(["-c", "listen_addresses=127.0.0.1", "-c", "ssl=on"])
+                .args([
+                    "-c",
+                    "ssl_cert_file=server.crt",
+                    "-c",
+                    "ssl_key_file=server.key",
+                ])
+                .args(["-c", "fsync=off", "-c", "autovacuum=off"])
+                .stdin(Stdio::null())
+                .stdout(log)
+                .stderr(log2);
+            prepare(&mut postgres, owner, &dir);
+            let child = postgres
+                .spawn()
+                .map_err(|e| setup("could not start postgres", e))?;
+            let mut tls = Tls {
+                dir: dir.clone(),
+                port,
+                child,
+            };
+            guard.0 = None;
+            let admin = format!(
+                "host={} port={port} user=postgres dbname=postgres",
+                dir.display()
+            );
+            let deadline = Instant::now() + START_TIMEOUT;
+            loop {
+                match postgres::Client::connect(&admin, postgres::NoTls) {
+                    Ok(_) => return Ok(tls),
+                    Err(e)
+                        if Instant::now() >= deadline
+                            || tls.child.try_wait().ok().flatten().is_some() =>
+                    {
+                        let log = fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                        tls.stop();
+                        return Err(Error::with_source(
+                            ErrorKind::Setup,
+                            format!("the TLS server did not start; its log:\n{}", tail(&log)),
+                            e,
+                        ));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(50)),
+                }
+            }
+        }
+
+        fn stop(&mut self) {
+            // SAFETY: plain syscall on our own unreaped child.
+            unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGQUIT) };
+            let _ = self.child.wait();
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    impl Drop for Tls {
+        fn drop(&mut self) {
+            self.stop();
+        }
     }
 
     fn tail(log: &str) -> &str {

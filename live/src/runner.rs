@@ -20,7 +20,10 @@
 //!   NOT NULL, unique, check or foreign key would refuse.
 
 use crate::connect::{redact, Target};
+pub use crate::error::Error;
+use crate::error::{db, pg_message};
 use crate::migrations::{Directory, Migration, Step};
+use dsl::Code;
 use generator::diff::plan::{plan as make_plan, Hazard};
 use generator::diff::{diff, Change, Constraint, Options as DiffOptions};
 use generator::model::{Model, QName, Renamed, Table};
@@ -94,45 +97,6 @@ impl Default for Options {
             lock_retries: 3,
             applied_by: std::env::var("USER").unwrap_or_default(),
         }
-    }
-}
-
-/// Why the runner stopped.
-#[derive(Debug)]
-pub enum Error {
-    /// Refused before running anything: the message says why and what to do.
-    Refused(String),
-    /// A migration failed while running; the ledger says `failed`.
-    Failed(String),
-    /// The database could not be reached or read.
-    Database(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Refused(m) | Error::Failed(m) | Error::Database(m) => {
-                write!(f, "{}", redact(m))
-            }
-        }
-    }
-}
-
-fn db(e: postgres::Error) -> Error {
-    Error::Database(pg_message(&e))
-}
-
-/// A database error with its detail, as PostgreSQL words it.
-fn pg_message(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(d) => {
-            let mut m = d.message().to_string();
-            if let Some(detail) = d.detail() {
-                m.push_str(&format!(" ({detail})"));
-            }
-            m
-        }
-        None => e.to_string(),
     }
 }
 
@@ -227,7 +191,7 @@ impl Session {
         options: &Options,
         events: &mut dyn FnMut(Event),
     ) -> Result<Session, Error> {
-        let mut lock = target.connect().map_err(Error::Database)?;
+        let mut lock = target.connect()?;
         let started = Instant::now();
         let mut pause = Duration::from_millis(50);
         let mut said = false;
@@ -240,7 +204,7 @@ impl Session {
                 break;
             }
             if started.elapsed() >= options.lock_wait {
-                return Err(Error::Refused(format!(
+                return Err(Error::refused(Code::MigrationLocked, format!(
                     "another schemac runner holds the migration lock of {}; gave up after {:.0} s (see pg_locks where locktype = 'advisory')",
                     target.display,
                     options.lock_wait.as_secs_f64()
@@ -256,7 +220,7 @@ impl Session {
             pause = (pause * 2).min(Duration::from_secs(1));
         }
         events(Event::Locked);
-        let mut work = target.connect().map_err(Error::Database)?;
+        let mut work = target.connect()?;
         if let Some(role) = &options.role {
             work.batch_execute(&format!("set role {}", ident(role)))
                 .map_err(db)?;
@@ -278,11 +242,14 @@ pub fn snapshot(m: Option<&Migration>) -> Result<Model, Error> {
     match m {
         None => Ok(Model::default()),
         Some(m) => Model::from_json(&m.snapshot, 0).map_err(|d| {
-            Error::Refused(format!(
-                "{}: model.json does not read: {}",
-                m.id(),
-                d.first().map(|d| d.message.clone()).unwrap_or_default()
-            ))
+            Error::refused(
+                Code::ModelInvalid,
+                format!(
+                    "{}: model.json does not read: {}",
+                    m.id(),
+                    d.first().map(|d| d.message.clone()).unwrap_or_default()
+                ),
+            )
         }),
     }
 }
@@ -296,14 +263,17 @@ pub fn drift(
     expected: &Model,
 ) -> Result<Option<String>, Error> {
     let found = read_model(client)?;
-    let mut shadow = crate::shadow::Shadow::create_with(&target.config).map_err(|e| {
-        Error::Database(format!(
-            "cannot create a shadow database to compare with (the role needs CREATEDB): {}",
-            pg_message(&e)
-        ))
+    let mut shadow = crate::shadow::Shadow::create_on(target).map_err(|e| {
+        Error::database(
+            Code::DatabaseError,
+            format!(
+                "cannot create a shadow database to compare with (the role needs CREATEDB): {}",
+                pg_message(&e)
+            ),
+        )
     })?;
     let printed = crate::introspect::printed(expected, shadow.client())
-        .map_err(|e| Error::Refused(e.to_string()))?;
+        .map_err(|e| Error::database(Code::DatabaseError, e.to_string()))?;
     let options = DiffOptions {
         old_is_database: true,
         raw_products: printed.raw_products,
@@ -325,38 +295,63 @@ fn read_model(client: &mut Client) -> Result<Model, Error> {
 /// Applies every migration to a throwaway database beside `target`:
 /// after each `up.sql` the database must equal that migration's snapshot,
 /// its `down.sql` must give back the database before it, and after the
-/// last the database must equal `current`. The migrations checked.
+/// last the database must equal `current`. With `with_data`, every table
+/// is filled with generated rows before each migration, and each row
+/// must survive it. The migrations checked.
 pub fn verify(
     dir: &Directory,
     target: &Target,
     current: &Model,
+    with_data: bool,
     events: &mut dyn FnMut(Event),
 ) -> Result<usize, Error> {
-    let shadow = crate::shadow::Shadow::create_with(&target.config).map_err(|e| {
-        Error::Database(format!(
-            "cannot create a throwaway database (the role needs CREATEDB): {}",
-            pg_message(&e)
-        ))
+    let shadow = crate::shadow::Shadow::create_on(target).map_err(|e| {
+        Error::database(
+            Code::DatabaseError,
+            format!(
+                "cannot create a throwaway database (the role needs CREATEDB): {}",
+                pg_message(&e)
+            ),
+        )
     })?;
     let mut config = target.config.clone();
     config.dbname(shadow.name());
     let throwaway = Target {
         config,
         display: format!("throwaway database {}", shadow.name()),
+        ..target.clone()
     };
     let options = Options {
         allowed: Hazard::ALL.into_iter().collect(),
         ..Options::default()
     };
-    let mut client = throwaway.connect().map_err(Error::Database)?;
+    let mut client = throwaway.connect()?;
     let mut before = read_model(&mut client)?;
-    for m in &dir.migrations {
+    let mut previous = None;
+    for (round, m) in dir.migrations.iter().enumerate() {
+        let kept = if with_data {
+            let model = snapshot(previous)?;
+            for note in crate::rows::fill(&mut client, &model, round) {
+                events(Event::Note {
+                    message: format!("{}: {note}", m.id()),
+                });
+            }
+            Some(crate::rows::read(&mut client, &model)?)
+        } else {
+            None
+        };
         run(&mut client, m, &m.up_steps(), "up", &options, events)?;
+        if let Some(kept) = &kept {
+            crate::rows::check(&mut client, kept, &snapshot(Some(m))?, &m.id())?;
+        }
         if let Some(d) = drift(&throwaway, &mut client, &snapshot(Some(m))?)? {
-            return Err(Error::Refused(format!(
-                "{}: up.sql does not give its model.json (edited by hand?); what differs:\n{d}",
-                m.id()
-            )));
+            return Err(Error::refused(
+                Code::VerifyMismatch,
+                format!(
+                    "{}: up.sql does not give its model.json (edited by hand?); what differs:\n{d}",
+                    m.id()
+                ),
+            ));
         }
         let after = read_model(&mut client)?;
         if m.irreversible().is_empty() {
@@ -368,11 +363,14 @@ pub fn verify(
                 &diff(&undone, &before, &DiffOptions::default()),
             );
             if !left.is_empty() {
-                return Err(Error::Refused(format!(
-                    "{}: down.sql does not undo up.sql; what would still have to change:\n{}",
-                    m.id(),
-                    left.to_sql()
-                )));
+                return Err(Error::refused(
+                    Code::VerifyMismatch,
+                    format!(
+                        "{}: down.sql does not undo up.sql; what would still have to change:\n{}",
+                        m.id(),
+                        left.to_sql()
+                    ),
+                ));
             }
             run(&mut client, m, &m.up_steps(), "up", &options, events)?;
         } else {
@@ -385,9 +383,10 @@ pub fn verify(
             });
         }
         before = after;
+        previous = Some(m);
     }
     if let Some(d) = drift(&throwaway, &mut client, current)? {
-        return Err(Error::Refused(format!(
+        return Err(Error::refused(Code::VerifyMismatch, format!(
             "the migrations do not give the current schema; write the next one with `schemac migrate new NAME`. What differs:\n{d}"
         )));
     }
@@ -418,7 +417,7 @@ fn check_ledger(dir: &Directory, entries: &[Entry], for_resolve: bool) -> Result
             if for_resolve {
                 continue;
             }
-            return Err(Error::Refused(format!(
+            return Err(Error::refused(Code::MigrationUnresolved, format!(
                 "migration {}_{} is {} (after {} of its steps){}; make the database right by hand, then run \
                  `schemac migrate resolve --applied {}` or `schemac migrate resolve --rolled-back {}`",
                 e.version,
@@ -435,13 +434,13 @@ fn check_ledger(dir: &Directory, entries: &[Entry], for_resolve: bool) -> Result
         }
         match dir.find(&e.version) {
             None => {
-                return Err(Error::Refused(format!(
+                return Err(Error::refused(Code::MigrationMissing, format!(
                     "migration {}_{} is recorded in the ledger but is not in the migrations directory",
                     e.version, e.name
                 )))
             }
             Some(m) if m.checksum() != e.checksum => {
-                return Err(Error::Refused(format!(
+                return Err(Error::refused(Code::MigrationEdited, format!(
                     "migration {} was edited after it was applied (its checksum is {}, the ledger's {}); \
                      restore it, and make a new migration for the change",
                     m.id(),
@@ -473,7 +472,7 @@ fn last_applied<'d>(dir: &'d Directory, entries: &[Entry]) -> Option<&'d Migrati
 }
 
 pub fn status(dir: &Directory, target: &Target, check_drift: bool) -> Result<Status, Error> {
-    let mut client = target.connect().map_err(Error::Database)?;
+    let mut client = target.connect()?;
     let entries = ledger(&mut client)?;
     let applied: Vec<Entry> = entries.iter().filter(|e| e.is_applied()).cloned().collect();
     let failed: Vec<Entry> = entries
@@ -533,7 +532,10 @@ pub fn apply(
 ) -> Result<Outcome, Error> {
     if let Some(v) = to {
         if dir.find(v).is_none() {
-            return Err(Error::Refused(format!("no migration {v} in the directory")));
+            return Err(Error::refused(
+                Code::UnknownMigration,
+                format!("no migration {v} in the directory"),
+            ));
         }
     }
     let mut s = Session::open(target, options, events)?;
@@ -564,13 +566,16 @@ pub fn apply(
                 .iter()
                 .position(|m| m.version == last.version)
         {
-            return Err(Error::Refused(format!(
-                "migration {} comes before {}, which is applied already; \
+            return Err(Error::refused(
+                Code::MigrationOutOfOrder,
+                format!(
+                    "migration {} comes before {}, which is applied already; \
                  move it after the last with `schemac migrate rebase {}`",
-                first.id(),
-                last.id(),
-                first.version
-            )));
+                    first.id(),
+                    last.id(),
+                    first.version
+                ),
+            ));
         }
     }
     if pending.is_empty() {
@@ -578,7 +583,7 @@ pub fn apply(
     }
     let mut expected = snapshot(last)?;
     if let Some(d) = drift(target, &mut s.work, &expected)? {
-        return Err(Error::Refused(format!(
+        return Err(Error::refused(Code::Drift, format!(
             "the database has drifted from the last applied migration ({}); what would make it match:\n{d}",
             last.map_or("none".to_string(), Migration::id)
         )));
@@ -594,7 +599,7 @@ pub fn apply(
             .map(|h| h.name().to_string())
             .collect();
         if !refused.is_empty() {
-            return Err(Error::Refused(format!(
+            return Err(Error::refused(Code::HazardNotAllowed, format!(
                 "migration {} has hazards this environment does not allow: {} \
                  (allow them with --allow-hazards or the environment's allow_hazards in schemac.toml)",
                 m.id(),
@@ -645,9 +650,10 @@ pub fn rollback(
         None => applied.last().copied().into_iter().collect(),
         Some(v) => {
             let Some(at) = applied.iter().position(|m| m.version == v || m.id() == v) else {
-                return Err(Error::Refused(format!(
-                    "migration {v} is not applied; `schemac migrate status` lists what is"
-                )));
+                return Err(Error::refused(
+                    Code::UnknownMigration,
+                    format!("migration {v} is not applied; `schemac migrate status` lists what is"),
+                ));
             };
             applied[at + 1..].iter().rev().copied().collect()
         }
@@ -657,7 +663,7 @@ pub fn rollback(
     };
     let expected = snapshot(Some(newest))?;
     if let Some(d) = drift(target, &mut s.work, &expected)? {
-        return Err(Error::Refused(format!(
+        return Err(Error::refused(Code::Drift, format!(
             "the database has drifted from the last applied migration ({}); what would make it match:\n{d}",
             newest.id()
         )));
@@ -665,7 +671,7 @@ pub fn rollback(
     for m in &undo {
         let lost = m.irreversible();
         if !lost.is_empty() && !options.allowed.contains(&Hazard::Irreversible) {
-            return Err(Error::Refused(format!(
+            return Err(Error::refused(Code::Irreversible, format!(
                 "migration {} cannot be rolled back: {} (allow it with --allow-hazards irreversible to run the rest of its down.sql)",
                 m.id(),
                 lost.join("; ")
@@ -679,7 +685,7 @@ pub fn rollback(
             .map(|h| h.name())
             .collect();
         if !refused.is_empty() {
-            return Err(Error::Refused(format!(
+            return Err(Error::refused(Code::HazardNotAllowed, format!(
                 "rolling back {} has hazards that are not allowed: {} (allow them with --allow-hazards)",
                 m.id(),
                 refused.into_iter().collect::<Vec<_>>().join(", ")
@@ -728,15 +734,19 @@ pub fn resolve(
         .iter()
         .find(|e| e.version == version || format!("{}_{}", e.version, e.name) == version)
     else {
-        return Err(Error::Refused(format!(
-            "migration {version} is not in the ledger"
-        )));
+        return Err(Error::refused(
+            Code::UnknownMigration,
+            format!("migration {version} is not in the ledger"),
+        ));
     };
     if e.is_applied() || e.status == "rolled_back" {
-        return Err(Error::Refused(format!(
-            "migration {}_{} is {}, not failed: nothing to resolve",
-            e.version, e.name, e.status
-        )));
+        return Err(Error::refused(
+            Code::UnknownMigration,
+            format!(
+                "migration {}_{} is {}, not failed: nothing to resolve",
+                e.version, e.name, e.status
+            ),
+        ));
     }
     let status = if applied { "applied" } else { "rolled_back" };
     s.work
@@ -762,22 +772,26 @@ pub fn baseline(
         .iter()
         .position(|m| m.version == version || m.id() == version)
     else {
-        return Err(Error::Refused(format!(
-            "no migration {version} in the directory"
-        )));
+        return Err(Error::refused(
+            Code::UnknownMigration,
+            format!("no migration {version} in the directory"),
+        ));
     };
     let mut s = Session::open(target, options, events)?;
     if !ledger(&mut s.work)?.is_empty() {
-        return Err(Error::Refused(
-            "the database has a ledger already: baseline adopts a database schemac has never migrated".into(),
+        return Err(Error::refused(Code::UnknownMigration,
+            "the database has a ledger already: baseline adopts a database schemac has never migrated",
         ));
     }
     let m = &dir.migrations[at];
     if let Some(d) = drift(target, &mut s.work, &snapshot(Some(m))?)? {
-        return Err(Error::Refused(format!(
-            "the database does not match migration {}; what would make it match:\n{d}",
-            m.id()
-        )));
+        return Err(Error::refused(
+            Code::Drift,
+            format!(
+                "the database does not match migration {}; what would make it match:\n{d}",
+                m.id()
+            ),
+        ));
     }
     ensure_ledger(&mut s.work)?;
     let by = applied_by(&mut s.work, options)?;
@@ -866,19 +880,24 @@ fn run(
                 _ => break r,
             }
         };
+        let mut code = Code::MigrationFailed;
         let failure = match result {
             Err(e) => Some(format!("step {} failed: {}", i + 1, pg_message(&e))),
             Ok(()) => match step.concurrent_index() {
-                Some(ix) if drop_invalid(client, &ix)? => Some(format!(
-                    "step {}: the concurrent build left index {ix} INVALID; it was dropped",
-                    i + 1
-                )),
+                Some(ix) if drop_invalid(client, &ix)? => {
+                    code = Code::InvalidIndex;
+                    Some(format!(
+                        "step {}: the concurrent build left index {ix} INVALID; it was dropped",
+                        i + 1
+                    ))
+                }
                 _ => None,
             },
         };
         if let Some(mut message) = failure {
             if let Some(ix) = step.concurrent_index() {
                 if drop_invalid(client, &ix)? {
+                    code = Code::InvalidIndex;
                     message.push_str(&format!(
                         "; the failed build left index {ix} INVALID (IF NOT EXISTS would skip it): dropped"
                     ));
@@ -896,11 +915,14 @@ fn run(
                 1 => "step 1 was committed".to_string(),
                 n => format!("steps 1 to {n} were committed"),
             };
-            return Err(Error::Failed(format!(
-                "migration {} ({direction}) {message}; the ledger says failed, {committed}, \
-                 and nothing runs past it until `schemac migrate resolve`",
-                m.id(),
-            )));
+            return Err(Error::failed(
+                code,
+                format!(
+                    "migration {} ({direction}) {message}; the ledger says failed, {committed}, \
+                     and nothing runs past it until `schemac migrate resolve`",
+                    m.id(),
+                ),
+            ));
         }
         statements += count;
     }
@@ -1103,10 +1125,13 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
             keys
         );
         let rows = client.query(select.as_str(), &[]).map_err(|e| {
-            Error::Database(format!(
-                "{id}: the data check for {what} on {table} failed: {}",
-                pg_message(&e)
-            ))
+            Error::database(
+                Code::DatabaseError,
+                format!(
+                    "{id}: the data check for {what} on {table} failed: {}",
+                    pg_message(&e)
+                ),
+            )
         })?;
         if let Some(first) = rows.first() {
             let count: i64 = first.get(0);
@@ -1125,7 +1150,7 @@ fn data_checks(client: &mut Client, old: &Model, new: &Model, id: &str) -> Resul
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(Error::Refused(format!(
+        Err(Error::refused(Code::DataCheck, format!(
             "migration {id} would fail on existing rows; fix them first (a data migration: `schemac migrate new NAME --empty`):\n  {}",
             problems.join("\n  ")
         )))

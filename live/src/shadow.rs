@@ -19,9 +19,22 @@ impl Shadow {
 
     /// [`Shadow::create`], beside the database `config` names.
     pub fn create_with(config: &Config) -> Result<Shadow, postgres::Error> {
+        Self::create_by(config, &|c| c.connect(NoTls))
+    }
+
+    /// [`Shadow::create`], beside a migration target, connected as its
+    /// `sslmode` says.
+    pub fn create_on(target: &crate::connect::Target) -> Result<Shadow, postgres::Error> {
+        Self::create_by(&target.config, &|c| target.open(c))
+    }
+
+    fn create_by(
+        config: &Config,
+        connect: &dyn Fn(&Config) -> Result<Client, postgres::Error>,
+    ) -> Result<Shadow, postgres::Error> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
-        let mut admin = config.connect(NoTls)?;
+        let mut admin = connect(config)?;
         let name = format!(
             "schemac_shadow_{}_{}",
             std::process::id(),
@@ -33,7 +46,7 @@ impl Shadow {
         ))?;
         let mut shadow = config.clone();
         shadow.dbname(&name);
-        let client = match shadow.connect(NoTls) {
+        let client = match connect(&shadow) {
             Ok(c) => c,
             Err(e) => {
                 let _ = admin

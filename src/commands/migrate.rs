@@ -10,6 +10,7 @@ use generator::diff::{diff, Options};
 use generator::project::CONFIG_FILE;
 use generator::Model;
 use live::connect::{redact, Target};
+use live::error::{Error, Kind};
 use live::migrations::{self, Directory, Migration, SUM_FILE};
 use live::runner::{self, Event};
 use std::collections::BTreeSet;
@@ -28,7 +29,7 @@ pub fn run(args: &MigrateArgs, action: MigrateAction) -> u8 {
     let dir = match Directory::read(&root) {
         Ok(d) => d,
         Err(e) => {
-            report::fatal(e);
+            failure(args.format, &e.into());
             return USAGE_OR_IO;
         }
     };
@@ -38,7 +39,7 @@ pub fn run(args: &MigrateArgs, action: MigrateAction) -> u8 {
         _ => {}
     }
     if let Err(e) = dir.check() {
-        report::fatal(e);
+        failure(args.format, &e.into());
         return SCHEMA_ERRORS;
     }
     match action {
@@ -75,7 +76,8 @@ pub fn run(args: &MigrateArgs, action: MigrateAction) -> u8 {
         }
         MigrateAction::Verify {
             shadow_database_url,
-        } => verify(args, &dir, shadow_database_url.as_deref()),
+            with_data,
+        } => verify(args, &dir, shadow_database_url.as_deref(), with_data),
     }
 }
 
@@ -126,7 +128,7 @@ fn new(args: &MigrateArgs, dir: &Directory, name: &str, empty: bool, deny: bool)
     let previous = match runner::snapshot(dir.last()) {
         Ok(m) => m,
         Err(e) => {
-            report::fatal(e);
+            failure(args.format, &e);
             return SCHEMA_ERRORS;
         }
     };
@@ -284,7 +286,7 @@ fn rebase(args: &MigrateArgs, dir: &Directory, version: &str) -> u8 {
         let from = match runner::snapshot(Some(parent)) {
             Ok(x) => x,
             Err(e) => {
-                report::fatal(e);
+                failure(args.format, &e);
                 return SCHEMA_ERRORS;
             }
         };
@@ -380,7 +382,7 @@ fn target(args: &MigrateArgs) -> Result<(Target, BTreeSet<Hazard>), u8> {
     match live::connect::target(url.as_deref()) {
         Ok(t) => Ok((t, allowed)),
         Err(e) => {
-            report::fatal(redact(&e));
+            failure(args.format, &e);
             Err(USAGE_OR_IO)
         }
     }
@@ -472,22 +474,27 @@ impl Progress {
                 OK
             }
             Err(e) => {
-                let code = match e {
-                    runner::Error::Database(_) => USAGE_OR_IO,
-                    _ => SCHEMA_ERRORS,
-                };
-                let message = e.to_string();
-                if self.format == RunFormat::Json {
-                    println!(
-                        "{}",
-                        serde_json::json!({"event": "error", "message": message})
-                    );
+                failure(self.format, &e);
+                match e.kind {
+                    Kind::Database => USAGE_OR_IO,
+                    Kind::Refused | Kind::Failed => SCHEMA_ERRORS,
                 }
-                report::fatal(message);
-                code
             }
         }
     }
+}
+
+/// A runner's error: its diagnostic on standard error, and with
+/// `--format json` an `error` event with its code.
+fn failure(format: RunFormat, e: &Error) {
+    let d = e.diagnostic();
+    if format == RunFormat::Json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "error", "code": d.code, "message": d.message, "help": d.help})
+        );
+    }
+    report::diagnostic(&d);
 }
 
 fn with_runner(
@@ -560,7 +567,7 @@ fn status(args: &MigrateArgs, dir: &Directory) -> u8 {
     let s = match runner::status(dir, &target, true) {
         Ok(s) => s,
         Err(e) => {
-            report::fatal(e);
+            failure(args.format, &e);
             return USAGE_OR_IO;
         }
     };
@@ -609,7 +616,7 @@ fn status(args: &MigrateArgs, dir: &Directory) -> u8 {
     code
 }
 
-fn verify(args: &MigrateArgs, dir: &Directory, shadow: Option<&str>) -> u8 {
+fn verify(args: &MigrateArgs, dir: &Directory, shadow: Option<&str>, with_data: bool) -> u8 {
     let model = match current(args) {
         Ok(m) => m,
         Err(code) => return code,
@@ -631,9 +638,14 @@ fn verify(args: &MigrateArgs, dir: &Directory, shadow: Option<&str>) -> u8 {
     let mut progress = Progress::new(args.format);
     let result = {
         let mut events = |e: Event| progress.event(e);
-        runner::verify(dir, &target, &model, &mut events).map(|checked| {
+        runner::verify(dir, &target, &model, with_data, &mut events).map(|checked| {
             format!(
-                "verified {checked} migrations: each gives its snapshot, each down.sql undoes its up.sql, the last is the current schema"
+                "verified {checked} migrations: each gives its snapshot, each down.sql undoes its up.sql, the last is the current schema{}",
+                if with_data {
+                    ", and every row generated before each survives it"
+                } else {
+                    ""
+                }
             )
         })
     };

@@ -45,7 +45,7 @@ fn codes_without_an_example_are_tested_here() {
     let without: Vec<Code> = Code::ALL
         .iter()
         .copied()
-        .filter(|c| c.entry().example.is_none())
+        .filter(|c| c.entry().example.is_none() && c.entry().session.is_none())
         .collect();
     // model.json codes: tests/it/model.rs reads truncated, stale and
     // inconsistent model files. Lint findings: tests/it/lint.rs, one
@@ -65,6 +65,34 @@ fn codes_without_an_example_are_tested_here() {
             Code::Lint
         ]
     );
+}
+
+/// The codes of databases and the migration runner have a `session`
+/// instead of a schema example, and a live test that asserts each: their
+/// string appears in `tests/it/runner.rs` or `tests/it/tls.rs`.
+#[test]
+fn every_runner_code_is_asserted_by_a_live_test() {
+    let tests: String = ["tests/it/runner.rs", "tests/it/tls.rs"]
+        .iter()
+        .map(|f| std::fs::read_to_string(root().join(f)).unwrap_or_default())
+        .collect();
+    let mut untested = Vec::new();
+    let mut with_session = 0;
+    for &code in Code::ALL {
+        let e = code.entry();
+        let Some(_) = e.session else { continue };
+        with_session += 1;
+        assert!(
+            e.example.is_none(),
+            "{code} has both an example and a session"
+        );
+        let variant = format!("Code::{code:?}");
+        if !tests.contains(&format!("\"{}\"", e.code)) && !tests.contains(&variant) {
+            untested.push(e.code);
+        }
+    }
+    assert!(untested.is_empty(), "no live test asserts {untested:?}");
+    assert!(with_session >= 20, "only {with_session} runner codes");
 }
 
 #[test]
@@ -139,6 +167,9 @@ fn errors_markdown() -> String {
                 "\nschemac reports:\n\n```text\n{}```\n",
                 rendered(&Project::from_sources(&files))
             ));
+        }
+        if let Some(session) = e.session {
+            out.push_str(&format!("\nFor example:\n\n```text\n{session}```\n"));
         }
         if let Some(fix) = e.fix {
             out.push_str(&format!("\n**Fix:** {fix}.\n"));

@@ -31,3 +31,4 @@ mod rust;
 mod site;
 mod stdlib;
 mod support;
+mod tls;

@@ -211,6 +211,7 @@ fn migrations_apply_and_roll_back_like_fresh_builds() {
         if irreversible(&versions[i]) {
             let refusal = refused(&schemac(p, &["--database-url", &url, "rollback"]));
             assert!(refusal.contains("cannot be rolled back"), "{refusal}");
+            assert!(refusal.contains("schemac::irreversible"), "{refusal}");
             refusals += 1;
             break;
         }
@@ -239,7 +240,8 @@ fn migrations_apply_and_roll_back_like_fresh_builds() {
     let db2 = test_db("runner_hazards");
     let denied = refused(&schemac(p, &["--database-url", db2.url(), "apply"]));
     assert!(
-        denied.contains("hazards this environment does not allow"),
+        denied.contains("hazards this environment does not allow")
+            && denied.contains("schemac::hazard_not_allowed"),
         "{denied}"
     );
     assert!(ledger(&db2).is_empty());
@@ -301,16 +303,19 @@ fn a_failed_migration_stops_the_runner_until_resolved() {
     let db = test_db("runner_fail");
     let unsummed = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
     assert!(
-        unsummed.contains("edited after it was summed"),
+        unsummed.contains("edited after it was summed")
+            && unsummed.contains("schemac::directory_edited"),
         "{unsummed}"
     );
     ok(&schemac(p, &["hash"]));
     let failed = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
     assert!(failed.contains("division by zero"), "{failed}");
+    assert!(failed.contains("schemac::migration_failed"), "{failed}");
     assert_eq!(ledger(&db)[1].1, "failed");
     assert!(users(&db).is_empty(), "the failed step left nothing");
     let stuck = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
     assert!(stuck.contains("schemac migrate resolve"), "{stuck}");
+    assert!(stuck.contains("schemac::migration_unresolved"), "{stuck}");
     assert_eq!(
         schemac(p, &["--database-url", db.url(), "status"])
             .status
@@ -345,6 +350,7 @@ fn a_failed_migration_stops_the_runner_until_resolved() {
     ok(&schemac(p, &["hash"]));
     let edited = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
     assert!(edited.contains("edited after it was applied"), "{edited}");
+    assert!(edited.contains("schemac::migration_edited"), "{edited}");
     assert_eq!(users(&db), [1]);
 }
 
@@ -367,6 +373,10 @@ fn two_branches_after_the_same_parent_are_refused_then_rebased() {
     let db = test_db("runner_merge");
     let conflict = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
     assert!(conflict.contains("were each made after"), "{conflict}");
+    assert!(
+        conflict.contains("schemac::directory_conflict"),
+        "{conflict}"
+    );
     assert!(conflict.contains("schemac migrate rebase"), "{conflict}");
     assert!(ledger(&db).is_empty(), "refused before connecting");
     set_schema(
@@ -414,6 +424,7 @@ fn pre_checks_name_the_rows_that_would_break_a_new_constraint() {
         ],
     ));
     assert!(out.contains("7 rows would break it"), "{out}");
+    assert!(out.contains("schemac::data_check"), "{out}");
     assert!(out.contains("s.\"id\" = 1, 2, 3, 4, 5\n"), "{out}");
     assert!(
         out.contains("2 rows would break it, e.g. s.\"id\" = 8, 9"),
@@ -447,6 +458,7 @@ fn an_invalid_index_left_by_a_concurrent_build_is_dropped_and_reported() {
         .expect("rows");
     let out = refused(&schemac(p, &["--database-url", db.url(), "apply"]));
     assert!(out.contains("INVALID"), "{out}");
+    assert!(out.contains("schemac::invalid_index"), "{out}");
     let left: i64 = db
         .connect()
         .expect("connect")
@@ -484,7 +496,8 @@ fn verify_catches_an_edited_up_and_a_down_that_undoes_nothing() {
     ok(&schemac(p, &["hash"]));
     let edited = refused(&schemac(p, &["--database-url", &url, "verify"]));
     assert!(
-        edited.contains("up.sql does not give its model.json"),
+        edited.contains("up.sql does not give its model.json")
+            && edited.contains("schemac::verify_mismatch"),
         "{edited}"
     );
     std::fs::write(dir.join("up.sql"), &up).expect("restore up");
@@ -547,6 +560,44 @@ fn json_events_and_redacted_passwords() {
     ));
     assert!(!bad.contains("hunter2"), "{bad}");
     assert!(bad.contains("app@127.0.0.1:1/nope"), "{bad}");
+    assert!(bad.contains("schemac::connection_failed"), "{bad}");
+    // With --format json the error is an event with its code.
+    let bad = refused(&schemac(
+        p,
+        &[
+            "--database-url",
+            "postgresql://app:hunter2@127.0.0.1:1/nope",
+            "--format",
+            "json",
+            "apply",
+        ],
+    ));
+    let error = bad
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json event"))
+        .find(|e| e["event"] == "error")
+        .unwrap_or_else(|| panic!("no error event: {bad}"));
+    assert_eq!(error["code"], "schemac::connection_failed", "{bad}");
+    assert!(
+        error["help"].as_str().is_some_and(|h| !h.is_empty()),
+        "{bad}"
+    );
+    assert!(!bad.contains("hunter2"), "{bad}");
+    let unreadable = refused(&schemac(
+        p,
+        &[
+            "--database-url",
+            "postgresql://app:hunter2@127.0.0.1/nope?sslmode=always",
+            "status",
+        ],
+    ));
+    assert!(
+        unreadable.contains("schemac::bad_database_url"),
+        "{unreadable}"
+    );
+    assert!(unreadable.contains("verify-full"), "{unreadable}");
+    assert!(!unreadable.contains("hunter2"), "{unreadable}");
 }
 
 /// The README's walkthrough: the example's migrations are summed, verify
@@ -693,4 +744,147 @@ fn the_project_s_allowed_hazards_are_the_base_of_every_environment() {
     assert!(out.contains("index-build"), "{out}");
     ok(&schemac(p, &["--env", "here", "apply"]));
     assert_eq!(ledger(&db).len(), 2);
+}
+
+/// The refusals no other test here meets, each with its code: the lock
+/// held too long, a role that cannot make the shadow database, a version
+/// that is not there, drift, a ledger naming a migration the directory
+/// lacks, and a pending migration before an applied one.
+#[test]
+fn runner_refusals_carry_their_codes() {
+    let p = project("entity User {\n  id bigint @pk\n}\n");
+    let p = p.path();
+    ok(&schemac(p, &["new", "init"]));
+    let db = test_db("runner_codes");
+    let url = db.url().to_string();
+    ok(&schemac(p, &["--database-url", &url, "apply"]));
+    let mut c = db.connect().expect("connect");
+
+    // The runner's lock key: "schemac" in ASCII.
+    c.execute(
+        "select pg_advisory_lock($1)",
+        &[&0x73_63_68_65_6d_61_63_i64],
+    )
+    .expect("lock");
+    let locked = refused(&schemac(
+        p,
+        &["--database-url", &url, "--lock-wait", "1", "apply"],
+    ));
+    assert!(locked.contains("schemac::migration_locked"), "{locked}");
+    c.execute(
+        "select pg_advisory_unlock($1)",
+        &[&0x73_63_68_65_6d_61_63_i64],
+    )
+    .expect("unlock");
+
+    let role = format!("runner_nocreatedb_{}", std::process::id());
+    c.batch_execute(&format!(
+        "create role {role} login; grant usage on schema schemac to {role}; \
+         grant select on schemac.migrations to {role}"
+    ))
+    .expect("role");
+    let as_role = url.replacen("postgres@", &format!("{role}@"), 1);
+    let denied = refused(&schemac(p, &["--database-url", &as_role, "status"]));
+    assert!(denied.contains("schemac::database_error"), "{denied}");
+    assert!(denied.contains("CREATEDB"), "{denied}");
+    c.batch_execute(&format!("drop owned by {role}; drop role {role}"))
+        .expect("drop role");
+
+    let missing = refused(&schemac(
+        p,
+        &["--database-url", &url, "apply", "--to", "9999"],
+    ));
+    assert!(missing.contains("schemac::unknown_migration"), "{missing}");
+    let nothing = refused(&schemac(
+        p,
+        &["--database-url", &url, "resolve", "--applied", "0001"],
+    ));
+    assert!(nothing.contains("schemac::unknown_migration"), "{nothing}");
+
+    c.batch_execute("alter table public.users add column nickname text")
+        .expect("drift");
+    set_schema(
+        p,
+        "entity User {\n  id bigint @pk\n}\n\nentity Tag {\n  id bigint @pk\n}\n",
+    );
+    ok(&schemac(p, &["new", "tags"]));
+    let drifted = refused(&schemac(p, &["--database-url", &url, "apply"]));
+    assert!(drifted.contains("schemac::drift"), "{drifted}");
+    assert!(drifted.contains("nickname"), "{drifted}");
+    c.batch_execute("alter table public.users drop column nickname")
+        .expect("undrift");
+    ok(&schemac(p, &["--database-url", &url, "apply"]));
+
+    c.batch_execute(
+        "insert into schemac.migrations (version, name, checksum, status, applied_by) \
+         values ('0099', 'ghost', 'x', 'applied', 'test')",
+    )
+    .expect("ghost");
+    let ghost = refused(&schemac(p, &["--database-url", &url, "apply"]));
+    assert!(ghost.contains("schemac::migration_missing"), "{ghost}");
+    assert!(ghost.contains("0099_ghost"), "{ghost}");
+    c.batch_execute("delete from schemac.migrations where version in ('0099', '0001')")
+        .expect("ledger");
+    let early = refused(&schemac(p, &["--database-url", &url, "apply"]));
+    assert!(early.contains("schemac::migration_out_of_order"), "{early}");
+}
+
+/// `verify --with-data` fills every table before each migration and reads
+/// the rows back after it: the blog example's migrations keep them all; a
+/// hand-written migration that deletes rows, or drops a column and adds
+/// it again (the same schema, its values gone), is caught, with the keys.
+#[test]
+fn verify_with_data_catches_lost_and_changed_rows() {
+    let schema = support::root().join("examples/blog/blog.schema");
+    let db = test_db("runner_with_data");
+    let out = ok(&schemac(
+        &schema,
+        &["--database-url", db.url(), "verify", "--with-data"],
+    ));
+    assert!(
+        out.contains("every row generated before each survives it"),
+        "{out}"
+    );
+    assert!(!out.contains("were refused"), "{out}");
+
+    let p = project("entity User {\n  id bigint @pk\n  name text\n}\n");
+    let p = p.path();
+    ok(&schemac(p, &["new", "init"]));
+    ok(&schemac(p, &["new", "purge", "--empty"]));
+    let dir = p.join("migrations").join(id_of(p, 1));
+    let up = std::fs::read_to_string(dir.join("up.sql")).expect("up");
+    let edit = |body: &str| {
+        std::fs::write(dir.join("up.sql"), format!("{up}{body}\n")).expect("edit up");
+        ok(&schemac(p, &["hash"]));
+    };
+    edit("delete from public.users where id > 11;");
+    ok(&schemac(p, &["--database-url", db.url(), "verify"]));
+    let lost = refused(&schemac(
+        p,
+        &["--database-url", db.url(), "verify", "--with-data"],
+    ));
+    assert!(lost.contains("schemac::data_lost"), "{lost}");
+    assert!(
+        lost.contains(
+            "0002_purge lost rows of public.users: 2 of 3 rows are gone, e.g. \"id\" = 12, 13"
+        ),
+        "{lost}"
+    );
+    edit(
+        "alter table public.users drop column name;\n\
+         alter table public.users add column name text not null default 'x';\n\
+         alter table public.users alter column name drop default;",
+    );
+    ok(&schemac(p, &["--database-url", db.url(), "verify"]));
+    let changed = refused(&schemac(
+        p,
+        &["--database-url", db.url(), "verify", "--with-data"],
+    ));
+    assert!(changed.contains("schemac::data_lost"), "{changed}");
+    assert!(
+        changed.contains(
+            "changed column name of public.users in 3 of 3 rows, e.g. \"id\" = 11, 12, 13"
+        ),
+        "{changed}"
+    );
 }
