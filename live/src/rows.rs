@@ -118,7 +118,8 @@ fn read_table(
 /// Checks that every row of `before` is still there after migration `id`
 /// (whose model is `after`): by primary key, with the same value in every
 /// column that still exists. Tables and columns the migration drops are
-/// its declared data loss, not checked; renamed ones are followed.
+/// its declared data loss, not checked; renamed ones (and renamed enum
+/// values) are followed.
 pub fn check(
     client: &mut postgres::Client,
     before: &Rows,
@@ -169,7 +170,25 @@ pub fn check(
             };
             for (c, v) in row {
                 let Some(c2) = column_after(c) else { continue };
-                if found.get(&c2).map(text) != Some(text(v)) {
+                // A renamed enum value is the same value.
+                let enum_type = table
+                    .columns
+                    .iter()
+                    .find(|x| x.name == c2)
+                    .and_then(|x| match &x.ty.base {
+                        TypeBase::Enum { sql, .. } if x.ty.array_dims == 0 => Some(sql),
+                        _ => None,
+                    });
+                let mut want = text(v);
+                if let Some(r) = after.renames.iter().find(|r| {
+                    matches!(&r.what, Renamed::EnumValue { name, .. }
+                        if Some(name) == enum_type && r.from == want)
+                }) {
+                    if let Renamed::EnumValue { value, .. } = &r.what {
+                        want = value.clone();
+                    }
+                }
+                if found.get(&c2).map(text) != Some(want) {
                     changed.entry(c.clone()).or_default().push(k.clone());
                 }
             }

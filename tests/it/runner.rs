@@ -846,6 +846,14 @@ fn verify_with_data_catches_lost_and_changed_rows() {
         "{out}"
     );
     assert!(!out.contains("were refused"), "{out}");
+    // So do the versions of the basic sequence: enums, domains, keys,
+    // renames, types widened, columns dropped.
+    let (seq, _) = sequence();
+    let out = ok(&schemac(
+        seq.path(),
+        &["--database-url", db.url(), "verify", "--with-data"],
+    ));
+    assert!(!out.contains("were refused"), "{out}");
 
     let p = project("entity User {\n  id bigint @pk\n  name text\n}\n");
     let p = p.path();
