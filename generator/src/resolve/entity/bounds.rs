@@ -1,14 +1,15 @@
 //! Range partitions with fixed bounds (`p2024: from '2024-01-01' to
 //! '2025-01-01'`): the text of each end, and the bound's place on the key
 //! column's line, so out-of-order and overlapping partitions are refused at
-//! build time, as PostgreSQL would refuse them when the script runs.
+//! build time, as PostgreSQL would refuse them when the script runs; the
+//! importer reads a dump's bounds with the same rules.
 
 use crate::model::SqlType;
 use std::cmp::Ordering;
 
 /// What a range partition key holds, for reading its bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum KeyKind {
+pub(crate) enum KeyKind {
     Integer,
     Decimal,
     Date,
@@ -17,8 +18,15 @@ pub(super) enum KeyKind {
 }
 
 impl KeyKind {
-    pub(super) fn of(ty: &SqlType) -> Option<KeyKind> {
-        Some(match ty.builtin_name()? {
+    pub(crate) fn of(ty: &SqlType) -> Option<KeyKind> {
+        KeyKind::named(ty.builtin_name()?)
+    }
+
+    /// The kind of a built-in type by its canonical name (`numeric(12,2)`
+    /// is `numeric`).
+    pub(crate) fn named(name: &str) -> Option<KeyKind> {
+        let base = name.split('(').next().unwrap_or(name).trim();
+        Some(match base {
             "smallint" | "integer" | "bigint" => KeyKind::Integer,
             "numeric" | "real" | "double precision" => KeyKind::Decimal,
             "date" => KeyKind::Date,
@@ -29,7 +37,7 @@ impl KeyKind {
     }
 
     /// How a bound of this kind is written, for help texts.
-    pub(super) fn example(self) -> &'static str {
+    pub(crate) fn example(self) -> &'static str {
         match self {
             KeyKind::Integer => "a whole number, such as `1000`",
             KeyKind::Decimal => "a number, such as `10.5`",
@@ -42,18 +50,18 @@ impl KeyKind {
 }
 
 /// One end of a range: `None` for `minvalue` and `maxvalue`.
-pub(super) type End = Option<Point>;
+pub(crate) type End = Option<Point>;
 
 /// A bound's place on the key's line.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Point {
+pub(crate) enum Point {
     Int(i128),
     Float(f64),
 }
 
 /// Compares two lower bounds or two upper bounds; `None` is the far end
 /// of its side (`lower`: minus infinity).
-pub(super) fn compare(a: &End, b: &End, lower: bool) -> Ordering {
+pub(crate) fn compare(a: &End, b: &End, lower: bool) -> Ordering {
     match (a, b) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) if lower => Ordering::Less,
@@ -65,7 +73,7 @@ pub(super) fn compare(a: &End, b: &End, lower: bool) -> Ordering {
 }
 
 /// Whether the range from `lower` to `upper` holds nothing.
-pub(super) fn empty(lower: &End, upper: &End) -> bool {
+pub(crate) fn empty(lower: &End, upper: &End) -> bool {
     match (lower, upper) {
         (Some(a), Some(b)) => point_cmp(a, b) != Ordering::Less,
         _ => false,
@@ -73,7 +81,7 @@ pub(super) fn empty(lower: &End, upper: &End) -> bool {
 }
 
 /// Whether a range ending at `upper` runs past the start of one at `lower`.
-pub(super) fn overlaps(upper: &End, lower: &End) -> bool {
+pub(crate) fn overlaps(upper: &End, lower: &End) -> bool {
     match (upper, lower) {
         (Some(a), Some(b)) => point_cmp(a, b) == Ordering::Greater,
         _ => true,
@@ -91,7 +99,7 @@ fn point_cmp(a: &Point, b: &Point) -> Ordering {
 
 /// `from X to Y`: the byte ranges of `X` and `Y` in `text`, found outside
 /// quotes and brackets; `None` when the text is not that shape.
-pub(super) fn split(text: &str) -> Option<((usize, usize), (usize, usize))> {
+pub(crate) fn split(text: &str) -> Option<((usize, usize), (usize, usize))> {
     let words = top_level_words(text);
     let first = words.first()?;
     if !text[first.0..first.1].eq_ignore_ascii_case("from") {
@@ -146,7 +154,7 @@ fn top_level_words(text: &str) -> Vec<(usize, usize)> {
 
 /// The place of a bound written `text` (an SQL literal) for a key of
 /// `kind`; `None` when it is not a literal of that kind.
-pub(super) fn point(kind: KeyKind, text: &str) -> Option<Point> {
+pub(crate) fn point(kind: KeyKind, text: &str) -> Option<Point> {
     let t = text.trim();
     match kind {
         KeyKind::Integer => t.parse::<i128>().ok().map(Point::Int),

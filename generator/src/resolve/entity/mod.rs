@@ -3,7 +3,7 @@
 //! file drives the phases and makes each table's shell; each concern has
 //! its room beside it.
 
-mod bounds;
+pub(crate) mod bounds;
 mod columns;
 mod constraints;
 mod indexes;
