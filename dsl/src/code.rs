@@ -518,9 +518,15 @@ catalog! {
     // ── Partitioning and Citus ────────────────────────────────────────────
     PartitionColumn = "schemac::partition_column" {
         summary: "a partition key column PostgreSQL or maintenance cannot use",
-        explanation: "Time partitions (`@partition(range: ...)`) need a NOT NULL `date`, `timestamp` or `timestamptz` column: maintenance creates one partition per day, week, month or year, and a row without a time would stay in the default partition. No partition key may be a generated column (PostgreSQL refuses it).",
+        explanation: "Time partitions (`@partition(range: ...)`) need a NOT NULL `date`, `timestamp` or `timestamptz` column: maintenance creates one partition per day, week, month or year, and a row without a time would stay in the default partition. Fixed range bounds (`p2024: from '2024-01-01' to '2025-01-01'`) need an integer, numeric, date or time column, whose bounds schemac can order. No partition key may be a generated column (PostgreSQL refuses it).",
         example: Some("entity Event {\n  id          bigint @identity\n  occurred_at text\n  primary key (id, occurred_at)\n  @partition(range: occurred_at, every: month)\n}\n"),
         fix: Some("partition by a NOT NULL date or time column"),
+    }
+    PartitionBounds = "schemac::partition_bounds" {
+        summary: "range partitions whose bounds are out of order, overlap, or do not fit the column",
+        explanation: "A range partition with fixed bounds (`p2024: from '2024-01-01' to '2025-01-01'`) holds the values from its lower bound up to, not including, its upper one. PostgreSQL refuses a partition whose lower bound is not below its upper one, and one that overlaps another; schemac says so at build time, pointing at both. Bounds are literals of the key column's type: numbers for integer and numeric columns, ISO dates and times (`'2024-01-01'`, `'2024-01-01 12:00:00+00'`) for `date`, `timestamp` and `timestamptz` ones, or `minvalue` and `maxvalue`.",
+        example: Some("entity Reading {\n  id    bigint @identity\n  taken date\n  primary key (id, taken)\n  @partition(range: taken, y2024: from '2024-01-01' to '2025-01-01', y2025: from '2024-06-01' to '2026-01-01')\n}\n"),
+        fix: Some("make each lower bound smaller than its upper bound, and each partition start where another ends or later"),
     }
     PartitionKeyNotInKey = "schemac::partition_key_not_in_key" {
         summary: "a primary key, unique key or unique index of a partitioned table without the partition key",

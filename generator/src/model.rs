@@ -762,6 +762,12 @@ pub enum PartitionBound {
         modulus: u32,
         remainder: u32,
     },
+    /// `FOR VALUES FROM (from) TO (to)`, fixed bounds of one column
+    /// (`from` included, `to` not); `None` is `MINVALUE` or `MAXVALUE`.
+    Range {
+        from: Option<Expr>,
+        to: Option<Expr>,
+    },
 }
 
 /// `@retain(13 months)`: rows older than this go.

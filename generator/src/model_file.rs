@@ -487,6 +487,12 @@ impl Validator {
                 PartitionBound::Hash { modulus, remainder } => {
                     p.strategy == PartitionStrategy::Hash && remainder < modulus
                 }
+                // Fixed bounds of one column, beside no window.
+                PartitionBound::Range { .. } => {
+                    p.strategy == PartitionStrategy::Range
+                        && p.window.is_none()
+                        && p.columns.len() == 1
+                }
             };
             if !fits {
                 self.problem(format!(

@@ -11,9 +11,10 @@
 //! building the model in an empty (shadow) database and reading it back.
 //!
 //! Partitions are not tables of the model but what their parents are
-//! partitioned into; time partitions that maintenance made are listed
-//! apart ([`Introspected::maintained`]). What the model has no declaration
-//! for but SQL can say (range partitions with their bounds, functions with
+//! partitioned into; time partitions that maintenance made (for a table
+//! that `maintain_partitions` or pg_partman keeps) are listed apart
+//! ([`Introspected::maintained`]). What the model has no declaration
+//! for but SQL can say (range partitions over several columns, functions with
 //! argument names or defaults) comes back as `sql` blocks holding the
 //! server's definition, declaring what they create. What the model cannot
 //! express (foreign tables, composite and range types, rules, policies,
@@ -139,6 +140,7 @@ fn read_all(client: &mut Client) -> Result<Introspected, postgres::Error> {
     // A sequence a serial column owns is the column's.
     let owned: BTreeSet<QName> = relations.serial_sequences.iter().cloned().collect();
     model.sequences.retain(|s| !owned.contains(&s.sql));
+    fixed_ranges(&mut model, &relations, &mut maintained);
     partman_templates(&mut model, &mut maintained);
     Ok(Introspected {
         model,
@@ -502,11 +504,27 @@ struct Child {
 }
 
 /// A partition's bound, when the model has room for it (a default, list
-/// or hash partition; range bounds belong to maintenance or stay SQL).
+/// or hash partition, a range of one column; range bounds of several
+/// columns stay SQL).
 fn bound(text: &str) -> Option<PartitionBound> {
     let t = text.trim();
     if t == "DEFAULT" {
         return Some(PartitionBound::Default);
+    }
+    if let Some(range) = t.strip_prefix("FOR VALUES FROM (") {
+        let (from, to) = range.strip_suffix(')')?.split_once(") TO (")?;
+        let end = |v: &str, open: &str| -> Option<Option<Expr>> {
+            let items = split_top_level(v);
+            match items.as_slice() {
+                [one] if one == open => Some(None),
+                [one] if one != "MINVALUE" && one != "MAXVALUE" => Some(Some(expr(one.clone()))),
+                _ => None,
+            }
+        };
+        return Some(PartitionBound::Range {
+            from: end(from, "MINVALUE")?,
+            to: end(to, "MAXVALUE")?,
+        });
     }
     if let Some(list) = t
         .strip_prefix("FOR VALUES IN (")
@@ -594,6 +612,7 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
             parent_oid: u32,
             parent: &QName,
             strategy: PartitionStrategy,
+            top: bool,
         ) -> Vec<PartitionChild> {
             let mut out = Vec::new();
             let Some(kids) = self.by_parent.get(&parent_oid) else {
@@ -601,10 +620,20 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
             };
             for &(_, oid) in kids {
                 let c = &self.relations.partitions[&oid];
+                // Named as maintenance names them: its, for now (see
+                // `fixed_ranges`). Maintenance keeps top-level tables only.
+                if top
+                    && strategy == PartitionStrategy::Range
+                    && c.partition.is_none()
+                    && made_by_maintenance(parent, &c.sql, &c.bound)
+                {
+                    self.maintained.push(c.sql.clone());
+                    continue;
+                }
                 match bound(&c.bound) {
                     Some(b) => {
                         let sub = c.partition.clone().map(|mut p| {
-                            p.partitions = self.children(oid, &c.sql, p.strategy);
+                            p.partitions = self.children(oid, &c.sql, p.strategy, false);
                             Box::new(p)
                         });
                         out.push(PartitionChild {
@@ -612,12 +641,6 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
                             bound: b,
                             sub,
                         });
-                    }
-                    None if strategy == PartitionStrategy::Range
-                        && c.partition.is_none()
-                        && made_by_maintenance(parent, &c.sql, &c.bound) =>
-                    {
-                        self.maintained.push(c.sql.clone());
                     }
                     None => self.raw(oid, parent),
                 }
@@ -672,7 +695,7 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
             continue;
         };
         let sql = t.sql.clone();
-        let kids = placer.children(oid, &sql, strategy);
+        let kids = placer.children(oid, &sql, strategy, true);
         if let Some(p) = model.tables[i].partition.as_mut() {
             p.partitions = kids;
         }
@@ -712,6 +735,62 @@ fn place_partitions(model: &mut Model, relations: &Relations, maintained: &mut V
         }
     }
     model.raw.append(&mut placer.raw);
+}
+
+/// Partitions named as maintenance names them are maintenance's only when
+/// something keeps their table: a `maintain_partitions` function of its
+/// schema that makes them, or pg_partman (its template table). The others
+/// are fixed ranges, declared like any other partition.
+fn fixed_ranges(model: &mut Model, relations: &Relations, maintained: &mut Vec<QName>) {
+    let partman = model
+        .extensions
+        .iter()
+        .find(|e| e.name == "pg_partman")
+        .map(|e| e.schema.clone());
+    let tables: BTreeSet<QName> = model.tables.iter().map(|t| t.sql.clone()).collect();
+    let bodies: Vec<(&str, &str)> = model
+        .functions
+        .iter()
+        .filter(|f| f.sql.name == generator::partition::FUNCTION)
+        .map(|f| (f.sql.schema.as_str(), f.body.as_str()))
+        .collect();
+    let kept = |t: &QName| {
+        let prefix = generator::quote::literal(&format!("{}_p", t.name));
+        bodies
+            .iter()
+            .any(|(schema, body)| *schema == t.schema && body.contains(&prefix))
+            || partman.as_ref().is_some_and(|s| {
+                tables.contains(&QName::new(
+                    s.clone(),
+                    format!("template_{}_{}", t.schema, t.name),
+                ))
+            })
+    };
+    let mut moved = Vec::new();
+    for c in relations.partitions.values() {
+        if !maintained.contains(&c.sql) {
+            continue;
+        }
+        let Some(&ti) = c.parent.and_then(|p| relations.tables.get(&p)) else {
+            continue;
+        };
+        if kept(&model.tables[ti].sql) {
+            continue;
+        }
+        let Some(b) = bound(&c.bound) else {
+            continue;
+        };
+        if let Some(p) = model.tables[ti].partition.as_mut() {
+            p.partitions.push(PartitionChild {
+                sql: c.sql.clone(),
+                bound: b,
+                sub: None,
+            });
+            p.partitions.sort_by(|a, b| a.sql.cmp(&b.sql));
+            moved.push(c.sql.clone());
+        }
+    }
+    maintained.retain(|q| !moved.contains(q));
 }
 
 /// pg_partman's template tables (`partman.template_<schema>_<table>`, for
@@ -1593,20 +1672,32 @@ fn copy_expressions(to: &mut Model, from: &Model) {
     }
 }
 
-/// List partitions' values as the server prints them, at every level.
+/// List partitions' values and range bounds as the server prints them, at
+/// every level.
 fn list_values(to: &mut [PartitionChild], from: &[PartitionChild]) {
     for c in to {
         let Some(f) = from.iter().find(|f| f.sql == c.sql) else {
             continue;
         };
-        if let (PartitionBound::List { values: a }, PartitionBound::List { values: b }) =
-            (&mut c.bound, &f.bound)
-        {
-            if a.len() == b.len() {
+        match (&mut c.bound, &f.bound) {
+            (PartitionBound::List { values: a }, PartitionBound::List { values: b })
+                if a.len() == b.len() =>
+            {
                 for (x, y) in a.iter_mut().zip(b) {
                     x.canonical = y.canonical.clone();
                 }
             }
+            (
+                PartitionBound::Range { from: a, to: b },
+                PartitionBound::Range { from: x, to: y },
+            ) => {
+                for (mine, theirs) in [(a, x), (b, y)] {
+                    if let (Some(m), Some(t)) = (mine.as_mut(), theirs.as_ref()) {
+                        m.canonical = t.canonical.clone();
+                    }
+                }
+            }
+            _ => {}
         }
         if let (Some(s), Some(fs)) = (c.sub.as_mut(), f.sub.as_ref()) {
             list_values(&mut s.partitions, &fs.partitions);

@@ -3,7 +3,9 @@
 //! sixty generated tables) is dumped with `pg_dump`, the dump imported,
 //! built and applied to a fresh database, and both databases dump the same;
 //! the same 70 tables from the database itself (`--database-url`,
-//! partitions and functions with named arguments included); and no input
+//! partitions and functions with named arguments included); partitioned
+//! tables of every kind come back as entities with `@partition`, from a
+//! dump and from the database, and build the same tables; and no input
 //! makes the importer panic.
 
 use crate::migrate::{dump, raw_dump};
@@ -18,6 +20,11 @@ use std::path::Path;
 fn store() -> String {
     std::fs::read_to_string(support::root().join("tests/fixtures/import/store.sql"))
         .expect("store.sql")
+}
+
+fn partitioned() -> String {
+    std::fs::read_to_string(support::root().join("tests/fixtures/import/partitions.sql"))
+        .expect("partitions.sql")
 }
 
 /// Sixty more tables, as a large application has them: a chain of foreign
@@ -156,7 +163,7 @@ fn the_command_imports_a_dump_and_refuses_to_overwrite() {
     let first = run(false);
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(first.status.success(), "{stderr}");
-    assert!(stderr.contains("imported 6 tables"), "{stderr}");
+    assert!(stderr.contains("imported 7 tables"), "{stderr}");
     assert!(stderr.contains("sql block   "), "{stderr}");
     let check = schemac()
         .arg("check")
@@ -205,6 +212,61 @@ fn a_database_round_trips_through_import() {
     assert!(run.status.success(), "{stderr}");
     let compiled = compile_ok(dir.path());
     let copy = test_db("import_db_dst");
+    copy.psql_apply(&support::sql(&compiled))
+        .unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+    same_dump(&original, &copy);
+}
+
+#[test]
+fn partitioned_tables_import_as_entities_and_round_trip() {
+    let original = test_db("import_part_src");
+    original
+        .psql_apply(&partitioned())
+        .expect("the partitioned schema applies");
+    let im = from_sql(&[("dump.sql".to_string(), raw_dump(&original, &[]))]);
+    assert!(
+        im.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        im.diagnostics
+    );
+    let files = all_files(&im);
+    for attr in [
+        "@partition(list: region, eu: ['de', 'fr'], us: ['us', 'ca'])",
+        "@partition(hash: user_id, modulus: 3)",
+        "@partition(list: region, eu: ['de', 'fr'])\n  @subpartition(hash: shop, modulus: 2)",
+        "@partition(range: taken, old: from minvalue to '2024-01-01', y2024: from '2024-01-01' to '2025-01-01', y2025: from '2025-01-01' to '2026-01-01')",
+        "@partition(range: at, h1: from '2026-01-01 00:00:00+00' to '2026-07-01 00:00:00+00', h2: from '2026-07-01 00:00:00+00' to '2027-01-01 00:00:00+00', default: false)",
+        "@partition(range: id, high: from 1000000 to maxvalue, low: from 1 to 1000000, default: false)",
+    ] {
+        assert!(files.contains(attr), "{attr} not in\n{files}");
+    }
+    // Partitions named otherwise (`events_rest`) keep their table SQL.
+    let raw: Vec<&str> = im.report.raw.iter().map(|(_, w)| w.as_str()).collect();
+    assert!(raw.iter().all(|w| w.contains("events")), "{raw:?}");
+    assert!(raw.contains(&"table public.events"), "{raw:?}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sql = build(&im, dir.path());
+    let copy = test_db("import_part_dst");
+    copy.psql_apply(&sql)
+        .unwrap_or_else(|e| panic!("{e}\n{files}"));
+    same_dump(&original, &copy);
+
+    // The same from the database itself.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = schemac()
+        .args(["import", "--database-url", original.url(), "--out"])
+        .arg(dir.path())
+        .output()
+        .expect("schemac runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let text = std::fs::read_to_string(dir.path().join("public.schema")).expect("public.schema");
+    assert!(
+        text.contains("@partition(range: taken, old: from minvalue to '2024-01-01'"),
+        "{text}"
+    );
+    let compiled = compile_ok(dir.path());
+    let copy = test_db("import_part_db_dst");
     copy.psql_apply(&support::sql(&compiled))
         .unwrap_or_else(|e| panic!("{e}\n{stderr}"));
     same_dump(&original, &copy);

@@ -172,6 +172,46 @@ fn time_partitions_follow_the_clock_and_retention_drops_whole_partitions() {
 }
 
 #[test]
+fn fixed_range_partitions_route_rows_by_their_bounds() {
+    let compiled =
+        compile_ok(&support::root().join("tests/fixtures/ok/range_partitions/input.schema"));
+    let db = test_db("part_fixed");
+    db.psql_apply(&support::sql(&compiled)).expect("applies");
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into readings (taken, value) values
+           ('2023-12-31', 1), ('2024-01-01', 2), ('2024-12-31', 3), ('2025-01-01', 4), ('2030-01-01', 5);
+         insert into invoices (id, total) values (1, 1), (999999, 1), (1000000, 1), (9000000000, 1);
+         insert into visits (at, shop_id) values ('2026-06-30 23:59:59+00', 1), ('2026-07-01 00:00:00+00', 2);",
+    )
+    .expect("rows");
+    let by_value = |c: &mut Client, v: &str| home(c, "readings", &format!("value = {v}"));
+    assert_eq!(by_value(&mut c, "1"), ["readings_old"]);
+    assert_eq!(by_value(&mut c, "2"), ["readings_y2024"]);
+    assert_eq!(by_value(&mut c, "3"), ["readings_y2024"]);
+    assert_eq!(by_value(&mut c, "4"), ["readings_y2025"]);
+    assert_eq!(by_value(&mut c, "5"), ["readings_default"]);
+    assert_eq!(
+        home(&mut c, "invoices", "id < 1000000"),
+        ["invoices_low", "invoices_low"]
+    );
+    assert_eq!(
+        home(&mut c, "invoices", "id >= 1000000"),
+        ["invoices_high", "invoices_high"]
+    );
+    // No default partition: a value below every range is refused.
+    let err = c
+        .batch_execute("insert into invoices (id, total) values (0, 1)")
+        .expect_err("no partition holds 0");
+    assert!(format!("{err:?}").contains("23514"), "{err:?}");
+    // The half-year first, then the shop's hash.
+    let h1 = home(&mut c, "visits", "shop_id = 1");
+    let h2 = home(&mut c, "visits", "shop_id = 2");
+    assert!(h1.len() == 1 && h1[0].starts_with("visits_h1_p"), "{h1:?}");
+    assert!(h2.len() == 1 && h2[0].starts_with("visits_h2_p"), "{h2:?}");
+}
+
+#[test]
 fn date_partitions_without_a_default_refuse_rows_out_of_range() {
     let (_db, mut c) = applied("part_week");
     // `before: 0, ahead: 1`: this week and the next.

@@ -1249,6 +1249,34 @@ mod tests {
     }
 
     #[test]
+    fn a_range_partition_added_is_planned_and_one_removed_is_data_loss() {
+        let v1 = "entity Reading {\n  id bigint @identity\n  taken date\n  primary key (id, taken)\n  @partition(range: taken, y2024: from '2024-01-01' to '2025-01-01')\n}\n";
+        let v2 = v1.replace(
+            "'2025-01-01')",
+            "'2025-01-01', y2025: from '2025-01-01' to '2026-01-01')",
+        );
+        let added = planned(v1, &v2);
+        assert!(
+            added.to_sql().contains("CREATE TABLE \"public\".\"readings_y2025\" PARTITION OF \"public\".\"readings\" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+            "{}",
+            added.to_sql()
+        );
+        // The default partition is scanned for rows the new one would hold.
+        assert_eq!(added.hazards(), BTreeSet::from([Hazard::LongLock]));
+        let removed = planned(&v2, v1);
+        assert!(
+            removed
+                .to_sql()
+                .contains("DROP TABLE \"public\".\"readings_y2025\""),
+            "{}",
+            removed.to_sql()
+        );
+        assert!(removed.hazards().contains(&Hazard::DataLoss));
+        let moved = planned(v1, &v1.replace("'2025-01-01')", "'2025-06-01')"));
+        assert_eq!(moved.unsupported.len(), 1, "{moved:#?}");
+    }
+
+    #[test]
     fn narrowing_and_drops_are_data_loss() {
         let p = planned(
             "entity User {\n  id bigint @pk\n  n bigint\n  gone text\n}\n",

@@ -6,6 +6,7 @@
 //! a declaration, a `sql` block listed in the report, or counted in the
 //! report (session settings, ownership). Pure: the CLI writes the files.
 
+mod partitions;
 mod read;
 pub mod split;
 mod write;
@@ -27,6 +28,11 @@ pub struct Import {
     tables_by_name: rustc_hash::FxHashMap<QName, usize>,
     /// Line starts of each input file, for locations.
     lines: Vec<(String, Vec<usize>)>,
+    /// Partitioned tables (and their partitions) kept as SQL, found not to
+    /// fold into `@partition` by an earlier pass.
+    unfolded: rustc_hash::FxHashSet<QName>,
+    /// What this pass found could not fold (the next pass keeps it as SQL).
+    unfoldable: Vec<QName>,
 }
 
 /// What the import kept as SQL or left out, each with its location.
@@ -114,9 +120,31 @@ struct Table {
     checks: Vec<(String, String)>,
     fks: Vec<Fk>,
     indexes: Vec<Idx>,
+    /// `PARTITION BY strategy (columns)`.
+    part: Option<PartBy>,
+    /// A partition: of which table, with which bound.
+    attached: Option<Attached>,
+    /// A partitioned table printed as an entity: its `@partition` (and
+    /// `@subpartition`) lines.
+    fold: Option<String>,
 }
 
 #[derive(Debug)]
+struct PartBy {
+    strategy: crate::model::PartitionStrategy,
+    columns: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Attached {
+    parent: usize,
+    bound: sqlparser::ast::ForValues,
+    /// Made by `PARTITION OF`: PostgreSQL copies the parent's columns,
+    /// keys and indexes, so the partition has nothing of its own.
+    cloned: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 struct Col {
     name: String,
     ty: read::TypeText,
@@ -142,7 +170,7 @@ impl Default for Col {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Unique {
     name: String,
     columns: Vec<String>,
@@ -150,7 +178,7 @@ struct Unique {
     deferrable: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Fk {
     name: String,
     columns: Vec<String>,
@@ -161,7 +189,7 @@ struct Fk {
     deferrable: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Idx {
     name: String,
     unique: bool,
@@ -174,7 +202,25 @@ struct Idx {
 /// Imports the scripts `(name, text)`, in order (a later script may alter
 /// what an earlier one created). Never panics; what it cannot read it keeps.
 pub fn from_sql(scripts: &[(String, String)]) -> Import {
-    let mut im = Import::default();
+    // A partitioned table folds into `@partition` only once all of its
+    // partitions are read; one that does not is read again as SQL.
+    let mut unfolded = rustc_hash::FxHashSet::default();
+    loop {
+        let mut im = pass(scripts, unfolded.clone());
+        let before = unfolded.len();
+        unfolded.extend(std::mem::take(&mut im.unfoldable));
+        if unfolded.len() == before {
+            im.finish();
+            return im;
+        }
+    }
+}
+
+fn pass(scripts: &[(String, String)], unfolded: rustc_hash::FxHashSet<QName>) -> Import {
+    let mut im = Import {
+        unfolded,
+        ..Import::default()
+    };
     for (name, text) in scripts {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -187,7 +233,7 @@ pub fn from_sql(scripts: &[(String, String)]) -> Import {
             im.statement(file, &piece);
         }
     }
-    im.finish();
+    im.fold_partitions();
     im
 }
 
@@ -212,6 +258,18 @@ impl Import {
     }
 
     fn finish(&mut self) {
+        // Partitions of a table printed with `@partition` are its: no
+        // declarations, and nothing refers to them as such.
+        let tables = &self.tables;
+        self.items.retain(|it| match it.kind {
+            ItemKind::Table(t) => tables[t].attached.is_none(),
+            _ => true,
+        });
+        for t in &self.tables {
+            if t.attached.is_some() {
+                self.tables_by_name.remove(&t.sql);
+            }
+        }
         // `REFERENCES t` without columns references t's primary key.
         let keys: Vec<Option<Vec<String>>> = self
             .tables

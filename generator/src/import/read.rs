@@ -3,8 +3,9 @@
 //! statement's own text, in a `sql` block, so the round trip is exact.
 
 use super::split::Piece;
-use super::{Col, Fk, Idx, Import, Item, ItemKind, Raw, Table, Unique};
+use super::{Attached, Col, Fk, Idx, Import, Item, ItemKind, PartBy, Raw, Table, Unique};
 use crate::builtin_types;
+use crate::model::PartitionStrategy;
 use crate::model::QName;
 use dsl::{Code, Diagnostic, Severity, Span};
 use sqlparser::ast::{
@@ -80,7 +81,7 @@ fn ident(i: &sqlparser::ast::Ident) -> String {
 
 /// A type the language can write: a built-in one (canonical spelling,
 /// modifiers) or a user type, by SQL name.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TypeText {
     Builtin(String),
     User(QName, String),
@@ -160,7 +161,7 @@ fn element(c: &IndexColumn) -> String {
 
 /// An expression as one line of text (the language ends fragments at a
 /// line break).
-fn expr_text(e: &Expr) -> String {
+pub(super) fn expr_text(e: &Expr) -> String {
     e.to_string()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -205,12 +206,14 @@ impl Import {
                 return;
             }
         }
-        if self.identity(&t) {
+        if self.identity(&t) || self.attach_index(&t) {
             return;
         }
-        let text = match strip_data_clause(p.text, &t) {
-            Some(stripped) => stripped,
-            None => p.text,
+        let on_only = self.on_only(p.text, &t);
+        let text = match (strip_data_clause(p.text, &t), &on_only) {
+            (Some(stripped), _) => stripped,
+            (None, Some(s)) => s.as_str(),
+            (None, None) => p.text,
         };
         let parsed = Parser::parse_sql(&PostgreSqlDialect {}, text);
         let stmt = match parsed {
@@ -378,9 +381,16 @@ impl Import {
                 true
             }
             Statement::CreateTable(c) => {
-                // Partitioned tables, partitions and inheritance keep their
-                // SQL: their bounds are not the language's partitions.
-                if has_word(t, "partition")
+                let q = qname(&c.name);
+                let part = partition_by(t);
+                let folds = !self.unfolded.contains(&q);
+                if folds && c.partition_of.is_some() {
+                    return self.partition_of(file, p, c, part);
+                }
+                // Inheritance, and partitioning the language cannot say
+                // (an expression key, or a table an earlier pass found not
+                // to fold), keep their SQL.
+                if (has_word(t, "partition") && (part.is_none() || !folds))
                     || has_word(t, "inherits")
                     || c.temporary
                     || c.unlogged
@@ -389,7 +399,13 @@ impl Import {
                 {
                     return false;
                 }
-                self.table(file, p, c)
+                if !self.table(file, p, c) {
+                    return false;
+                }
+                if let Some(ti) = self.table_by_name(&q) {
+                    self.tables[ti].part = part;
+                }
+                true
             }
             Statement::CreateIndex(ci) => self.index(ci),
             Statement::AlterTable(a) => self.alter(a),
@@ -437,6 +453,9 @@ impl Import {
             checks: Vec::new(),
             fks: Vec::new(),
             indexes: Vec::new(),
+            part: None,
+            attached: None,
+            fold: None,
         };
         // `serial` is a sequence the column owns and a `nextval` default
         // (the language's `serial` is an identity column): kept so.
@@ -647,6 +666,25 @@ impl Import {
             return false;
         }
         match &a.operations[0] {
+            // pg_dump's partitions: tables of their own, attached after.
+            AlterTableOperation::AttachPartitionOf {
+                partition,
+                for_values,
+            } => {
+                let Some(ci) = self.table_by_name(&qname(partition)) else {
+                    return false;
+                };
+                if self.tables[ti].part.is_none() || self.tables[ci].attached.is_some() || ci == ti
+                {
+                    return false;
+                }
+                self.tables[ci].attached = Some(Attached {
+                    parent: ti,
+                    bound: for_values.clone(),
+                    cloned: false,
+                });
+                true
+            }
             AlterTableOperation::AddConstraint {
                 constraint,
                 not_valid,
@@ -751,6 +789,95 @@ impl Import {
             }
             _ => false,
         }
+    }
+
+    /// `CREATE TABLE child PARTITION OF parent FOR VALUES ...`: the
+    /// parent's columns, and nothing of its own.
+    fn partition_of(
+        &mut self,
+        file: u32,
+        p: &Piece,
+        c: &sqlparser::ast::CreateTable,
+        part: Option<PartBy>,
+    ) -> bool {
+        let (Some(parent), Some(bound)) = (c.partition_of.as_ref(), c.for_values.as_ref()) else {
+            return false;
+        };
+        let Some(pi) = self.table_by_name(&qname(parent)) else {
+            return false;
+        };
+        let q = qname(&c.name);
+        if self.tables[pi].part.is_none()
+            || !c.columns.is_empty()
+            || !c.constraints.is_empty()
+            || self.table_by_name(&q).is_some()
+        {
+            return false;
+        }
+        let table = Table {
+            sql: q.clone(),
+            doc: None,
+            cols: self.tables[pi].cols.clone(),
+            pk: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            fks: Vec::new(),
+            indexes: Vec::new(),
+            part,
+            attached: Some(Attached {
+                parent: pi,
+                bound: bound.clone(),
+                cloned: true,
+            }),
+            fold: None,
+        };
+        let idx = self.tables.len();
+        self.tables_by_name.insert(q.clone(), idx);
+        self.tables.push(table);
+        self.push(file, p, q.schema.clone(), ItemKind::Table(idx));
+        true
+    }
+
+    /// `ALTER INDEX parent_idx ATTACH PARTITION child_idx`, pg_dump's link
+    /// between a partitioned table's index and its partitions' copies:
+    /// part of the partitioned table when that is read.
+    fn attach_index(&self, t: &[Token]) -> bool {
+        if !starts(t, &["alter", "index"]) || !has_word(t, "attach") {
+            return false;
+        }
+        let mut at = 2;
+        let Some(index) = dotted(t, &mut at) else {
+            return false;
+        };
+        let attach = t.get(at).and_then(word).as_deref() == Some("attach")
+            && t.get(at + 1).and_then(word).as_deref() == Some("partition");
+        at += 2;
+        if !attach || dotted(t, &mut at).is_none() || at != t.len() {
+            return false;
+        }
+        self.tables.iter().any(|tb| {
+            tb.part.is_some()
+                && tb.sql.schema == index.schema
+                && (tb.indexes.iter().any(|i| i.name == index.name)
+                    || tb.pk.as_ref().is_some_and(|(n, _)| *n == index.name)
+                    || tb.uniques.iter().any(|u| u.name == index.name))
+        })
+    }
+
+    /// `CREATE INDEX ... ON ONLY partitioned ...` (pg_dump's form, which
+    /// sqlparser does not read) without `ONLY`, when the table is one this
+    /// import reads: the index is the table's, made on every partition.
+    fn on_only(&self, text: &str, t: &[Token]) -> Option<String> {
+        let table = index_table(t)?;
+        let ti = self.table_by_name(&table)?;
+        self.tables[ti].part.as_ref()?;
+        let lower = text.to_ascii_lowercase();
+        let at = lower.find(" on only ")?;
+        Some(format!(
+            "{} ON {}",
+            &text[..at],
+            &text[at + " on only ".len()..]
+        ))
     }
 
     /// Keeps a statement as written, with what it creates.
@@ -967,6 +1094,57 @@ fn index_name(t: &[Token]) -> Option<QName> {
         _ => String::from("public"),
     };
     Some(QName::new(schema, name))
+}
+
+/// A name of one or two parts starting at `*at`, which moves past it.
+fn dotted(t: &[Token], at: &mut usize) -> Option<QName> {
+    let first = word(t.get(*at)?)?;
+    if matches!(t.get(*at + 1), Some(Token::Period)) {
+        let second = word(t.get(*at + 2)?)?;
+        *at += 3;
+        Some(QName::new(first, second))
+    } else {
+        *at += 1;
+        Some(QName::new("public", first))
+    }
+}
+
+/// The table of `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON ONLY table`.
+fn index_table(t: &[Token]) -> Option<QName> {
+    let w: Vec<Option<String>> = t.iter().map(word).collect();
+    let on = w.iter().position(|x| x.as_deref() == Some("on"))?;
+    if !starts(t, &["create"]) || w.get(on + 1)?.as_deref() != Some("only") {
+        return None;
+    }
+    let mut at = on + 2;
+    dotted(t, &mut at)
+}
+
+/// `PARTITION BY strategy (column, ...)` at the end of a `CREATE TABLE`,
+/// when the key is plain columns.
+pub(super) fn partition_by(t: &[Token]) -> Option<PartBy> {
+    let by = t.windows(2).rposition(|p| {
+        word(&p[0]).as_deref() == Some("partition") && word(&p[1]).as_deref() == Some("by")
+    })?;
+    let strategy = match word(t.get(by + 2)?)?.as_str() {
+        "range" => PartitionStrategy::Range,
+        "list" => PartitionStrategy::List,
+        "hash" => PartitionStrategy::Hash,
+        _ => return None,
+    };
+    if !matches!(t.get(by + 3), Some(Token::LParen)) {
+        return None;
+    }
+    let mut columns = Vec::new();
+    let mut at = by + 4;
+    loop {
+        columns.push(word(t.get(at)?)?);
+        match t.get(at + 1)? {
+            Token::Comma => at += 2,
+            Token::RParen if at + 2 == t.len() => return Some(PartBy { strategy, columns }),
+            _ => return None,
+        }
+    }
 }
 
 /// `CREATE MATERIALIZED VIEW ... WITH [NO] DATA` without its last clause,

@@ -252,8 +252,10 @@ pub(super) fn write(im: &mut Import) -> Vec<(String, String)> {
                     .iter()
                     .map(|c| quote::ident(c).to_string())
                     .collect();
+                // A partitioned table's key is made on every partition.
+                let only = if t.part.is_some() { "" } else { "ONLY " };
                 let mut sql = format!(
-                    "ALTER TABLE ONLY {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}",
+                    "ALTER TABLE {only}{} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}",
                     quote::qname(&t.sql),
                     quote::ident(&fk.name),
                     cols.join(", "),
@@ -484,7 +486,10 @@ pub(super) fn write(im: &mut Import) -> Vec<(String, String)> {
         })
     };
     for (ti, t) in im.tables.iter().enumerate() {
-        let i = table_item[&ti];
+        // Partitions printed as their table's `@partition` have no item.
+        let Some(&i) = table_item.get(&ti) else {
+            continue;
+        };
         for c in &t.cols {
             if let TypeText::User(q, _) = &c.ty {
                 if let Some(j) = user_type_module(q) {
@@ -802,6 +807,9 @@ pub(super) fn write(im: &mut Import) -> Vec<(String, String)> {
                         name(&x.name),
                         x.elements.join(", ")
                     );
+                }
+                for line in t.fold.iter().flat_map(|f| f.lines()) {
+                    let _ = writeln!(out, "  {line}");
                 }
                 out.push_str("}\n\n");
             }

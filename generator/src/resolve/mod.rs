@@ -6,7 +6,7 @@
 //! columns, then relations, then clauses), views and raw SQL.
 
 mod attrs;
-mod entity;
+pub(crate) mod entity;
 pub(crate) use entity::parse_period;
 mod expr;
 mod extension;

@@ -46,6 +46,17 @@ pub fn create(parent: &QName, child: &PartitionChild, out: &mut Vec<Statement>) 
                 "FOR VALUES WITH (MODULUS {modulus}, REMAINDER {remainder})"
             );
         }
+        PartitionBound::Range { from, to } => {
+            fn end<'e>(e: &'e Option<crate::model::Expr>, open: &'static str) -> &'e str {
+                e.as_ref().map_or(open, |v| v.sql.trim())
+            }
+            let _ = write!(
+                sql,
+                "FOR VALUES FROM ({}) TO ({})",
+                end(from, "MINVALUE"),
+                end(to, "MAXVALUE")
+            );
+        }
     }
     if let Some(sub) = &child.sub {
         by(&mut sql, sub);

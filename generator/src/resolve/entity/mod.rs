@@ -3,6 +3,7 @@
 //! file drives the phases and makes each table's shell; each concern has
 //! its room beside it.
 
+pub(crate) mod bounds;
 mod columns;
 mod constraints;
 mod indexes;

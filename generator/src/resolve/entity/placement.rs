@@ -4,6 +4,7 @@
 //! unique key of a partitioned table includes the partition key, and of a
 //! distributed table the distribution column.
 
+use super::bounds::{self, KeyKind};
 use super::{Resolver, Work};
 use crate::model::{
     Distribution, Origin, Partition, PartitionBound, PartitionChild, PartitionStrategy, QName,
@@ -15,6 +16,10 @@ use crate::resolve::expr::Names;
 use dsl::ast::{self, ArgValue, Attribute, Sql};
 use dsl::{Code, Diagnostic, Span};
 use rustc_hash::FxHashMap as HashMap;
+
+/// One end of a fixed range: the bound and its place on the key's line;
+/// `None` for `minvalue` or `maxvalue`.
+type Bound = Option<(crate::model::Expr, bounds::Point)>;
 
 /// The bytes a time partition's name adds to its table's (`_p20260101`).
 const TIME_SUFFIX: usize = 10;
@@ -93,6 +98,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// `@partition(range: col, every: month, ahead: 3, before: 1)`,
+    /// `@partition(range: col, p2024: from '2024-01-01' to '2025-01-01')`,
     /// `@partition(list: col, eu: ['de', 'fr'], us: ['us'])`,
     /// `@partition(hash: col, modulus: 8)`; `default: false` drops the
     /// default partition of range and list tables.
@@ -247,11 +253,27 @@ impl<'a> Resolver<'a> {
         if key.len() != key_sqls.len() {
             return None;
         }
+        // Range partitions with fixed bounds (`name: from X to Y`) rather
+        // than a window kept by maintenance.
+        let fixed = strategy == PartitionStrategy::Range
+            && a.args.iter().any(|g| {
+                !std::ptr::eq(g, strategy_arg)
+                    && matches!(&g.value, ArgValue::Sql(s) if bounds::split(&s.text).is_some())
+            });
         let t = &self.model.tables[ti];
+        let mut kind = None;
         for (name, s) in key.iter().zip(&key_sqls) {
             let Some(c) = t.column(name) else { continue };
+            kind = KeyKind::of(&c.ty);
             let problem = if c.generated.is_some() {
                 Some("PostgreSQL cannot partition by a generated column".to_string())
+            } else if fixed && kind.is_none() {
+                Some(format!(
+                    "`{name}` is `{}`; fixed range bounds are numbers, dates or times",
+                    c.ty
+                ))
+            } else if fixed {
+                None
             } else if strategy == PartitionStrategy::Range && !time_type(c) {
                 Some(format!(
                     "`{name}` is `{}`; time partitions need a `date`, `timestamp` or `timestamptz` column",
@@ -265,10 +287,15 @@ impl<'a> Resolver<'a> {
                 None
             };
             if let Some(p) = problem {
+                let help = if fixed {
+                    "partition by an integer, numeric, date or time column, or list the values with `@partition(list: ...)`"
+                } else {
+                    "partition by a NOT NULL date or time column, such as `created_at timestamptz = now()`"
+                };
                 let d = Diagnostic::error(Code::PartitionColumn, p)
                     .label(s.span, "partition key")
                     .label(c.origin.span, "declared here")
-                    .help("partition by a NOT NULL date or time column, such as `created_at timestamptz = now()`");
+                    .help(help);
                 self.push(d);
                 return None;
             }
@@ -278,6 +305,9 @@ impl<'a> Resolver<'a> {
         let mut modulus = None;
         let mut lists: Vec<(String, Vec<crate::model::Expr>)> = Vec::new();
         let (mut every, mut ahead, mut before) = (None, 3u32, 1u32);
+        // An argument only a window has, for refusing it beside fixed bounds.
+        let mut window_arg: Option<Span> = None;
+        let mut ranges: Vec<(String, Span, Bound, Bound)> = Vec::new();
         let known: &[&str] = match strategy {
             PartitionStrategy::Range => &["every", "ahead", "before", "default"],
             PartitionStrategy::List => &["default"],
@@ -303,6 +333,7 @@ impl<'a> Resolver<'a> {
             };
             match (n.name.as_str(), &g.value) {
                 ("every", _) if strategy == PartitionStrategy::Range => {
+                    window_arg = Some(g.span);
                     every = text.as_deref().and_then(TimeUnit::parse);
                     if every.is_none() {
                         self.push(
@@ -316,6 +347,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 ("ahead" | "before", _) if strategy == PartitionStrategy::Range => {
+                    window_arg = Some(g.span);
                     match text
                         .as_deref()
                         .and_then(|t| t.parse::<u32>().ok())
@@ -361,6 +393,10 @@ impl<'a> Resolver<'a> {
                         );
                         return None;
                     }
+                }
+                (name, ArgValue::Sql(s)) if fixed => {
+                    let (lower, upper) = self.range_bounds(name, s, kind?)?;
+                    ranges.push((name.to_string(), g.span, lower, upper));
                 }
                 (name, ArgValue::List(values)) if strategy == PartitionStrategy::List => {
                     let mut exprs = Vec::new();
@@ -409,13 +445,43 @@ impl<'a> Resolver<'a> {
         let child =
             |suffix: &str| QName::new(table.schema.clone(), format!("{}_{suffix}", table.name));
         match strategy {
+            PartitionStrategy::Range if fixed => {
+                if let Some(span) = window_arg {
+                    self.push(
+                        Diagnostic::error(
+                            Code::BadArgument,
+                            "a range table has fixed bounds or a window kept by maintenance, not both",
+                        )
+                        .label(span, "an argument of time partitions")
+                        .label(
+                            ranges.first().map_or(a.span, |r| r.1),
+                            "a partition with fixed bounds",
+                        )
+                        .help("remove `every:`, `ahead:` and `before:`, or the partitions with `from ... to ...`"),
+                    );
+                    return None;
+                }
+                if !self.ranges_in_order(&ranges) {
+                    return None;
+                }
+                for (name, _, lower, upper) in ranges {
+                    partitions.push(PartitionChild {
+                        sql: child(&name),
+                        bound: PartitionBound::Range {
+                            from: lower.map(|(e, _)| e),
+                            to: upper.map(|(e, _)| e),
+                        },
+                        sub: None,
+                    });
+                }
+            }
             PartitionStrategy::Range => {
                 let Some(every) = every else {
                     self.push(
                         Diagnostic::error(Code::BadArgument, "time partitions need `every:`")
                             .label(a.span, "how long is one partition?")
                             .help(
-                                "add `every: day`, `every: week`, `every: month` or `every: year`",
+                                "add `every: day`, `every: week`, `every: month` or `every: year`; or give partitions fixed bounds: `p2024: from '2024-01-01' to '2025-01-01'`",
                             ),
                     );
                     return None;
@@ -514,6 +580,115 @@ impl<'a> Resolver<'a> {
             partitions,
             origin: Origin::declared(a.span).because(Why::Declared),
         })
+    }
+
+    /// `from X to Y` of the range partition `name`: each end a literal of
+    /// the key's kind, or `minvalue` (lower) and `maxvalue` (upper).
+    fn range_bounds(&mut self, name: &str, s: &Sql, kind: KeyKind) -> Option<(Bound, Bound)> {
+        let Some(((a, b), (c, d))) = bounds::split(&s.text) else {
+            self.push(
+                Diagnostic::error(
+                    Code::BadArgument,
+                    format!("partition `{name}` has no bounds"),
+                )
+                .label(s.span, "expected `from ... to ...`")
+                .help(format!(
+                    "a range partition holds the values from one bound up to another: `{name}: from 0 to 1000`"
+                )),
+            );
+            return None;
+        };
+        let mut end = |start: usize, stop: usize, lower: bool| -> Option<Bound> {
+            let text = &s.text[start..stop];
+            let span = Span::new(
+                s.span.file,
+                s.span.start as usize + start,
+                s.span.start as usize + stop,
+            );
+            let (open, other) = if lower {
+                ("minvalue", "maxvalue")
+            } else {
+                ("maxvalue", "minvalue")
+            };
+            if text.eq_ignore_ascii_case(open) {
+                return Some(None);
+            }
+            if text.eq_ignore_ascii_case(other) {
+                self.push(
+                    Diagnostic::error(
+                        Code::PartitionBounds,
+                        format!(
+                            "`{other}` cannot be the {} bound",
+                            if lower { "lower" } else { "upper" }
+                        ),
+                    )
+                    .label(span, "the range would be empty")
+                    .help(format!(
+                        "`minvalue` opens a lower bound, `maxvalue` an upper one: `{open}`"
+                    )),
+                );
+                return None;
+            }
+            let sql = Sql {
+                text: text.to_string(),
+                span,
+            };
+            let (e, _) = self.expr(&sql, Names::Nothing, "range partition bound")?;
+            let Some(point) = bounds::point(kind, text) else {
+                self.push(
+                    Diagnostic::error(
+                        Code::PartitionBounds,
+                        format!("`{text}` is not a bound of the partition key"),
+                    )
+                    .label(span, "not a value of the key's type")
+                    .help(format!("write {}, or `{open}`", kind.example())),
+                );
+                return None;
+            };
+            Some(Some((e, point)))
+        };
+        let lower = end(a, b, true);
+        let upper = end(c, d, false);
+        Some((lower?, upper?))
+    }
+
+    /// Each range holds something, and no two overlap.
+    fn ranges_in_order(&mut self, ranges: &[(String, Span, Bound, Bound)]) -> bool {
+        let point = |b: &Bound| b.as_ref().map(|(_, p)| *p);
+        for (name, span, lower, upper) in ranges {
+            if bounds::empty(&point(lower), &point(upper)) {
+                self.push(
+                    Diagnostic::error(
+                        Code::PartitionBounds,
+                        format!("partition `{name}` ends where it starts, or before"),
+                    )
+                    .label(*span, "the lower bound is not below the upper one")
+                    .help("a range holds values from its lower bound up to, not including, its upper one: swap them, or widen the range"),
+                );
+                return false;
+            }
+        }
+        let mut order: Vec<&(String, Span, Bound, Bound)> = ranges.iter().collect();
+        order.sort_by(|x, y| bounds::compare(&point(&x.2), &point(&y.2), true));
+        for pair in order.windows(2) {
+            let (first, next) = (pair[0], pair[1]);
+            if bounds::overlaps(&point(&first.3), &point(&next.2)) {
+                self.push(
+                    Diagnostic::error(
+                        Code::PartitionBounds,
+                        format!("partitions `{}` and `{}` overlap", first.0, next.0),
+                    )
+                    .label(next.1, "starts before the other ends")
+                    .label(first.1, "this one")
+                    .help(format!(
+                        "a value belongs to one partition: start `{}` where `{}` ends, or later",
+                        next.0, first.0
+                    )),
+                );
+                return false;
+            }
+        }
+        true
     }
 
     /// `@retain(13 months)`, and on a table not partitioned by time
