@@ -38,6 +38,11 @@ pub struct Model {
     /// and not compared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renames: Vec<Rename>,
+    /// Tables of a database whose row-level security is not what their
+    /// policies imply (on and forced with policies, off without): a schema
+    /// always implies it, so only introspection fills this.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub row_security_drift: Vec<QName>,
 }
 
 /// `renamed from old`: what an object was called before, so a migration
@@ -71,6 +76,7 @@ impl PartialEq for Model {
             && same_set(&self.sequences, &other.sequences, Sequence::key)
             && same_set(&self.functions, &other.functions, Function::key)
             && same_set(&self.triggers, &other.triggers, Trigger::key)
+            && self.row_security_drift == other.row_security_drift
     }
 }
 

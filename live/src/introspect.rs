@@ -16,17 +16,19 @@
 //! ([`Introspected::maintained`]). What the model has no declaration
 //! for but SQL can say (range partitions over several columns, functions with
 //! argument names or defaults) comes back as `sql` blocks holding the
-//! server's definition, declaring what they create. What the model cannot
-//! express (foreign tables, composite and range types, rules, policies,
-//! column collations, `NOT VALID` constraints, ...) is listed in
-//! [`Introspected::unmodelled`], never dropped silently.
+//! server's definition, declaring what they create. Row-level security,
+//! policies and access lists are read as `@rls`, `@tenant` and `@grant`
+//! make them (the owner's own privileges left out). What the model cannot
+//! express (foreign tables, composite and range types, rules, restrictive
+//! policies, grant options, column collations, `NOT VALID` constraints,
+//! ...) is listed in [`Introspected::unmodelled`], never dropped silently.
 
 use generator::key::{Key, ObjectKind};
 use generator::model::{
     Action, Check, Column, Domain, ElementTarget, Enum, EnumValue, Exclude, ExcludeElement, Expr,
-    Extension, ForeignKey, Function, Identity, Index, IndexElement, IndexMethod, Model, Origin,
-    Partition, PartitionBound, PartitionChild, PartitionStrategy, PrimaryKey, QName, RawSql,
-    Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
+    Extension, ForeignKey, Function, Grant, Identity, Index, IndexElement, IndexMethod, Model,
+    Origin, Partition, PartitionBound, PartitionChild, PartitionStrategy, Policy, PrimaryKey,
+    QName, RawSql, Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
 };
 use postgres::{Client, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -135,6 +137,8 @@ fn read_all(client: &mut Client) -> Result<Introspected, postgres::Error> {
     read_constraints(&mut r, &mut model, &relations, indexes, &mut unmodelled)?;
     read_functions(&mut r, &mut model, &mut unmodelled)?;
     read_triggers(&mut r, &mut model, &mut unmodelled)?;
+    read_policies(&mut r, &mut model, &relations, &mut unmodelled)?;
+    read_privileges(&mut r, &mut model, &relations, &mut unmodelled)?;
     read_other(&mut r, &mut unmodelled)?;
 
     // A sequence a serial column owns is the column's.
@@ -355,6 +359,8 @@ struct Relations {
     /// Partitions by oid: not tables of the model, but what their parents
     /// are partitioned into.
     partitions: HashMap<u32, Child>,
+    /// Each table's row-level security: enabled, forced.
+    row_security: HashMap<u32, (bool, bool)>,
 }
 
 fn read_relations(
@@ -374,7 +380,8 @@ fn read_relations(
             exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'i'),
             c.relrowsecurity, c.relacl is not null,
             (select i.inhparent from pg_inherits i where i.inhrelid = c.oid and c.relispartition),
-            case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end
+            case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end,
+            c.relforcerowsecurity
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
          left join pg_partitioned_table p on p.partrelid = c.oid
          left join pg_sequence s on s.seqrelid = c.oid
@@ -389,17 +396,26 @@ fn read_relations(
         let kind: String = row.get(3);
         let doc: Option<String> = row.get(5);
         let table_key = Key::new(ObjectKind::Table, sql.clone());
-        if row.get::<_, bool>(14) {
-            unmodelled.insert(Unmodelled {
-                key: table_key.clone(),
-                what: "row-level security".into(),
-            });
-        }
-        if row.get::<_, bool>(15) {
-            unmodelled.insert(Unmodelled {
-                key: table_key.clone(),
-                what: "privileges".into(),
-            });
+        // A table's row-level security and privileges are read with its
+        // policies and access lists; anything else's are not the model's.
+        let table = matches!(kind.as_str(), "r" | "p") && !row.get::<_, bool>(4);
+        if table {
+            relations
+                .row_security
+                .insert(oid, (row.get(14), row.get(18)));
+        } else {
+            if row.get::<_, bool>(14) {
+                unmodelled.insert(Unmodelled {
+                    key: table_key.clone(),
+                    what: "row-level security".into(),
+                });
+            }
+            if row.get::<_, bool>(15) {
+                unmodelled.insert(Unmodelled {
+                    key: table_key.clone(),
+                    what: "privileges".into(),
+                });
+            }
         }
         match kind.as_str() {
             "r" | "p" if row.get::<_, bool>(4) => {
@@ -1474,16 +1490,139 @@ fn read_triggers(
     Ok(())
 }
 
+/// Row-level security policies, as `@rls` and `@tenant` make them:
+/// permissive, on a table. A table's row-level security is on and forced
+/// when it has policies, off otherwise; one that is not is listed in
+/// `row_security_drift`, for a diff to set right.
+fn read_policies(
+    r: &mut Reader,
+    model: &mut Model,
+    relations: &Relations,
+    unmodelled: &mut BTreeSet<Unmodelled>,
+) -> Result<(), postgres::Error> {
+    let rows = r.query(&format!(
+        "select p.polrelid, p.polname::text, p.polcmd::text, p.polpermissive,
+            array(select case when o.r = 0 then 'public' else pg_get_userbyid(o.r)::text end
+                    from unnest(p.polroles) with ordinality o(r, i) order by o.i),
+            pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+            n.nspname::text, c.relname::text
+         from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+         where {USER_SCHEMA}
+         order by p.polrelid, p.polname"
+    ))?;
+    for row in rows {
+        let name: String = row.get(1);
+        let table = QName::new(row.get::<_, String>(7), row.get::<_, String>(8));
+        let key = Key::member(ObjectKind::Policy, table.clone(), name.clone());
+        let Some(&t) = relations.tables.get(&row.get::<_, u32>(0)) else {
+            unmodelled.insert(Unmodelled {
+                key,
+                what: "policy on a partition".into(),
+            });
+            continue;
+        };
+        if !row.get::<_, bool>(3) {
+            unmodelled.insert(Unmodelled {
+                key,
+                what: "restrictive policy".into(),
+            });
+            continue;
+        }
+        let command = match row.get::<_, String>(2).as_str() {
+            "r" => "select",
+            "a" => "insert",
+            "w" => "update",
+            "d" => "delete",
+            _ => "all",
+        };
+        let mut roles: Vec<String> = row.get(4);
+        // `TO PUBLIC` is the model's empty list.
+        if roles == ["public"] {
+            roles.clear();
+        }
+        model.tables[t].policies.push(Policy {
+            name,
+            command: command.into(),
+            roles,
+            using: row.get::<_, Option<String>>(5).map(expr),
+            with_check: row.get::<_, Option<String>>(6).map(expr),
+            origin: origin(),
+        });
+    }
+    let mut tables: Vec<(&u32, &usize)> = relations.tables.iter().collect();
+    tables.sort_by_key(|(_, i)| **i);
+    for (oid, &i) in tables {
+        let t = &model.tables[i];
+        let (enabled, forced) = relations.row_security.get(oid).copied().unwrap_or_default();
+        let policies = !t.policies.is_empty();
+        if enabled != policies || forced != policies {
+            model.row_security_drift.push(t.sql.clone());
+        }
+    }
+    Ok(())
+}
+
+/// A table's access list and its columns' (`aclexplode`), as grants: one
+/// per role on the table, one per role and column. What the owner holds
+/// is the owner's by default, never a grant of the model's.
+fn read_privileges(
+    r: &mut Reader,
+    model: &mut Model,
+    relations: &Relations,
+    unmodelled: &mut BTreeSet<Unmodelled>,
+) -> Result<(), postgres::Error> {
+    let grantee = "case when x.grantee = 0 then 'public' else pg_get_userbyid(x.grantee)::text end";
+    let rows = r.query(&format!(
+        "select c.oid, null::text, {grantee}, lower(x.privilege_type), x.is_grantable
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(c.relacl) x
+         where {USER_SCHEMA} and c.relkind in ('r', 'p') and c.relacl is not null and x.grantee <> c.relowner
+         union all
+         select c.oid, a.attname::text, {grantee}, lower(x.privilege_type), x.is_grantable
+         from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace,
+              aclexplode(a.attacl) x
+         where {USER_SCHEMA} and c.relkind in ('r', 'p') and a.attacl is not null and a.attnum > 0
+           and not a.attisdropped and x.grantee <> c.relowner
+         order by 1, 2 nulls first, 3, 4"
+    ))?;
+    // (table, column, role) → privileges, in the query's order.
+    let mut grants: BTreeMap<(usize, Option<String>, String), Vec<String>> = BTreeMap::new();
+    for row in rows {
+        let Some(&t) = relations.tables.get(&row.get::<_, u32>(0)) else {
+            continue;
+        };
+        let column: Option<String> = row.get(1);
+        let role: String = row.get(2);
+        let privilege: String = row.get(3);
+        if row.get::<_, bool>(4) {
+            let table = model.tables[t].sql.clone();
+            unmodelled.insert(Unmodelled {
+                key: match &column {
+                    Some(c) => Key::member(ObjectKind::Column, table, c.clone()),
+                    None => Key::new(ObjectKind::Table, table),
+                },
+                what: format!("{privilege} WITH GRANT OPTION to {role}"),
+            });
+        }
+        grants.entry((t, column, role)).or_default().push(privilege);
+    }
+    for ((t, column, role), privileges) in grants {
+        model.tables[t].grants.push(Grant {
+            role,
+            privileges,
+            columns: column.into_iter().collect(),
+            origin: origin(),
+        });
+    }
+    Ok(())
+}
+
 /// Objects of kinds the model has no room for at all.
 fn read_other(
     r: &mut Reader,
     unmodelled: &mut BTreeSet<Unmodelled>,
 ) -> Result<(), postgres::Error> {
     let rows = r.query(&format!(
-        "select n.nspname::text, c.relname::text, 'policy ' || quote_ident(p.polname) from pg_policy p
-           join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace where {USER_SCHEMA}
-         union all
-         select n.nspname::text, c.relname::text, 'rule ' || quote_ident(w.rulename) from pg_rewrite w
+        "select n.nspname::text, c.relname::text, 'rule ' || quote_ident(w.rulename) from pg_rewrite w
            join pg_class c on c.oid = w.ev_class join pg_namespace n on n.oid = c.relnamespace
           where {USER_SCHEMA} and w.rulename <> '_RETURN'
          union all
@@ -1592,6 +1731,11 @@ pub fn keys(model: &Model) -> BTreeSet<Key> {
         out.extend(t.foreign_keys.iter().map(|f| f.key(q)));
         out.extend(t.excludes.iter().map(|x| x.key(q)));
         out.extend(t.indexes.iter().map(|i| i.key(q)));
+        out.extend(
+            t.policies
+                .iter()
+                .map(|p| Key::member(ObjectKind::Policy, q.clone(), p.name.clone())),
+        );
     }
     out
 }
@@ -1637,6 +1781,12 @@ fn copy_expressions(to: &mut Model, from: &Model) {
         for c in &mut t.checks {
             if let Some(fc) = f.checks.iter().find(|x| x.name == c.name) {
                 set(&mut c.expr, &fc.expr);
+            }
+        }
+        for p in &mut t.policies {
+            if let Some(fp) = f.policies.iter().find(|x| x.name == p.name) {
+                set_opt(&mut p.using, &fp.using);
+                set_opt(&mut p.with_check, &fp.with_check);
             }
         }
         if let (Some(p), Some(fp)) = (t.partition.as_mut(), f.partition.as_ref()) {

@@ -89,8 +89,9 @@ fn fixtures_read_back_as_their_model() {
     }
 }
 
-/// What the model has no room for is reported, and a hand-made object is
-/// kept by a diff from the database, never dropped.
+/// What the model has no room for is reported (a restrictive policy, a
+/// grant option among them), and a hand-made object is kept by a diff
+/// from the database, never dropped.
 #[test]
 fn unmodelled_objects_are_reported_and_kept() {
     let db = test_db("intro_unmodelled");
@@ -101,7 +102,12 @@ fn unmodelled_objects_are_reported_and_kept() {
          create table p1 partition of p for values from ('2020-01-01', 0) to ('2021-01-01', 0);
          create type pair as (a int, b int);
          alter table t add constraint b_positive check (b > 0) not valid;
-         create rule nothing as on delete to t do instead nothing;",
+         create rule nothing as on delete to t do instead nothing;
+         do $$ begin
+           if not exists (select from pg_roles where rolname = 'intro_grantee') then create role intro_grantee nologin; end if;
+         end $$;
+         grant select on t to intro_grantee with grant option;
+         create policy strict on t as restrictive using (b > 0);",
     )
     .expect("applies");
     let mut client = db.connect().expect("connect");
@@ -112,6 +118,8 @@ fn unmodelled_objects_are_reported_and_kept() {
         "type public.pair: composite type",
         "constraint public.t.b_positive: NOT VALID constraint",
         "table public.t: rule nothing",
+        "table public.t: select WITH GRANT OPTION to intro_grantee",
+        "policy public.t.strict: restrictive policy",
     ] {
         assert!(
             what.iter().any(|w| w == expected),

@@ -371,6 +371,78 @@ fn push_keeps_what_the_model_does_not_describe() {
         .success();
 }
 
+/// Policies, row-level security and grants are read from the database:
+/// changed by hand, they are drift, and `push` sets them back. The owner's
+/// own privileges, and default privileges of a role the schema does not
+/// name, are not drift.
+#[test]
+fn push_sets_back_policies_and_grants_changed_by_hand() {
+    let version = support::root().join("tests/fixtures/migrations/policies/v07.schema");
+    let db = test_db("migrate_access");
+    db.psql_apply(
+        "do $$ begin
+           if not exists (select from pg_roles where rolname = 'intro_dba') then create role intro_dba nologin; end if;
+         end $$;
+         alter default privileges in schema public grant select on tables to intro_dba;",
+    )
+    .expect("a role of the DBA's");
+    db.psql_apply(&support::sql(&compile_ok(&version)))
+        .expect("v07 applies");
+    let schemac = || assert_cmd::Command::cargo_bin("schemac").expect("binary");
+    let diff = || {
+        schemac()
+            .args(["diff", "--from-database-url", db.url(), "--to"])
+            .arg(&version)
+            .assert()
+    };
+    diff().success();
+    db.psql_apply(
+        "grant delete on public.accounts to app;
+         revoke select on public.notes from app;
+         revoke update (email) on public.accounts from support;
+         alter policy pol_notes_select on public.notes using (true);
+         drop policy pol_accounts_tenant_delete on public.accounts;
+         create policy by_hand on public.notes for all using (true);
+         alter table public.notes no force row level security;",
+    )
+    .expect("changes by hand");
+    let drift = diff().code(1);
+    let sql = String::from_utf8_lossy(&drift.get_output().stdout).to_string();
+    for expected in [
+        "REVOKE DELETE ON \"public\".\"accounts\" FROM \"app\"",
+        "GRANT SELECT ON \"public\".\"notes\" TO \"app\"",
+        "GRANT UPDATE (\"email\") ON \"public\".\"accounts\" TO \"support\"",
+        "CREATE POLICY \"pol_notes_select\" ON \"public\".\"notes\"",
+        "CREATE POLICY \"pol_accounts_tenant_delete\" ON \"public\".\"accounts\"",
+        "DROP POLICY \"by_hand\" ON \"public\".\"notes\"",
+        "ALTER TABLE \"public\".\"notes\" FORCE ROW LEVEL SECURITY",
+    ] {
+        assert!(sql.contains(expected), "{expected} not in:\n{sql}");
+    }
+    assert!(!sql.contains("intro_dba"), "{sql}");
+    schemac()
+        .args([
+            "push",
+            "--database-url",
+            db.url(),
+            "--allow-hazards",
+            "authorization",
+        ])
+        .arg(&version)
+        .assert()
+        .success();
+    diff().success();
+    let mut client = db.connect().expect("connect");
+    let dba: bool = client
+        .query_one(
+            "select has_table_privilege('intro_dba', 'public.accounts', 'select')",
+            &[],
+        )
+        .expect("query")
+        .get(0);
+    assert!(dba, "the DBA's default privileges are kept");
+}
+
 /// The migration-safety lint runs on `plan`, `diff` and `migrate new`: its
 /// warnings are printed, and fail with `--deny warnings`; its errors fail,
 /// for the `[lint] pg_version` the project targets.

@@ -174,6 +174,8 @@ pub fn diff(old: &Model, new: &Model, options: &Options) -> Vec<Change> {
         out: Vec::new(),
         options,
         renamed_tables: BTreeSet::new(),
+        managed_roles: managed_roles(new),
+        row_security_drift: BTreeSet::new(),
     };
     // Going back from a model that declares renames (a rollback) undoes
     // them: renamed back, never dropped and created again.
@@ -251,6 +253,22 @@ struct Differ<'o> {
     /// Tables renamed or with renamed columns: their constraints and
     /// indexes that differ only by name are renamed too.
     renamed_tables: BTreeSet<QName>,
+    /// The roles the new model grants to or names in a policy, and
+    /// `public`: a database's privileges of other roles (default
+    /// privileges a DBA set, grants of their own) are not the model's.
+    managed_roles: BTreeSet<String>,
+    /// The old side's tables whose row-level security is not what their
+    /// policies imply.
+    row_security_drift: BTreeSet<QName>,
+}
+
+fn managed_roles(m: &Model) -> BTreeSet<String> {
+    let mut out = BTreeSet::from(["public".to_string()]);
+    for t in &m.tables {
+        out.extend(t.grants.iter().map(|g| g.role.clone()));
+        out.extend(t.policies.iter().flat_map(|p| p.roles.iter().cloned()));
+    }
+    out
 }
 
 fn by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, &T> {
@@ -318,8 +336,11 @@ fn same_index(a: &Index, b: &Index) -> bool {
 }
 
 fn same_policy(a: &Policy, b: &Policy) -> bool {
+    fn roles(p: &Policy) -> BTreeSet<&String> {
+        p.roles.iter().collect()
+    }
     a.command == b.command
-        && a.roles == b.roles
+        && roles(a) == roles(b)
         && a.using == b.using
         && a.with_check == b.with_check
 }
@@ -435,6 +456,7 @@ impl Differ<'_> {
     }
 
     fn run(&mut self, old: &Model, new: &Model) {
+        self.row_security_drift = old.row_security_drift.iter().cloned().collect();
         let (os, ns): (BTreeSet<&String>, BTreeSet<&String>) =
             (old.schemas.iter().collect(), new.schemas.iter().collect());
         for s in ns.difference(&os) {
@@ -887,26 +909,28 @@ impl Differ<'_> {
         for i in new_indexes {
             self.out.push(Change::CreateIndex(q.clone(), i));
         }
-        // Introspection lists a database's policies and grants as
-        // unmodelled rather than reading them: only two models compare.
-        if !self.options.old_is_database {
-            self.access(old, new);
-        }
+        self.access(old, new);
     }
 
     /// Row-level security, its policies and the table's grants.
     fn access(&mut self, old: &Table, new: &Table) {
         let q = &new.sql;
-        let (op, np) = (
+        let drift = self.row_security_drift.contains(&old.sql);
+        // Policies the new model's `sql` blocks make are theirs.
+        let (mut op, np) = (
             by_key(&old.policies, |p| p.name.clone()),
             by_key(&new.policies, |p| p.name.clone()),
         );
+        op.retain(|name, _| {
+            np.contains_key(name)
+                || !self.skip(&Key::member(ObjectKind::Policy, q.clone(), name.clone()))
+        });
         for name in op.keys() {
             if !np.contains_key(name) {
                 self.out.push(Change::DropPolicy(q.clone(), name.clone()));
             }
         }
-        if op.is_empty() && !np.is_empty() {
+        if (op.is_empty() || drift) && !np.is_empty() {
             self.out.push(Change::EnableRowSecurity(q.clone()));
         }
         for (name, p) in &np {
@@ -921,10 +945,13 @@ impl Differ<'_> {
                 replace,
             });
         }
-        if !op.is_empty() && np.is_empty() {
+        if (!op.is_empty() || drift) && np.is_empty() {
             self.out.push(Change::DisableRowSecurity(q.clone()));
         }
-        let (og, ng) = (privileges(&old.grants), privileges(&new.grants));
+        let (mut og, ng) = (privileges(&old.grants), privileges(&new.grants));
+        if self.options.old_is_database {
+            og.retain(|(role, ..)| self.managed_roles.contains(*role));
+        }
         if let Some(like) = old.grants.first() {
             for g in regroup(og.difference(&ng).collect(), like) {
                 self.out.push(Change::Revoke(q.clone(), g));
@@ -1062,6 +1089,11 @@ fn regroup(items: Vec<&(&str, Option<&str>, &str)>, like: &Grant) -> Vec<Grant> 
 fn rename_table(m: &mut Model, from: &QName, to: &QName) {
     let from_key = Key::new(ObjectKind::Table, from.clone());
     let to_key = Key::new(ObjectKind::Table, to.clone());
+    for q in &mut m.row_security_drift {
+        if q == from {
+            *q = to.clone();
+        }
+    }
     for t in &mut m.tables {
         if &t.sql == from {
             t.sql = to.clone();
