@@ -1250,7 +1250,7 @@ impl Function {
     }
 }
 
-/// `CREATE TRIGGER name {BEFORE|AFTER} events ON table FOR EACH {ROW|STATEMENT} EXECUTE FUNCTION f()`.
+/// `CREATE TRIGGER name {BEFORE|AFTER} events ON table [REFERENCING ...] FOR EACH {ROW|STATEMENT} EXECUTE FUNCTION f()`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trigger {
     pub name: String,
@@ -1260,6 +1260,13 @@ pub struct Trigger {
     /// `insert`, `update`, `delete`, `truncate`.
     pub events: Vec<String>,
     pub for_each_row: bool,
+    /// `REFERENCING OLD TABLE AS ...`: the name a statement-level trigger
+    /// reads the statement's old rows by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_table: Option<String>,
+    /// `REFERENCING NEW TABLE AS ...`: the same for the new rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_table: Option<String>,
     /// The key of the function it executes.
     pub function: Key,
     pub origin: Origin,
