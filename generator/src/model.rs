@@ -425,6 +425,35 @@ pub struct DeclaredPolicies {
     /// column name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pii: Vec<Pii>,
+    /// `@mask(...)` on columns: what `mask_data` writes there, by column
+    /// name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mask: Vec<Mask>,
+}
+
+/// `@mask(strategy)` on a column: how `mask_data` rewrites it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mask {
+    pub column: String,
+    pub strategy: MaskStrategy,
+    /// Where `@mask` was written.
+    pub origin: Origin,
+}
+
+/// What `mask_data` writes into a masked column (NULL stays NULL in each).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskStrategy {
+    /// The value stays: a classified column left out of masking.
+    Keep,
+    /// NULL.
+    Null,
+    /// A keyed hash of the value (hex digits, or a uuid for a uuid column).
+    Hash,
+    /// A fake of a personal-data class, as for a classified column.
+    Fake(PiiClass),
+    /// One value for every row: the SQL literal as written.
+    Fixed(String),
 }
 
 /// A column classified as personal data (`@pii(email, erase: delete)`).
