@@ -385,7 +385,8 @@ fn audit_of_many_rows_per_statement_pairs_old_and_new_rows() {
 /// function is replaced, and the result is a fresh build's.
 #[test]
 fn row_level_audit_triggers_migrate_to_statement_level_ones() {
-    let schema = "entity Tag @audit {\n  id   bigint @pk @identity\n  name text\n}\n";
+    // A column named as the trigger's row alias does not hide the row.
+    let schema = "entity Tag @audit {\n  id   bigint @pk @identity\n  name text\n  r    text?\n}\n";
     let db = apply("pol_audit_upgrade", "", schema);
     let fresh = apply("pol_audit_upgrade_fresh", "", schema);
     let mut c = db.connect().expect("connect");

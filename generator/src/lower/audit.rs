@@ -198,6 +198,7 @@ fn trigger_body(t: &Table, key: &[String], secret: &[&str], log: &QName) -> Stri
     let log = Qualified(log);
     let columns =
         "(\"table_name\", \"action\", \"key\", \"old\", \"new\", \"actor\", \"client_addr\")";
+    // `to_jsonb(r.*)`: the whole row, even when the table has a column `r`.
     format!(
         "begin
   if tg_op = 'TRUNCATE' then
@@ -206,11 +207,11 @@ fn trigger_body(t: &Table, key: &[String], secret: &[&str], log: &QName) -> Stri
   elsif tg_op = 'INSERT' then
     insert into {log} {columns}
     select {name}, 'insert', {new_key}, null, n.j, s.actor, s.client_addr
-      from ({settings}) s, (select to_jsonb(r){strip} as j from {NEW_ROWS} r) n;
+      from ({settings}) s, (select to_jsonb(r.*){strip} as j from {NEW_ROWS} r) n;
   elsif tg_op = 'DELETE' then
     insert into {log} {columns}
     select {name}, 'delete', {old_key}, o.j, null, s.actor, s.client_addr
-      from ({settings}) s, (select to_jsonb(r){strip} as j from {OLD_ROWS} r) o;
+      from ({settings}) s, (select to_jsonb(r.*){strip} as j from {OLD_ROWS} r) o;
   else
     -- PostgreSQL writes an updated row's old and new versions to the two
     -- transition tables in step, so the nth rows of each are one row's
@@ -218,8 +219,8 @@ fn trigger_body(t: &Table, key: &[String], secret: &[&str], log: &QName) -> Stri
     insert into {log} {columns}
     select {name}, 'update', {new_key}, o.j - p.same, n.j - p.same, s.actor, s.client_addr
       from ({settings}) s,
-           (select row_number() over () as i, to_jsonb(r){strip} as j from {OLD_ROWS} r) o
-      join (select row_number() over () as i, to_jsonb(r){strip} as j from {NEW_ROWS} r) n using (i)
+           (select row_number() over () as i, to_jsonb(r.*){strip} as j from {OLD_ROWS} r) o
+      join (select row_number() over () as i, to_jsonb(r.*){strip} as j from {NEW_ROWS} r) n using (i)
       cross join lateral (select array_remove(array[{same}], null) as same) p
      order by o.i;
   end if;

@@ -47,7 +47,15 @@ pub fn read(a: &Attribute, column: &str, diags: &mut Vec<Diagnostic>) -> Option<
             return None;
         }
         None if text.starts_with('\'') => MaskStrategy::Fixed(text.to_string()),
-        None if text.parse::<f64>().is_ok() => MaskStrategy::Fixed(text.to_string()),
+        // A number as SQL writes one (`inf` and `NaN` parse too, but are
+        // not SQL literals).
+        None if text.parse::<f64>().is_ok()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-.eE".contains(c)) =>
+        {
+            MaskStrategy::Fixed(text.to_string())
+        }
         None => match text {
             "keep" => MaskStrategy::Keep,
             "null" => MaskStrategy::Null,
