@@ -352,6 +352,12 @@ catalog! {
         example: Some("entity Visit {\n  id bigint @pk @identity\n  ip integer @pii(ip)\n}\n"),
         fix: Some("choose the class that describes the column, or give the column the type of its data"),
     }
+    BadMask = "schemac::bad_mask" {
+        summary: "a `@mask` strategy the column cannot take",
+        explanation: "`mask_data` rewrites each masked column of a non-production copy with the strategy its `@mask` names, and every constraint must still hold afterwards. A strategy that cannot is refused: `null` on a NOT NULL column; a fixed value on a column of a unique key (every row would hold the same value); a hash on a column that is not text, `uuid` or `bytea`, or on a unique column whose type is too short for the 32 hex digits that keep distinct values distinct; a fake of a class the type cannot hold; anything but `keep` on a key or foreign-key column (its references would break), or on an identity or generated column (which cannot be written); two `@mask` on one column.",
+        example: Some("entity Visitor {\n  id   bigint @pk @identity\n  name text @mask(null)\n}\n"),
+        fix: Some("choose a strategy the column can take (the help names one), or change the column"),
+    }
     NoSubject = "schemac::no_subject" {
         summary: "`erase: ...` on a `@pii` column of a project without a data subject",
         explanation: "`erase:` says what `erase_subject` does with a subject's value, and that function exists only once an entity is declared the data subject (`entity User @subject`). Without one the setting would do nothing, so it is refused.",

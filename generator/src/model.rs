@@ -431,6 +431,35 @@ pub struct DeclaredPolicies {
     /// column name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pii: Vec<Pii>,
+    /// `@mask(...)` on columns: what `mask_data` writes there, by column
+    /// name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mask: Vec<Mask>,
+}
+
+/// `@mask(strategy)` on a column: how `mask_data` rewrites it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mask {
+    pub column: String,
+    pub strategy: MaskStrategy,
+    /// Where `@mask` was written.
+    pub origin: Origin,
+}
+
+/// What `mask_data` writes into a masked column (NULL stays NULL in each).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskStrategy {
+    /// The value stays: a classified column left out of masking.
+    Keep,
+    /// NULL.
+    Null,
+    /// A keyed hash of the value (hex digits, or a uuid for a uuid column).
+    Hash,
+    /// A fake of a personal-data class, as for a classified column.
+    Fake(PiiClass),
+    /// One value for every row: the SQL literal as written.
+    Fixed(String),
 }
 
 /// A column classified as personal data (`@pii(email, erase: delete)`).
@@ -1262,7 +1291,7 @@ impl Function {
     }
 }
 
-/// `CREATE TRIGGER name {BEFORE|AFTER} events ON table FOR EACH {ROW|STATEMENT} EXECUTE FUNCTION f()`.
+/// `CREATE TRIGGER name {BEFORE|AFTER} events ON table [REFERENCING ...] FOR EACH {ROW|STATEMENT} EXECUTE FUNCTION f()`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trigger {
     pub name: String,
@@ -1272,6 +1301,13 @@ pub struct Trigger {
     /// `insert`, `update`, `delete`, `truncate`.
     pub events: Vec<String>,
     pub for_each_row: bool,
+    /// `REFERENCING OLD TABLE AS ...`: the name a statement-level trigger
+    /// reads the statement's old rows by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_table: Option<String>,
+    /// `REFERENCING NEW TABLE AS ...`: the same for the new rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_table: Option<String>,
     /// The key of the function it executes.
     pub function: Key,
     pub origin: Origin,

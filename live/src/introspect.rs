@@ -1439,7 +1439,8 @@ fn read_triggers(
         "select n.nspname::text, c.relname::text, t.tgname::text, t.tgtype::int4,
             pn.nspname::text, p.proname::text, oidvectortypes(p.proargtypes),
             t.tgqual is not null or t.tgnargs > 0 or array_length(t.tgattr::int2[], 1) > 0
-              or t.tgconstraint <> 0 or t.tgoldtable is not null or t.tgnewtable is not null
+              or t.tgconstraint <> 0,
+            t.tgoldtable::text, t.tgnewtable::text
          from pg_trigger t
          join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
          join pg_proc p on p.oid = t.tgfoid join pg_namespace pn on pn.oid = p.pronamespace
@@ -1453,7 +1454,7 @@ fn read_triggers(
         if row.get::<_, bool>(7) {
             unmodelled.insert(Unmodelled {
                 key: Key::member(ObjectKind::Trigger, table.clone(), name.clone()),
-                what: "trigger with a condition, arguments, columns or transition tables".into(),
+                what: "trigger with a condition, arguments or columns".into(),
             });
         }
         let timing = if bits & 64 != 0 {
@@ -1479,6 +1480,8 @@ fn read_triggers(
             timing: timing.into(),
             events,
             for_each_row: bits & 1 != 0,
+            old_table: row.get(8),
+            new_table: row.get(9),
             function: Key::member(
                 ObjectKind::Function,
                 QName::new(row.get::<_, String>(4), row.get::<_, String>(5)),

@@ -203,6 +203,8 @@ fn sequences_functions_and_triggers_from_a_model_apply() {
         timing: "before".into(),
         events: vec!["update".into()],
         for_each_row: true,
+        old_table: None,
+        new_table: None,
         function: function.clone(),
         origin,
     });

@@ -288,6 +288,166 @@ fn audit_records_truncate_and_needs_no_rights_on_the_log() {
         .expect("drop the role");
 }
 
+/// One statement writes many rows: each has its audit row, in the order
+/// written, and an update that changes keys pairs each row's old and new
+/// values (not another row's that took its key).
+#[test]
+fn audit_of_many_rows_per_statement_pairs_old_and_new_rows() {
+    let db = apply("pol_audit_many", "", AUDITED);
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into accounts (id, email, password_hash) values
+           ('00000000-0000-0000-0000-000000000001', 'a@example.com', 'hash-a');
+         insert into memberships values
+           ('00000000-0000-0000-0000-000000000001', 't2', 'member'),
+           ('00000000-0000-0000-0000-000000000001', 't1', 'admin');
+         update memberships set team = case team when 't1' then 't2' else 't3' end,
+                                role = role || '!';
+         delete from accounts;",
+    )
+    .expect("writes");
+    let key = |team: &str| {
+        format!(
+            "{{\"team\": \"{team}\", \"account_id\": \"00000000-0000-0000-0000-000000000001\"}}"
+        )
+    };
+    let mut rows: Vec<(String, String, String, String)> = audit_rows(&mut c)
+        .into_iter()
+        .filter(|r| r.0 == "public.memberships")
+        .map(|r| (r.1, r.2, r.3, r.4))
+        .collect();
+    // The cascade deletes in the order of the rows on disk.
+    rows[4..].sort();
+    let inserted = |team: &str, role: &str| {
+        format!("{{\"role\": \"{role}\", \"team\": \"{team}\", \"account_id\": \"00000000-0000-0000-0000-000000000001\"}}")
+    };
+    let changed =
+        |team: &str, role: &str| format!("{{\"role\": \"{role}\", \"team\": \"{team}\"}}");
+    assert_eq!(
+        rows,
+        [
+            (
+                "insert".into(),
+                key("t2"),
+                "-".into(),
+                inserted("t2", "member")
+            ),
+            (
+                "insert".into(),
+                key("t1"),
+                "-".into(),
+                inserted("t1", "admin")
+            ),
+            // t2 became t3, then t1 became t2: paired by row, not by key.
+            (
+                "update".into(),
+                key("t3"),
+                changed("t2", "member"),
+                changed("t3", "member!")
+            ),
+            (
+                "update".into(),
+                key("t2"),
+                changed("t1", "admin"),
+                changed("t2", "admin!")
+            ),
+            // The cascade from the account deletes both, each audited.
+            (
+                "delete".into(),
+                key("t2"),
+                inserted("t2", "admin!"),
+                "-".into()
+            ),
+            (
+                "delete".into(),
+                key("t3"),
+                inserted("t3", "member!"),
+                "-".into()
+            ),
+        ]
+    );
+    // A statement that writes nothing writes no audit row.
+    let before: i64 = c
+        .query_one("select count(*) from audit.log", &[])
+        .expect("count")
+        .get(0);
+    c.batch_execute("update tags set name = 'none' where false; delete from tags")
+        .expect("empty writes");
+    let after: i64 = c
+        .query_one("select count(*) from audit.log", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(before, after);
+}
+
+/// A database built with the row-level audit trigger of earlier releases
+/// migrates to the statement-level triggers: the old trigger goes, the
+/// function is replaced, and the result is a fresh build's.
+#[test]
+fn row_level_audit_triggers_migrate_to_statement_level_ones() {
+    // A column named as the trigger's row alias does not hide the row.
+    let schema = "entity Tag @audit {\n  id   bigint @pk @identity\n  name text\n  r    text?\n}\n";
+    let db = apply("pol_audit_upgrade", "", schema);
+    let fresh = apply("pol_audit_upgrade_fresh", "", schema);
+    let mut c = db.connect().expect("connect");
+    // The function as schemac writes one (its body on lines of its own),
+    // so that it reads back as the model's.
+    c.batch_execute(
+        "drop trigger trg_tags_audit_insert on public.tags;
+         drop trigger trg_tags_audit_update on public.tags;
+         drop trigger trg_tags_audit_delete on public.tags;
+         create or replace function public.audit_tags() returns trigger language plpgsql security definer set search_path = '' as $body$
+begin
+  insert into audit.log (table_name, action, key, old, new, actor, client_addr)
+  values ('public.tags', lower(tg_op),
+          case when tg_op = 'DELETE' then jsonb_build_object('id', old.id) else jsonb_build_object('id', new.id) end,
+          case when tg_op <> 'INSERT' then to_jsonb(old) end, case when tg_op <> 'DELETE' then to_jsonb(new) end,
+          current_setting('app.current_user_id', true), current_setting('app.client_addr', true));
+  return null;
+end;
+$body$;
+         create trigger trg_tags_audit after insert or update or delete on public.tags
+           for each row execute function public.audit_tags();
+         insert into tags (name) values ('kept');",
+    )
+    .expect("the earlier shape");
+    let project = Project::from_sources(&[("m.schema", schema)]);
+    let new = generator::compile(&project, &crate::support::options(&project))
+        .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics))
+        .model;
+    // As `schemac push` plans: the model as PostgreSQL prints it, from a
+    // shadow database, against the database read back.
+    let shadow = test_db("pol_audit_upgrade_shadow");
+    let want = live::introspect::printed(&new, &mut shadow.connect().expect("connect shadow"))
+        .expect("builds in the shadow");
+    let got = live::introspect::introspect(&mut c).expect("introspects");
+    let options = generator::diff::Options {
+        old_is_database: true,
+        raw_products: want.raw_products.clone(),
+    };
+    let changes = generator::diff::diff(&got.model, &want.model, &options);
+    let p = generator::diff::plan::plan(&got.model, &want.model, &changes);
+    let sql = p.to_sql();
+    assert!(sql.contains("DROP TRIGGER \"trg_tags_audit\""), "{sql}");
+    c.batch_execute(&p.settings()).expect("settings");
+    for step in &p.steps {
+        c.batch_execute(&step.to_sql())
+            .unwrap_or_else(|e| panic!("{}\n{e:?}", step.to_sql()));
+    }
+    assert_eq!(
+        crate::migrate::dump(&db),
+        crate::migrate::dump(&fresh),
+        "{sql}"
+    );
+    c.batch_execute("update tags set name = 'changed'")
+        .expect("update");
+    let last = audit_rows(&mut c).pop().expect("audit rows");
+    assert_eq!(
+        (last.1.as_str(), last.3.as_str(), last.4.as_str()),
+        ("update", "{\"name\": \"kept\"}", "{\"name\": \"changed\"}")
+    );
+}
+
 #[test]
 fn versioned_rows_keep_contiguous_history_and_refuse_stale_versions() {
     let db = apply(

@@ -491,3 +491,180 @@ fn encrypted_personal_data_is_erased_and_masked_through_its_plaintext() {
         );
     }
 }
+
+/// `@mask` on classified and plain columns: each masked as declared (kept,
+/// NULL, hashed, faked, a fixed value), NULL staying NULL, in the table,
+/// its history and its audit rows; constraints still hold; the same key
+/// gives the same values.
+#[test]
+fn mask_strategies_write_what_each_column_declares() {
+    let schema = r#"entity Member @audit @versioned {
+  id      bigint @pk @identity
+  handle  varchar(40) @unique @mask(hash)
+  token   uuid @unique @mask(hash)
+  email   text @pii(email) @mask(fake: name)
+  name    text @pii(name) @mask(keep)
+  note    text? @pii(free_text) @mask(null)
+  city    text @mask('Springfield') @check(city <> '')
+  score   integer @mask(0) @check(score >= 0)
+  contact text? @mask(fake: email) @check(contact like '%@%')
+  title   text
+}
+"#;
+    let run = |key: &str| {
+        let db = apply("pii_mask_strategies", schema);
+        let mut c = db.connect().expect("connect");
+        c.batch_execute(
+            "insert into members (handle, token, email, name, note, city, score, contact, title) values
+               ('ann', '00000000-0000-0000-0000-0000000000a1', 'ann@example.org', 'Ann', 'ann note', 'Oslo', 7, 'ann@example.org', 't1'),
+               ('bob', '00000000-0000-0000-0000-0000000000b2', 'bob@example.org', 'Bob', null, 'Rome', 9, null, 't2');
+             update members set city = 'Bergen', note = 'ann again', title = 'T1' where handle = 'ann';",
+        )
+        .expect("data");
+        c.query_one("select public.mask_data($1)", &[&key])
+            .expect("mask");
+        let rows: Vec<Vec<Option<String>>> = c
+            .query(
+                "select handle::text, token::text, email, name, note, city, score::text, contact, title
+                   from members order by id",
+                &[],
+            )
+            .expect("rows")
+            .iter()
+            .map(|r| (0..9).map(|i| r.get(i)).collect())
+            .collect();
+        let history: Vec<Vec<Option<String>>> = c
+            .query(
+                "select handle::text, note, city, score::text from members_history order by id, version",
+                &[],
+            )
+            .expect("history")
+            .iter()
+            .map(|r| (0..4).map(|i| r.get(i)).collect())
+            .collect();
+        let audit: Vec<String> = c
+            .query(
+                "select coalesce(old::text, '-') || ' ' || coalesce(new::text, '-') from audit.log order by id",
+                &[],
+            )
+            .expect("audit")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        (rows, history, audit)
+    };
+    let (rows, history, audit) = run("copy-key");
+    let (ann, bob) = (&rows[0], &rows[1]);
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    // hash: 32 hex digits, distinct for distinct values; a uuid for a uuid.
+    assert!(
+        s(&ann[0]).len() == 32 && s(&ann[0]).chars().all(|c| c.is_ascii_hexdigit()),
+        "{ann:?}"
+    );
+    assert_ne!(ann[0], bob[0]);
+    assert!(
+        s(&ann[1]).len() == 36 && s(&ann[1]) != "00000000-0000-0000-0000-0000000000a1",
+        "{ann:?}"
+    );
+    assert_ne!(ann[1], bob[1]);
+    // fake: a name where an email was, as declared.
+    assert!(
+        !s(&ann[2]).contains('@') && s(&ann[2]).contains(' '),
+        "{ann:?}"
+    );
+    // keep: the classified name stays.
+    assert_eq!((s(&ann[3]), s(&bob[3])), ("Ann".into(), "Bob".into()));
+    // null, a fixed text, a fixed number; NULL stays NULL.
+    assert_eq!((&ann[4], &bob[4]), (&None, &None));
+    assert_eq!(
+        (s(&ann[5]), s(&bob[5])),
+        ("Springfield".into(), "Springfield".into())
+    );
+    assert_eq!((s(&ann[6]), s(&bob[6])), ("0".into(), "0".into()));
+    assert!(s(&ann[7]).ends_with("@example.com"), "{ann:?}");
+    assert_eq!(bob[7], None);
+    // A column without `@pii` or `@mask` is untouched.
+    assert_eq!((s(&ann[8]), s(&bob[8])), ("T1".into(), "t2".into()));
+    // The history holds the same masked values.
+    assert_eq!(
+        history,
+        [vec![
+            ann[0].clone(),
+            None,
+            Some("Springfield".into()),
+            Some("0".into())
+        ]]
+    );
+    // No original value is left in the audit log, and masked values are
+    // there as the table holds them.
+    let log = audit.join("\n");
+    for original in [
+        "Oslo",
+        "Rome",
+        "Bergen",
+        "ann note",
+        "ann again",
+        "ann@example.org",
+        "\"ann\"",
+        "0000000000a1",
+    ] {
+        assert!(!log.contains(original), "{original} in\n{log}");
+    }
+    assert!(
+        log.contains("\"Springfield\"") && log.contains("\"score\": 0"),
+        "{log}"
+    );
+    assert!(
+        log.contains("\"note\": null") && log.contains("\"name\": \"Ann\""),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("\"handle\": \"{}\"", s(&ann[0]))),
+        "{log}"
+    );
+    // Deterministic: the same key, the same values; another key, others.
+    assert_eq!(run("copy-key").0, rows);
+    assert_ne!(run("other-key").0[0][0], rows[0][0]);
+}
+
+/// Strategies a column cannot take are `schemac::bad_mask`, each at its
+/// `@mask`.
+#[test]
+fn impossible_masks_are_refused() {
+    let cases = [
+        "entity A {\n  id bigint @pk @identity\n  n  text @mask(null)\n}\n",
+        "entity A {\n  id bigint @pk @identity @mask(hash)\n}\n",
+        "entity A {\n  id bigint @pk @identity\n  n  integer @mask(hash)\n}\n",
+        "entity A {\n  id bigint @pk @identity\n  n  varchar(16) @unique @mask(hash)\n}\n",
+        "entity A {\n  id bigint @pk @identity\n  n  text @unique @mask('x')\n}\n",
+        "entity A {\n  id bigint @pk @identity\n  n  integer @mask(fake: email)\n}\n",
+        "entity A {\n  id bigint @pk @identity\n  n  text @mask(hash) @mask(null)\n}\n",
+        "entity A {\n  id bigint @pk @identity\n  n  text @generated(id::text) @mask(hash)\n}\n",
+    ];
+    for schema in cases {
+        let project = Project::from_sources(&[("m.schema", schema)]);
+        let failed = generator::compile(&project, &crate::support::options(&project))
+            .err()
+            .unwrap_or_else(|| panic!("compiles:\n{schema}"));
+        let codes: Vec<String> = failed
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
+        assert_eq!(codes, ["schemac::bad_mask"], "{schema}");
+        let d = &failed.diagnostics[0];
+        assert!(!d.labels.is_empty() && d.help.is_some(), "{schema}: {d:?}");
+    }
+    // A short column that is not unique takes the hash cut to its length.
+    let project = Project::from_sources(&[(
+        "m.schema",
+        "entity A {\n  id bigint @pk @identity\n  n  varchar(8) @mask(hash)\n}\n",
+    )]);
+    let compiled = generator::compile(&project, &crate::support::options(&project))
+        .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics));
+    let sql = generator::emit::postgres::render(&compiled.creation);
+    assert!(
+        sql.contains("left(md5($1 || ':' || (\"n\"::text)), 8)"),
+        "{sql}"
+    );
+}

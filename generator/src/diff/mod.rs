@@ -575,12 +575,18 @@ impl Differ<'_> {
                 Some(_) => {}
             }
         }
+        let functions: BTreeSet<Key> = new.functions.iter().map(Function::key).collect();
         for (k, t) in &ot {
             if !nt.contains_key(k) {
-                self.gone(
-                    k.clone(),
-                    Change::DropTrigger(t.table.clone(), t.name.clone()),
-                );
+                let drop = Change::DropTrigger(t.table.clone(), t.name.clone());
+                // A trigger that runs one of the model's functions is the
+                // model's, live database or not: one an earlier release
+                // generated (a policy's trigger since renamed) goes.
+                if functions.contains(&t.function) && !self.skip(k) {
+                    self.out.push(drop);
+                } else {
+                    self.gone(k.clone(), drop);
+                }
             }
         }
         if !self.options.old_is_database {

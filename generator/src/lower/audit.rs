@@ -1,5 +1,6 @@
 //! `@audit`: every insert, update, delete and truncate of the table is
-//! written to one audit log, `audit.log`, by an `AFTER` trigger per table.
+//! written to one audit log, `audit.log`, by statement-level `AFTER`
+//! triggers that read the statement's rows from transition tables.
 //!
 //! The log is a model table range-partitioned by month on `at`, with a
 //! default partition: `partition.rs` keeps its partitions like any
@@ -26,6 +27,9 @@ pub(super) const LOG: &str = "log";
 /// The session settings a trigger reads (unset: NULL, never an error).
 const ACTOR: &str = "app.current_user_id";
 const CLIENT: &str = "app.client_addr";
+/// The transition tables the triggers read a statement's rows from.
+const OLD_ROWS: &str = "audit_old";
+const NEW_ROWS: &str = "audit_new";
 /// Months of partitions kept ahead of the current one.
 const AHEAD: u32 = 3;
 
@@ -98,7 +102,7 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             args: String::new(),
             returns: "trigger".into(),
             language: "plpgsql".into(),
-            body: trigger_body(&t.sql, &pk.columns, &secret, &log),
+            body: trigger_body(t, &pk.columns, &secret, &log),
             depends_on: vec![log_key.clone()],
             security_definer: true,
             doc: Some(format!(
@@ -113,16 +117,22 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             origin: origin.clone(),
         };
         let key = function.key();
-        for (suffix, events, row) in [
-            ("audit", vec!["insert", "update", "delete"], true),
-            ("audit_truncate", vec!["truncate"], false),
+        // One trigger per event: PostgreSQL allows transition tables only
+        // on a trigger of one event.
+        for (event, old_table, new_table) in [
+            ("insert", None, Some(NEW_ROWS)),
+            ("update", Some(OLD_ROWS), Some(NEW_ROWS)),
+            ("delete", Some(OLD_ROWS), None),
+            ("truncate", None, None),
         ] {
             triggers.push(Trigger {
-                name: names::fit(format!("trg_{}_{suffix}", t.sql.name)),
+                name: names::fit(format!("trg_{}_audit_{event}", t.sql.name)),
                 table: t.sql.clone(),
                 timing: "after".into(),
-                events: events.into_iter().map(String::from).collect(),
-                for_each_row: row,
+                events: vec![event.into()],
+                for_each_row: false,
+                old_table: old_table.map(String::from),
+                new_table: new_table.map(String::from),
                 function: key.clone(),
                 origin: origin.clone(),
             });
@@ -141,16 +151,17 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     model.triggers.extend(triggers);
 }
 
-/// The trigger function of one table: the key as JSON, the whole row on
-/// insert and delete, only the changed columns on update, secret columns
-/// never; actor and client address from session settings that may be
-/// unset.
-fn trigger_body(table: &QName, key: &[String], secret: &[&str], log: &QName) -> String {
-    let name = literal(&table.to_string());
+/// The trigger function of one table, run once per statement: one
+/// `INSERT ... SELECT` into the log from the statement's transition
+/// tables. The key as JSON, the whole row on insert and delete, only the
+/// changed columns on update, secret columns never; actor and client
+/// address from session settings that may be unset.
+fn trigger_body(t: &Table, key: &[String], secret: &[&str], log: &QName) -> String {
+    let name = literal(&t.sql.to_string());
     let key_of = |row: &str| {
         let pairs: Vec<String> = key
             .iter()
-            .map(|c| format!("{}, {row}.{}", literal(c), ident(c)))
+            .map(|c| format!("{}, {row} -> {}", literal(c), literal(c)))
             .collect();
         format!("jsonb_build_object({})", pairs.join(", "))
     };
@@ -163,43 +174,61 @@ fn trigger_body(table: &QName, key: &[String], secret: &[&str], log: &QName) -> 
             literal(&format!("{{{}}}", names.join(",")))
         )
     };
+    // The columns an update left as they were, removed from both images;
+    // listed at build time, so no per-row walk over the JSON.
+    let mut visible: Vec<&str> = t
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| !secret.contains(c))
+        .collect();
+    visible.sort_unstable();
+    let same: Vec<String> = visible
+        .iter()
+        .map(|c| {
+            let c = literal(c);
+            format!("case when o.j -> {c} is not distinct from n.j -> {c} then {c} end")
+        })
+        .collect();
     let settings = format!(
-        "current_setting({}, true), current_setting({}, true)",
+        "select current_setting({}, true) as actor, current_setting({}, true) as client_addr",
         literal(ACTOR),
         literal(CLIENT)
     );
     let log = Qualified(log);
+    let columns =
+        "(\"table_name\", \"action\", \"key\", \"old\", \"new\", \"actor\", \"client_addr\")";
+    // `to_jsonb(r.*)`: the whole row, even when the table has a column `r`.
     format!(
-        "declare
-  old_row jsonb;
-  new_row jsonb;
-begin
+        "begin
   if tg_op = 'TRUNCATE' then
-    insert into {log} (\"table_name\", \"action\", \"key\", \"actor\", \"client_addr\")
-    values ({name}, 'truncate', '{{}}', {settings});
-    return null;
+    insert into {log} {columns}
+    select {name}, 'truncate', '{{}}', null, null, s.actor, s.client_addr from ({settings}) s;
+  elsif tg_op = 'INSERT' then
+    insert into {log} {columns}
+    select {name}, 'insert', {new_key}, null, n.j, s.actor, s.client_addr
+      from ({settings}) s, (select to_jsonb(r.*){strip} as j from {NEW_ROWS} r) n;
+  elsif tg_op = 'DELETE' then
+    insert into {log} {columns}
+    select {name}, 'delete', {old_key}, o.j, null, s.actor, s.client_addr
+      from ({settings}) s, (select to_jsonb(r.*){strip} as j from {OLD_ROWS} r) o;
+  else
+    -- PostgreSQL writes an updated row's old and new versions to the two
+    -- transition tables in step, so the nth rows of each are one row's
+    -- (pairing by key would mismatch an update that changes keys).
+    insert into {log} {columns}
+    select {name}, 'update', {new_key}, o.j - p.same, n.j - p.same, s.actor, s.client_addr
+      from ({settings}) s,
+           (select row_number() over () as i, to_jsonb(r.*){strip} as j from {OLD_ROWS} r) o
+      join (select row_number() over () as i, to_jsonb(r.*){strip} as j from {NEW_ROWS} r) n using (i)
+      cross join lateral (select array_remove(array[{same}], null) as same) p
+     order by o.i;
   end if;
-  if tg_op <> 'INSERT' then
-    old_row := to_jsonb(old){strip};
-  end if;
-  if tg_op <> 'DELETE' then
-    new_row := to_jsonb(new){strip};
-  end if;
-  if tg_op = 'UPDATE' then
-    -- Only what changed: the old and new values of each changed column.
-    select coalesce(jsonb_object_agg(o.key, o.value), '{{}}'), coalesce(jsonb_object_agg(o.key, n.value), '{{}}')
-      into old_row, new_row
-      from jsonb_each(old_row) o join jsonb_each(new_row) n on n.key = o.key
-     where n.value is distinct from o.value;
-  end if;
-  insert into {log} (\"table_name\", \"action\", \"key\", \"old\", \"new\", \"actor\", \"client_addr\")
-  values ({name}, lower(tg_op),
-          case when tg_op = 'DELETE' then {old_key} else {new_key} end,
-          old_row, new_row, {settings});
   return null;
 end;",
-        old_key = key_of("old"),
-        new_key = key_of("new"),
+        old_key = key_of("o.j"),
+        new_key = key_of("n.j"),
+        same = same.join(",\n        "),
     )
 }
 

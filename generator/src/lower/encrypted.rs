@@ -200,6 +200,8 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             timing: "before".into(),
             events: vec!["insert".into(), "update".into()],
             for_each_row: true,
+            old_table: None,
+            new_table: None,
             function: f.key(),
             origin: at,
         });

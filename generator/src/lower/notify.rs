@@ -56,6 +56,8 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             timing: "after".into(),
             events: ["insert", "update", "delete"].map(String::from).to_vec(),
             for_each_row: true,
+            old_table: None,
+            new_table: None,
             function: function.key(),
             origin,
         });

@@ -59,7 +59,7 @@ pub(super) fn kind(model: &Model, ty: &SqlType) -> Kind {
 }
 
 /// The kinds of column each class may classify.
-fn fits(class: PiiClass) -> (&'static [Kind], &'static str) {
+pub(super) fn fits(class: PiiClass) -> (&'static [Kind], &'static str) {
     match class {
         PiiClass::Email | PiiClass::Name | PiiClass::Phone | PiiClass::GovernmentId => {
             (&[Kind::Text], "text")
@@ -326,17 +326,22 @@ fn subject_span(t: &Table) -> Span {
 }
 
 /// The schema the privacy functions live in: the subject's, else the
-/// first classified table's.
+/// first classified (or masked) table's.
 pub(super) fn home(model: &Model) -> Option<(String, Span)> {
     let subject = model
         .tables
         .iter()
         .find_map(|t| Some((t, t.declared_policies.subject.as_ref()?.span)));
+    // A table with personal data, or only `@mask` columns.
     let first = || {
         model
             .tables
             .iter()
-            .filter_map(|t| Some((t, t.declared_policies.pii.first()?.origin.span)))
+            .filter_map(|t| {
+                let p = &t.declared_policies;
+                let at = p.pii.first().map(|p| p.origin.span);
+                Some((t, at.or_else(|| p.mask.first().map(|m| m.origin.span))?))
+            })
             .min_by(|a, b| a.0.sql.cmp(&b.0.sql))
     };
     subject

@@ -48,6 +48,8 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             timing: "before".into(),
             events: vec!["update".into()],
             for_each_row: true,
+            old_table: None,
+            new_table: None,
             function: Key::member(ObjectKind::Function, function, ""),
             origin,
         });

@@ -2,7 +2,7 @@
 //! `<table>_history` table that keeps every prior version with the period
 //! it was current (`tstzrange`, no overlaps by an exclusion constraint, no
 //! gaps by construction: each period ends where the next begins), written
-//! by one trigger per table.
+//! once per statement from its old rows; a row trigger keeps the counter.
 
 use super::{columns_free, made_by, timestamp_column};
 use crate::model::{
@@ -22,6 +22,9 @@ const VALID: &str = "valid";
 const ACTOR: &str = "actor";
 /// The session setting that names who made a change (unset: NULL).
 const ACTOR_SETTING: &str = "app.current_user_id";
+/// The transition table the history triggers read a statement's prior
+/// versions from.
+const OLD_ROWS: &str = "versioned_old";
 
 pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     let taken: HashSet<QName> = model
@@ -110,7 +113,7 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             depends_on: vec![table.key()],
             security_definer: true,
             doc: Some(format!(
-                "Keeps the versions of {}: refuses a stale version, counts versions, and writes the prior version to {history}.",
+                "Keeps the versions of {}: refuses a stale version and counts versions (per row), and writes each statement's prior versions to {history}.",
                 t.sql
             )),
             origin: origin.clone(),
@@ -119,11 +122,28 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             name: names::fit(format!("trg_{}_version", t.sql.name)),
             table: t.sql.clone(),
             timing: "before".into(),
-            events: vec!["insert".into(), "update".into(), "delete".into()],
+            events: vec!["insert".into(), "update".into()],
             for_each_row: true,
+            old_table: None,
+            new_table: None,
             function: function.key(),
             origin: origin.clone(),
         });
+        // The prior versions, written once per statement from its old rows
+        // (one trigger per event: transition tables allow no more).
+        for event in ["update", "delete"] {
+            triggers.push(Trigger {
+                name: names::fit(format!("trg_{}_history_{event}", t.sql.name)),
+                table: t.sql.clone(),
+                timing: "after".into(),
+                events: vec![event.into()],
+                for_each_row: false,
+                old_table: Some(OLD_ROWS.into()),
+                new_table: None,
+                function: function.key(),
+                origin: origin.clone(),
+            });
+        }
         functions.push(function);
         histories.push(table);
     }
@@ -250,33 +270,33 @@ fn history_table(
     }
 }
 
-/// The trigger: on insert, version 1 from now; on update, refuse a stale
-/// version, keep the prior one; on delete, keep the last one.
+/// The trigger function, run per row before an insert or update (version
+/// 1 from now; refuse a stale version, count one more) and per statement
+/// after an update or delete (the statement's prior versions, in one
+/// insert into the history).
 fn trigger_body(t: &Table, history: &QName) -> String {
     // By name: the text does not depend on the order columns were declared.
     let mut columns: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
     columns.sort_unstable();
     let names: Vec<String> = columns.iter().map(|c| ident(c)).collect();
-    let old: Vec<String> = columns
-        .iter()
-        .map(|c| format!("old.{}", ident(c)))
-        .collect();
+    let old: Vec<String> = columns.iter().map(|c| format!("o.{}", ident(c))).collect();
     let (version, valid_from) = (ident(VERSION), ident(VALID_FROM));
     format!(
         "begin
+  if tg_level = 'STATEMENT' then
+    insert into {history} ({names}, {valid}, {actor})
+    select {old}, tstzrange(o.{valid_from}, now()), s.actor
+      from (select current_setting({setting}, true) as actor) s, {OLD_ROWS} o;
+    return null;
+  end if;
   if tg_op = 'INSERT' then
     new.{version} := 1;
     new.{valid_from} := now();
     return new;
   end if;
-  if tg_op = 'UPDATE' and new.{version} is distinct from old.{version} then
+  if new.{version} is distinct from old.{version} then
     raise exception 'stale version of a row of %: version % was read, % is current', {table}, new.{version}, old.{version}
       using errcode = '40001', hint = 'read the row again and retry';
-  end if;
-  insert into {history} ({names}, {valid}, {actor})
-  values ({old}, tstzrange(old.{valid_from}, now()), current_setting({setting}, true));
-  if tg_op = 'DELETE' then
-    return old;
   end if;
   new.{version} := old.{version} + 1;
   new.{valid_from} := now();

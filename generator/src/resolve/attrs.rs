@@ -46,12 +46,13 @@ pub const COLUMN: &[&str] = &[
     "grant",
     "encrypted",
     "pii",
+    "mask",
 ];
 
 /// Policies the language reserves for coming releases: accepted by the
 /// grammar, refused here so that nobody believes a policy is in force.
 const PLANNED_ENTITY: &[&str] = &["mask"];
-const PLANNED_COLUMN: &[&str] = &["mask", "retain"];
+const PLANNED_COLUMN: &[&str] = &["retain"];
 
 /// Reports an attribute that does not belong in `place` (`known` lists the
 /// ones that do). Returns true when the attribute is known.

@@ -11,6 +11,7 @@ pub(crate) use entity::parse_period;
 mod expr;
 mod extension;
 mod grants;
+mod mask;
 mod pii;
 mod renames;
 mod scalar;

@@ -41,8 +41,17 @@ pub fn drop(name: &QName, args: &str) -> Statement {
 
 pub fn create_trigger(t: &Trigger) -> Statement {
     let events: Vec<String> = t.events.iter().map(|e| e.to_ascii_uppercase()).collect();
+    let mut referencing = String::new();
+    for (side, name) in [("OLD", &t.old_table), ("NEW", &t.new_table)] {
+        if let Some(name) = name {
+            if referencing.is_empty() {
+                referencing.push_str(" REFERENCING");
+            }
+            referencing.push_str(&format!(" {side} TABLE AS {}", Ident(name)));
+        }
+    }
     let sql = format!(
-        "CREATE TRIGGER {} {} {} ON {} FOR EACH {} EXECUTE FUNCTION {}()",
+        "CREATE TRIGGER {} {} {} ON {}{referencing} FOR EACH {} EXECUTE FUNCTION {}()",
         Ident(&t.name),
         t.timing.to_ascii_uppercase(),
         events.join(" OR "),
@@ -101,6 +110,8 @@ mod tests {
             timing: "before".into(),
             events: vec!["insert".into(), "update".into()],
             for_each_row: true,
+            old_table: None,
+            new_table: None,
             function: f.key(),
             origin,
         };
@@ -113,6 +124,19 @@ mod tests {
         assert_eq!(
             (c.verb, c.lock, c.transactional),
             (Verb::Create, Lock::ShareRowExclusive, true)
+        );
+        let audit = Trigger {
+            name: "notes_audit".into(),
+            timing: "after".into(),
+            events: vec!["update".into()],
+            for_each_row: false,
+            old_table: Some("old_rows".into()),
+            new_table: Some("new_rows".into()),
+            ..t.clone()
+        };
+        assert_eq!(
+            create_trigger(&audit).sql,
+            "CREATE TRIGGER \"notes_audit\" AFTER UPDATE ON \"app\".\"notes\" REFERENCING OLD TABLE AS \"old_rows\" NEW TABLE AS \"new_rows\" FOR EACH STATEMENT EXECUTE FUNCTION \"app\".\"touch\"()"
         );
         let dt = drop_trigger(&t.table, &t.name);
         assert_eq!(dt.sql, "DROP TRIGGER \"notes_touch\" ON \"app\".\"notes\"");

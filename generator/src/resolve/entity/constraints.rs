@@ -201,6 +201,15 @@ impl<'a> Resolver<'a> {
                             pii_list.sort_by(|a, b| a.column.cmp(&b.column));
                         }
                     }
+                    "mask" => {
+                        if let Some(mask) =
+                            crate::resolve::mask::read(a, &col_name, &mut self.diags)
+                        {
+                            let masks = &mut self.model.tables[ti].declared_policies.mask;
+                            masks.push(mask);
+                            masks.sort_by(|a, b| a.column.cmp(&b.column));
+                        }
+                    }
                     "grant" => {
                         let grants =
                             crate::resolve::grants::grants(a, Some(&col_name), &mut self.diags);
