@@ -1,11 +1,11 @@
 //! `migrate verify --with-data`: rows generated for every table of a
 //! model, and read back after a migration to check that each survived.
 //!
-//! Generation is deterministic (the values depend on the table, the
-//! column and the row's number only) and follows the model: tables in
-//! foreign-key order, a foreign key taking a row of its target, enums
-//! their values, domains their base type, NOT NULL columns a value,
-//! unique columns a different one per row. Identity, serial and generated
+//! Generation is deterministic (the values depend on the column and the
+//! row's number only) and follows the model: tables in the graph's
+//! creation order, a foreign key taking a row of its target, enums their
+//! values, domains their base type, NOT NULL columns a value, unique
+//! columns a different one per row. Identity, serial and generated
 //! columns take their defaults. A row the database still refuses (a
 //! check the generator cannot know) is left out, and said so.
 
@@ -13,7 +13,7 @@ use crate::error::{db, pg_message, Error};
 use dsl::Code;
 use generator::model::{Column, Model, QName, Renamed, Table, TypeBase};
 use generator::quote::{ident, literal};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Rows per table and round.
 const ROWS: usize = 3;
@@ -38,7 +38,7 @@ struct Kept {
 /// round makes other values). What could not be generated, as notes.
 pub fn fill(client: &mut postgres::Client, model: &Model, round: usize) -> Vec<String> {
     let mut notes = Vec::new();
-    for t in fk_order(model) {
+    for t in creation_order(model) {
         let mut refused = None;
         let mut made = 0;
         for i in 1..=ROWS {
@@ -249,24 +249,19 @@ fn key_expr(key: &[String]) -> String {
     }
 }
 
-/// The tables, each after the tables its foreign keys name (a cycle is
-/// broken in name order: its nullable keys stay null).
-fn fk_order(model: &Model) -> Vec<&Table> {
-    let mut done: BTreeSet<&QName> = BTreeSet::new();
-    let mut out = Vec::new();
-    let mut rest: Vec<&Table> = model.tables.iter().collect();
-    rest.sort_by(|a, b| a.sql.cmp(&b.sql));
-    while !rest.is_empty() {
-        let ready = rest.iter().position(|t| {
-            t.foreign_keys
-                .iter()
-                .all(|fk| fk.target_table == t.sql || done.contains(&fk.target_table))
-        });
-        let t = rest.remove(ready.unwrap_or(0));
-        done.insert(&t.sql);
-        out.push(t);
-    }
-    out
+/// The tables in the graph's creation order, each after the tables its
+/// foreign keys name (in a cycle, a key to a table not filled yet stays
+/// null, or its row is refused).
+fn creation_order(model: &Model) -> Vec<&Table> {
+    let Ok(plan) = generator::graph::Graph::build(model).plan(model) else {
+        return model.tables.iter().collect();
+    };
+    let tables: BTreeMap<&QName, &Table> = model.tables.iter().map(|t| (&t.sql, t)).collect();
+    plan.order
+        .iter()
+        .filter(|k| k.kind == generator::key::ObjectKind::Table)
+        .filter_map(|k| tables.get(&k.name).copied())
+        .collect()
 }
 
 /// The SQL of column `c`'s value in row `i` (`n` across rounds); None:
