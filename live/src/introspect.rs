@@ -885,10 +885,13 @@ fn read_columns(
             a.attgenerated::text,
             case when a.attcollation <> t.typcollation then co.collname::text end,
             col_description(a.attrelid, a.attnum),
+            -- refclassid: pg_depend's reference index leads with it (else
+            -- this scans pg_depend once per column).
             (select sn.nspname::text || '.' || s.relname::text from pg_depend d
                join pg_class s on s.oid = d.objid join pg_namespace sn on sn.oid = s.relnamespace
-              where d.classid = 'pg_class'::regclass and d.refobjid = a.attrelid
-                and d.refobjsubid = a.attnum and d.deptype = 'a' and s.relkind = 'S')
+              where d.refclassid = 'pg_class'::regclass and d.refobjid = a.attrelid
+                and d.refobjsubid = a.attnum and d.classid = 'pg_class'::regclass
+                and d.deptype = 'a' and s.relkind = 'S')
          from pg_attribute a
          join pg_class c on c.oid = a.attrelid
          join pg_namespace n on n.oid = c.relnamespace

@@ -18,6 +18,7 @@ use crate::model::{
     Policy, PrimaryKey, QName, RawSql, Sequence, SqlType, Table, Trigger, TypeBase, Unique, View,
     Why,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How to read the old side.
@@ -271,29 +272,27 @@ fn managed_roles(m: &Model) -> BTreeSet<String> {
     out
 }
 
-fn by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, &T> {
+fn by_key<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> BTreeMap<K, &'a T> {
     items.iter().map(|x| (key(x), x)).collect()
 }
 
 /// The type as the database holds it: modifiers PostgreSQL fills in are
-/// written out, declared names of user types left out.
-fn stored_type(t: &SqlType) -> (String, Vec<u32>, u8) {
-    let (name, default_args): (String, &[u32]) = match &t.base {
+/// written out, declared names of user types left out. Borrowed where it
+/// can be: a diff compares every column's.
+fn stored_type(t: &SqlType) -> (Cow<'_, str>, Cow<'_, [u32]>, u8) {
+    let (name, default_args): (Cow<str>, &[u32]) = match &t.base {
         TypeBase::Builtin { name } => match name.as_str() {
-            "char" | "bit" => (name.clone(), &[1]),
-            _ => (name.clone(), &[]),
+            "char" | "bit" => (Cow::Borrowed(name), &[1]),
+            _ => (Cow::Borrowed(name), &[]),
         },
-        TypeBase::Extension { name, schema, .. } => (format!("{schema}.{name}"), &[]),
-        TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => (sql.to_string(), &[]),
+        TypeBase::Extension { name, schema, .. } => (format!("{schema}.{name}").into(), &[]),
+        TypeBase::Enum { sql, .. } | TypeBase::Domain { sql, .. } => (sql.to_string().into(), &[]),
     };
-    let mut args = if t.args.is_empty() {
-        default_args.to_vec()
-    } else {
-        t.args.clone()
+    let args: Cow<[u32]> = match t.args.as_slice() {
+        [] => Cow::Borrowed(default_args),
+        [p] if name == "numeric" => Cow::Owned(vec![*p, 0]),
+        all => Cow::Borrowed(all),
     };
-    if name == "numeric" && args.len() == 1 {
-        args.push(0);
-    }
     (name, args, t.array_dims)
 }
 
@@ -449,9 +448,11 @@ impl Differ<'_> {
         });
     }
 
-    fn comment(&mut self, key: Key, old: &Option<String>, new: &Option<String>) {
+    /// A comment set or removed; the key is made only then (most
+    /// comments are unchanged, and a diff visits every column).
+    fn comment(&mut self, key: impl FnOnce() -> Key, old: &Option<String>, new: &Option<String>) {
         if old != new {
-            self.out.push(Change::Comment(key, new.clone()));
+            self.out.push(Change::Comment(key(), new.clone()));
         }
     }
 
@@ -519,7 +520,7 @@ impl Differ<'_> {
                         && o.language == f.language
                         && o.body.trim() == f.body.trim() =>
                 {
-                    self.comment(k.clone(), &o.doc, &f.doc)
+                    self.comment(|| k.clone(), &o.doc, &f.doc)
                 }
                 // Replacing a function keeps its comment: a new one is set
                 // with it, a removed one removed.
@@ -551,7 +552,7 @@ impl Differ<'_> {
                         .push(Change::DropView(o.sql.clone(), o.materialized));
                     self.out.push(Change::CreateView((*v).clone()));
                 }
-                Some(o) => self.comment(k.clone(), &o.doc, &v.doc),
+                Some(o) => self.comment(|| k.clone(), &o.doc, &v.doc),
             }
         }
         for (k, v) in &ov {
@@ -660,7 +661,7 @@ impl Differ<'_> {
                     });
                 }
             }
-            self.comment(k.clone(), &oe.doc, &e.doc);
+            self.comment(|| k.clone(), &oe.doc, &e.doc);
         }
         for (k, e) in &o {
             if !n.contains_key(k) {
@@ -708,7 +709,7 @@ impl Differ<'_> {
                         .push(Change::AddDomainCheck(d.sql.clone(), (*c).clone()));
                 }
             }
-            self.comment(k.clone(), &od.doc, &d.doc);
+            self.comment(|| k.clone(), &od.doc, &d.doc);
         }
         for (k, d) in &o {
             if !n.contains_key(k) {
@@ -738,7 +739,7 @@ impl Differ<'_> {
 
     fn table(&mut self, old: &Table, new: &Table) {
         let q = &new.sql;
-        self.comment(new.key(), &old.doc, &new.doc);
+        self.comment(|| new.key(), &old.doc, &new.doc);
         // The strategy and key: the partitions themselves (and those
         // maintenance makes) are not diffed yet.
         let key = |t: &Table| {
@@ -825,10 +826,11 @@ impl Differ<'_> {
                 continue;
             }
             match nc.get(name) {
-                Some(n) if same(c, n) => {
-                    let key = Key::member(ObjectKind::Constraint, q.clone(), name.clone());
-                    self.comment(key, &doc(c), &doc(n));
-                }
+                Some(n) if same(c, n) => self.comment(
+                    || Key::member(ObjectKind::Constraint, q.clone(), name.to_string()),
+                    &doc(c),
+                    &doc(n),
+                ),
                 _ => self
                     .out
                     .push(Change::DropConstraint(q.clone(), name.clone())),
@@ -869,15 +871,15 @@ impl Differ<'_> {
             ));
         }
         for (name, i) in &oi {
-            let key = i.key(q);
             if index_to.contains_key(name) {
                 continue;
             }
             match ni.get(name) {
-                Some(n) if same_index(i, n) => self.comment(key, &i.doc, &n.doc),
-                Some(_) => self.out.push(Change::DropIndex(q.clone(), name.clone())),
-                None if self.skip(&key) => {}
-                None => self.gone(key, Change::DropIndex(q.clone(), name.clone())),
+                Some(n) if same_index(i, n) => self.comment(|| i.key(q), &i.doc, &n.doc),
+                Some(_) => self
+                    .out
+                    .push(Change::DropIndex(q.clone(), name.to_string())),
+                None => self.gone(i.key(q), Change::DropIndex(q.clone(), name.to_string())),
             }
         }
         for (name, i) in &ni {
@@ -889,23 +891,26 @@ impl Differ<'_> {
             }
         }
         let (ocol, ncol) = (
-            by_key(&old.columns, |c| c.name.clone()),
-            by_key(&new.columns, |c| c.name.clone()),
+            by_key(&old.columns, |c| c.name.as_str()),
+            by_key(&new.columns, |c| c.name.as_str()),
         );
         for (name, c) in &ocol {
             match ncol.get(name) {
                 // Identity and generation cannot change in place here: the
                 // column is made again.
                 Some(n) if n.identity != c.identity || n.generated != c.generated => {
-                    self.out.push(Change::DropColumn(q.clone(), name.clone()));
+                    self.out
+                        .push(Change::DropColumn(q.clone(), name.to_string()));
                     self.out.push(Change::AddColumn(q.clone(), (*n).clone()));
                 }
                 Some(n) => self.column(old, new, c, n),
-                None => self.out.push(Change::DropColumn(q.clone(), name.clone())),
+                None => self
+                    .out
+                    .push(Change::DropColumn(q.clone(), name.to_string())),
             }
         }
         for c in &new.columns {
-            if !ocol.contains_key(&c.name) {
+            if !ocol.contains_key(c.name.as_str()) {
                 self.out.push(Change::AddColumn(q.clone(), c.clone()));
             }
         }
@@ -1043,7 +1048,7 @@ impl Differ<'_> {
             (true, false) => self.out.push(Change::DropNotNull(q.clone(), name.clone())),
             _ => {}
         }
-        self.comment(new.key(q), &old.doc, &new.doc);
+        self.comment(|| new.key(q), &old.doc, &new.doc);
     }
 }
 
