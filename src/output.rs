@@ -48,6 +48,55 @@ pub fn create(path: &Path, contents: &str) -> Result<(), String> {
 
 pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write_file(dir, name, contents, force, true)
+}
+
+/// Writes a generated tree of many files (`(path relative to out, text)`:
+/// the docs site), each as [`write`] does, atomically and never over a
+/// file schemac did not write, but on all cores and without waiting for
+/// each file to reach the disk: an `fsync` per file took minutes for the
+/// 20,000 files of a 10,000-entity site, which can be regenerated at will.
+pub fn write_tree(out: &Path, files: &[(String, String)], force: bool) -> Result<(), String> {
+    let place = |name: &str| match name.rsplit_once('/') {
+        Some((d, f)) => (out.join(d), f.to_string()),
+        None => (out.to_path_buf(), name.to_string()),
+    };
+    let mut dirs: Vec<std::path::PathBuf> = files.iter().map(|(n, _)| place(n).0).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().try_for_each(|(name, text)| {
+                        let (dir, file) = place(name);
+                        write_file(&dir, &file, text, force, false)
+                    })
+                })
+            })
+            .collect();
+        // The first failure in file order.
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })
+}
+
+/// One file into an existing `dir`; `sync` waits for it to reach the disk.
+fn write_file(
+    dir: &Path,
+    name: &str,
+    contents: &str,
+    force: bool,
+    sync: bool,
+) -> Result<(), String> {
     let path = dir.join(name);
     if !force && path.exists() {
         let head =
@@ -63,7 +112,13 @@ pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), 
     let mut tmp =
         temp_file_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(contents.as_bytes())
-        .and_then(|_| tmp.as_file().sync_all())
+        .and_then(|_| {
+            if sync {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     tmp.persist(&path)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

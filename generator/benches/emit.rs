@@ -17,6 +17,10 @@ use generator::emit::{diagram::Modules, docs, rust};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `schemac` binary, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The CPU time of this process so far, every thread's (other programs
 /// loading the machine stretch the wall time, not this).
 fn cpu() -> Duration {

@@ -16,6 +16,10 @@ use generator::lint::{self, Level, LintConfig, RULES};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `schemac` binary, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut last = None;

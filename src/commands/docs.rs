@@ -75,16 +75,10 @@ pub fn write(
         report::fatal(format!("a template does not render: {e}"));
         USAGE_OR_IO
     })?;
-    for (name, text) in &files {
-        let (dir, file) = match name.rsplit_once('/') {
-            Some((d, f)) => (out.join(d), f),
-            None => (out.to_path_buf(), name.as_str()),
-        };
-        output::write(&dir, file, text, force).map_err(|e| {
-            report::fatal(e);
-            USAGE_OR_IO
-        })?;
-    }
+    output::write_tree(out, &files, force).map_err(|e| {
+        report::fatal(e);
+        USAGE_OR_IO
+    })?;
     Ok(files.len())
 }
 

@@ -9,11 +9,24 @@ pub mod postgres;
 pub mod rust;
 pub mod svg;
 
-/// `f` of each item, in order, computed in contiguous chunks on all cores
-/// when there are enough items to be worth threads: the result is the
-/// same whatever the number of cores.
+/// `f` of each item, in order, computed on all cores when there are
+/// enough items to be worth threads: the result is the same whatever the
+/// number of cores. Items are handed out in small batches as threads
+/// finish theirs, so that a run of costly items (a rule that does more
+/// than the others, large entities) does not leave a core idle.
 pub(crate) fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = if items.len() < 64 {
+    map_on_cores(items, items.len() >= 64, f)
+}
+
+/// [`map_in_parallel`], on all cores when `worth` says the work is large
+/// enough (few items may each be costly: lint's rules over a large model).
+pub(crate) fn map_on_cores<T: Sync, R: Send>(
+    items: &[T],
+    worth: bool,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = if !worth || items.len() < 2 {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -21,18 +34,32 @@ pub(crate) fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R
     if threads == 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+    let batch = (items.len() / (threads * 16)).max(1);
+    let next = AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(batch, Ordering::Relaxed);
+                        if start >= items.len() {
+                            return done;
+                        }
+                        let end = (start + batch).min(items.len());
+                        done.push((start, items[start..end].iter().map(f).collect::<Vec<R>>()));
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(start, _)| *start);
+    done.into_iter().flat_map(|(_, part)| part).collect()
 }
 
 #[cfg(test)]

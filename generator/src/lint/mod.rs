@@ -349,6 +349,7 @@ registry! {
         card_verification_stored,
         grant_to_public,
         literal_key_in_sql,
+        pii_in_name,
         pii_unaudited,
         pii_unclassified,
         pii_unreachable,

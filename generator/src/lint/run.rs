@@ -22,8 +22,11 @@ pub fn lint(
         let level = config.level(rule);
         level != Level::Off && level >= min && config.applies(rule)
     };
-    let mut findings = Vec::new();
-    for &rule in RULES.iter().filter(|r| runs(r)) {
+    let rules: Vec<&super::Rule> = RULES.iter().copied().filter(|r| runs(r)).collect();
+    // Rules are independent: they run on all cores, and their findings
+    // are joined in registry order, as one after the other would give
+    // (threads cost more than a small model's lint).
+    let found = crate::emit::map_on_cores(&rules, model.tables.len() >= 64, |&rule| {
         let cx = LintContext {
             model,
             resolved,
@@ -35,15 +38,16 @@ pub fn lint(
         let mut found = Vec::new();
         (rule.check)(&cx, &mut found);
         let severity = config.level(rule).severity();
-        for mut d in found {
+        for d in &mut found {
             // Whatever the check built, a finding is its rule's, at the
             // configured level.
             d.code = Code::Lint;
             d.rule = Some(rule.id);
             d.severity = severity.unwrap_or(d.severity);
-            findings.push(d);
         }
-    }
+        found
+    });
+    let findings: Vec<Diagnostic> = found.into_iter().flatten().collect();
     let (mut kept, used) = suppress(project, findings, &runs);
     if runs(&meta::unused_suppression::RULE) {
         kept.extend(unused(project, config, used));

@@ -23,7 +23,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let card_table = c.table.sql.name.contains("card") || c.table.sql.name.contains("payment");
         let hit = CODES
             .iter()
-            .any(|k| name == *k || name.ends_with(&format!("_{k}")))
+            .any(|k| name == *k || name.strip_suffix(k).is_some_and(|r| r.ends_with('_')))
             && ((name != "security_code" && name != "cid") || card_table);
         if hit {
             out.push(

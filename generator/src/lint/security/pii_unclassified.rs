@@ -21,7 +21,15 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let patterns = cx.knob_list("words");
+    // Each pattern's words, split once rather than per column.
+    let patterns: Vec<(String, Vec<String>)> = cx
+        .knob_list("words")
+        .into_iter()
+        .map(|p| {
+            let words = facts::words(&p);
+            (p, words)
+        })
+        .collect();
     for c in cx.columns() {
         let classified = c
             .table
@@ -34,11 +42,10 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let name = c.column.name.to_lowercase();
         let words = facts::words(&name);
-        let hit = patterns.iter().find(|p| {
-            let pw = facts::words(p);
-            words.len() >= pw.len() && words[words.len() - pw.len()..] == pw[..]
-        });
-        let Some(hit) = hit else {
+        let hit = patterns
+            .iter()
+            .find(|(_, pw)| words.len() >= pw.len() && words[words.len() - pw.len()..] == pw[..]);
+        let Some((hit, _)) = hit else {
             continue;
         };
         out.push(

@@ -30,7 +30,9 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let hit = SENSITIVE.iter().find(|s| {
-            name == **s || name.ends_with(&format!("_{s}")) || name.starts_with(&format!("{s}_"))
+            name == **s
+                || name.strip_suffix(**s).is_some_and(|r| r.ends_with('_'))
+                || name.strip_prefix(**s).is_some_and(|r| r.starts_with('_'))
         });
         let Some(hit) = hit else {
             continue;
