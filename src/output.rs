@@ -47,6 +47,17 @@ pub fn create(path: &Path, contents: &str) -> Result<(), String> {
 }
 
 pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), String> {
+    write_pieces(dir, name, &[contents], force)
+}
+
+/// [`write`] of a text given in consecutive pieces, written one after the
+/// other (a large script is never joined in memory).
+pub fn write_pieces<S: AsRef<str>>(
+    dir: &Path,
+    name: &str,
+    pieces: &[S],
+    force: bool,
+) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(name);
     if !force && path.exists() {
@@ -62,7 +73,9 @@ pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), 
     }
     let mut tmp =
         temp_file_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
+    pieces
+        .iter()
+        .try_for_each(|p| tmp.write_all(p.as_ref().as_bytes()))
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     tmp.persist(&path)
