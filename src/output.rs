@@ -47,8 +47,19 @@ pub fn create(path: &Path, contents: &str) -> Result<(), String> {
 }
 
 pub fn write(dir: &Path, name: &str, contents: &str, force: bool) -> Result<(), String> {
+    write_pieces(dir, name, &[contents], force)
+}
+
+/// [`write`] of a text given in consecutive pieces, written one after the
+/// other (a large script is never joined in memory).
+pub fn write_pieces<S: AsRef<str>>(
+    dir: &Path,
+    name: &str,
+    pieces: &[S],
+    force: bool,
+) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    write_file(dir, name, contents, force, true)
+    write_file(dir, name, pieces, force, true)
 }
 
 /// Writes a generated tree of many files (`(path relative to out, text)`:
@@ -77,7 +88,7 @@ pub fn write_tree(out: &Path, files: &[(String, String)], force: bool) -> Result
                 scope.spawn(move || {
                     part.iter().try_for_each(|(name, text)| {
                         let (dir, file) = place(name);
-                        write_file(&dir, &file, text, force, false)
+                        write_file(&dir, &file, &[text], force, false)
                     })
                 })
             })
@@ -90,10 +101,10 @@ pub fn write_tree(out: &Path, files: &[(String, String)], force: bool) -> Result
 }
 
 /// One file into an existing `dir`; `sync` waits for it to reach the disk.
-fn write_file(
+fn write_file<S: AsRef<str>>(
     dir: &Path,
     name: &str,
-    contents: &str,
+    pieces: &[S],
     force: bool,
     sync: bool,
 ) -> Result<(), String> {
@@ -111,7 +122,9 @@ fn write_file(
     }
     let mut tmp =
         temp_file_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
+    pieces
+        .iter()
+        .try_for_each(|p| tmp.write_all(p.as_ref().as_bytes()))
         .and_then(|_| {
             if sync {
                 tmp.as_file().sync_all()

@@ -45,20 +45,24 @@ pub fn run(
     let mut written = Vec::new();
     for kind in emit {
         let files = match kind {
+            // Written piece by piece: a large script is never joined.
             Emit::Sql => vec![(
                 out.clone(),
                 "schema.sql".to_string(),
-                generator::emit::postgres::render(&compiled.creation),
+                generator::emit::postgres::render_pieces(&compiled.creation),
             )],
             Emit::Model => vec![(
                 out.clone(),
                 "model.json".to_string(),
-                generator::model_file::to_json(&compiled.model, output::MARK),
+                vec![generator::model_file::to_json(
+                    &compiled.model,
+                    output::MARK,
+                )],
             )],
             Emit::Rust => match rust(path, &loaded, templates) {
                 Ok(files) => files
                     .into_iter()
-                    .map(|f| (rust_out.clone(), f.path, f.text))
+                    .map(|f| (rust_out.clone(), f.path, vec![f.text]))
                     .collect(),
                 Err(e) => {
                     report::fatal(e);
@@ -66,8 +70,8 @@ pub fn run(
                 }
             },
         };
-        for (dir, name, text) in files {
-            if let Err(e) = output::write(&dir, &name, &text, force) {
+        for (dir, name, pieces) in files {
+            if let Err(e) = output::write_pieces(&dir, &name, &pieces, force) {
                 report::fatal(e);
                 return USAGE_OR_IO;
             }

@@ -103,6 +103,30 @@ fn build_writes_sql_and_model() {
     assert!(tables.iter().any(|t| t["sql"]["name"] == "user_roles"));
 }
 
+/// The CLI writes a large script piece by piece (one per chunk rendered on
+/// each core, never joined): the file has the library's text, byte for byte,
+/// several transactions and all.
+#[test]
+fn build_writes_a_large_script_as_rendered() {
+    let files = crate::projects::lean(2_500, 100);
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in &files {
+        std::fs::write(dir.path().join(path), text).expect("write");
+    }
+    std::fs::write(dir.path().join("schemac.toml"), "").expect("write");
+    let out = tempfile::tempdir().expect("tempdir");
+    schemac()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let written = std::fs::read_to_string(out.path().join("schema.sql")).expect("schema.sql");
+    let expected = crate::support::sql(&crate::support::compile_ok(dir.path()));
+    assert!(expected.matches("\\if :schemac_pending").count() > 1);
+    assert!(written == expected, "schema.sql differs from the rendering");
+}
+
 /// A `model.json` given as the path builds the same SQL as the schema it
 /// came from; a damaged one is a schema error with a diagnostic.
 #[test]

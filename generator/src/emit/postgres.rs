@@ -32,13 +32,31 @@ pub fn emit(model: &crate::Model, plan: &crate::graph::Plan) -> String {
 
 /// The script for a list of creation statements.
 pub fn render(c: &Creation) -> String {
+    join(render_pieces(c))
+}
+
+/// The script in consecutive pieces, whose concatenation is [`render`]'s
+/// text: a caller that writes them one after the other never holds a
+/// second, joined copy of a large script.
+pub fn render_pieces(c: &Creation) -> Vec<String> {
     // Large schemas are written in chunks on all cores.
     let threads = if c.groups.len() < 2_000 {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
-    render_in(c, LOCK_BUDGET, threads)
+    pieces_in(c, LOCK_BUDGET, threads)
+}
+
+/// The pieces as one text, sized exactly: a large script's buffer would
+/// otherwise double.
+fn join(pieces: Vec<String>) -> String {
+    let size: usize = pieces.iter().map(String::len).sum();
+    let mut out = String::with_capacity(size);
+    for piece in pieces {
+        out.push_str(&piece);
+    }
+    out
 }
 
 /// What is written before a group: the start of a transaction (after the
@@ -58,7 +76,14 @@ struct Transaction<'a> {
 
 /// [`render`] with a lock budget and the work split over `threads`
 /// chunks, joined in order: the text is the same whatever the number.
+#[cfg(test)]
 fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
+    join(pieces_in(c, budget, threads))
+}
+
+/// The pieces of [`render_in`]'s text: the header, one per chunk of
+/// groups, the end.
+fn pieces_in(c: &Creation, budget: u32, threads: usize) -> Vec<String> {
     let transactions = split(&c.groups, budget);
     let count = transactions.len();
     let mut openings: Vec<Opening> = (0..c.groups.len()).map(|_| Opening::default()).collect();
@@ -86,25 +111,12 @@ fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
     }
 
     let chunk = c.groups.len().div_ceil(threads.max(1)).max(1);
-    let parts: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = c
-            .groups
-            .chunks(chunk)
-            .zip(openings.chunks(chunk))
-            .map(|(groups, openings)| scope.spawn(move || groups_sql(groups, openings, count)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    // Sized exactly: a large script's buffer would otherwise double.
-    let size: usize = parts.iter().map(String::len).sum();
-    let mut out = String::with_capacity(1024 + size);
-    out.push_str(HEADER);
+    let mut pieces: Vec<String> = Vec::with_capacity(threads + 2);
+    let mut head = String::with_capacity(1024);
+    head.push_str(HEADER);
     if count > 1 {
         let _ = write!(
-            out,
+            head,
             "--\n\
              -- This script runs in {count} transactions, in order: one transaction\n\
              -- creating all of it would need more locks than a PostgreSQL server has\n\
@@ -115,18 +127,30 @@ fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
              -- (\\gset, \\if): apply it with psql -v ON_ERROR_STOP=1 -f schema.sql.\n"
         );
     }
-    out.push('\n');
+    head.push('\n');
     if c.groups.is_empty() {
-        out.push_str("BEGIN;\n\n");
+        head.push_str("BEGIN;\n\n");
     }
-    for part in parts {
-        out.push_str(&part);
-    }
-    out.push_str("COMMIT;\n");
+    pieces.push(head);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = c
+            .groups
+            .chunks(chunk)
+            .zip(openings.chunks(chunk))
+            .map(|(groups, openings)| scope.spawn(move || groups_sql(groups, openings, count)))
+            .collect();
+        pieces.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+    });
+    let mut end = String::from("COMMIT;\n");
     if count > 1 {
-        out.push_str("\\endif\n");
+        end.push_str("\\endif\n");
     }
-    out
+    pieces.push(end);
+    pieces
 }
 
 /// The text of a run of groups, each after its opening.
