@@ -964,7 +964,6 @@ mod local {
     pub(super) fn start() -> Result<Cluster, Error> {
         let bindir = find_server_bindir()?;
         let owner = server_owner()?;
-        let setup = |what: &str, e: io::Error| Error::with_source(ErrorKind::Setup, what, e);
 
         // Under /tmp rather than $TMPDIR: the postgres user must be able to traverse the
         // parent, and the socket path must stay short (sun_path is ~107 bytes).
@@ -997,37 +996,7 @@ mod local {
         let data = dir.join("data");
         let log_path = dir.join("server.log");
 
-        let mut initdb = Command::new(bindir.join("initdb"));
-        initdb
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ])
-            .stdin(Stdio::null());
-        prepare(&mut initdb, owner, &dir);
-        let out = initdb
-            .output()
-            .map_err(|e| setup(&format!("could not run {}/initdb", bindir.display()), e))?;
-        if !out.status.success() {
-            return Err(Error::new(
-                ErrorKind::Setup,
-                format!(
-                    "{}/initdb failed ({}):\n{}{}",
-                    bindir.display(),
-                    out.status,
-                    String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr)
-                ),
-            ));
-        }
+        initdb(&bindir, &data, owner, &dir)?;
 
         let log =
             fs::File::create(&log_path).map_err(|e| setup("could not create the server log", e))?;
@@ -1128,7 +1097,6 @@ mod local {
         pub(super) fn start(cert: &[u8], key: &[u8], hba: &str) -> Result<Tls, Error> {
             let bindir = find_server_bindir()?;
             let owner = server_owner()?;
-            let setup = |what: &str, e: io::Error| Error::with_source(ErrorKind::Setup, what, e);
             let dir = tempfile::Builder::new()
                 .prefix(DIR_PREFIX)
                 .tempdir_in("/tmp")
@@ -1144,31 +1112,7 @@ mod local {
                     .map_err(|e| setup("could not hand the directory to the postgres user", e))?;
             }
             let data = dir.join("data");
-            let mut initdb = Command::new(bindir.join("initdb"));
-            initdb
-                .arg("-D")
-                .arg(&data)
-                .args([
-                    "-A",
-                    "trust",
-                    "-U",
-                    "postgres",
-                    "-E",
-                    "UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                ])
-                .stdin(Stdio::null());
-            prepare(&mut initdb, owner, &dir);
-            let out = initdb
-                .output()
-                .map_err(|e| setup("could not run initdb", e))?;
-            if !out.status.success() {
-                return Err(Error::new(
-                    ErrorKind::Setup,
-                    format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)),
-                ));
-            }
+            initdb(&bindir, &data, owner, &dir)?;
             // The server refuses a key others can read.
             for (name, text, mode) in [
                 ("server.crt", cert, 0o644),
@@ -1337,6 +1281,51 @@ mod local {
             }
             thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    fn setup(what: &str, e: io::Error) -> Error {
+        Error::with_source(ErrorKind::Setup, what, e)
+    }
+
+    /// A new data directory in `data`, owned by `owner`, trusting local logins.
+    fn initdb(
+        bindir: &Path,
+        data: &Path,
+        owner: Option<(u32, u32)>,
+        dir: &Path,
+    ) -> Result<(), Error> {
+        let mut initdb = Command::new(bindir.join("initdb"));
+        initdb
+            .arg("-D")
+            .arg(data)
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ])
+            .stdin(Stdio::null());
+        prepare(&mut initdb, owner, dir);
+        let out = initdb
+            .output()
+            .map_err(|e| setup(&format!("could not run {}/initdb", bindir.display()), e))?;
+        if !out.status.success() {
+            return Err(Error::new(
+                ErrorKind::Setup,
+                format!(
+                    "{}/initdb failed ({}):\n{}{}",
+                    bindir.display(),
+                    out.status,
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Common setup for initdb and postgres: drop root privileges if needed, run inside the
