@@ -4,7 +4,7 @@
 //! sees domains resolved and the keys policies change.
 
 use super::attrs;
-use crate::model::{Mask, MaskStrategy, Origin, PiiClass};
+use crate::model::{Mask, MaskStrategy, Origin};
 use dsl::ast::{ArgValue, Attribute};
 use dsl::{Code, Diagnostic};
 
@@ -22,25 +22,7 @@ pub fn read(a: &Attribute, column: &str, diags: &mut Vec<Diagnostic>) -> Option<
     let strategy = match arg.name.as_ref().map(|n| n.name.as_str()) {
         Some("fake") => {
             let name = attrs::name_of(s).unwrap_or_else(|| text.to_string());
-            match PiiClass::from_name(&name) {
-                Some(c) => MaskStrategy::Fake(c),
-                None => {
-                    let names = PiiClass::ALL.map(PiiClass::name);
-                    let help = match super::suggest(&name, names) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the classes: {}", names.join(", ")),
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            Code::UnknownPiiClass,
-                            format!("unknown personal-data class `{name}`"),
-                        )
-                        .label(s.span, "not a class")
-                        .help(help),
-                    );
-                    return None;
-                }
-            }
+            MaskStrategy::Fake(super::pii::class_named(&name, s.span, diags)?)
         }
         Some(_) => {
             diags.push(usage(a, "`@mask` knows one named argument, `fake:`"));

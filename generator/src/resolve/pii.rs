@@ -6,7 +6,29 @@
 use super::attrs;
 use crate::model::{Erase, Origin, Pii, PiiClass};
 use dsl::ast::{ArgValue, Attribute};
-use dsl::{Code, Diagnostic};
+use dsl::{Code, Diagnostic, Span};
+
+/// The class called `name` (written at `span`), or a diagnostic that
+/// suggests the nearest one.
+pub(super) fn class_named(name: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<PiiClass> {
+    let class = PiiClass::from_name(name);
+    if class.is_none() {
+        let names = PiiClass::ALL.map(PiiClass::name);
+        let help = match super::suggest(name, names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the classes: {}", names.join(", ")),
+        };
+        diags.push(
+            Diagnostic::error(
+                Code::UnknownPiiClass,
+                format!("unknown personal-data class `{name}`"),
+            )
+            .label(span, "not a class")
+            .help(help),
+        );
+    }
+    class
+}
 
 /// The classification of `column`, or diagnostics.
 pub fn read(a: &Attribute, column: &str, diags: &mut Vec<Diagnostic>) -> Option<Pii> {
@@ -26,24 +48,9 @@ pub fn read(a: &Attribute, column: &str, diags: &mut Vec<Diagnostic>) -> Option<
         match arg.name.as_ref().map(|n| n.name.as_str()) {
             None if class.is_none() => {
                 let name = word.unwrap_or_else(|| s.text.trim().to_string());
-                match PiiClass::from_name(&name) {
+                match class_named(&name, s.span, diags) {
                     Some(c) => class = Some(c),
-                    None => {
-                        let names = PiiClass::ALL.map(PiiClass::name);
-                        let help = match super::suggest(&name, names) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("the classes: {}", names.join(", ")),
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                Code::UnknownPiiClass,
-                                format!("unknown personal-data class `{name}`"),
-                            )
-                            .label(s.span, "not a class")
-                            .help(help),
-                        );
-                        ok = false;
-                    }
+                    None => ok = false,
                 }
             }
             Some("erase") if erase.is_none() => match word.as_deref() {
