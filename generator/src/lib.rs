@@ -151,15 +151,13 @@ mod tests {
     #[test]
     fn lowering_passes_add_objects_that_are_emitted() {
         let project = Project::from_sources(&[("t.schema", "entity User {\n  id bigint @pk\n}\n")]);
-        let plain = compile(&project, &Options::default())
-            .ok()
-            .expect("compiles");
+        let plain = compile(&project, &Options::default()).expect("compiles");
         assert_eq!(plain.model.tables.len(), 1);
         let options = Options {
             lowerings: vec![add_audit_table],
             ..Options::default()
         };
-        let lowered = compile(&project, &options).ok().expect("compiles");
+        let lowered = compile(&project, &options).expect("compiles");
         let sql = emit::postgres::render(&lowered.creation);
         assert!(
             sql.contains("CREATE TABLE \"public\".\"audit_log\" ("),

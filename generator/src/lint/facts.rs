@@ -254,9 +254,7 @@ mod tests {
 
     fn table(text: &str) -> Table {
         let project = crate::Project::from_sources(&[("t.schema", text)]);
-        let compiled = crate::compile(&project, &crate::Options::default())
-            .ok()
-            .expect("compiles");
+        let compiled = crate::compile(&project, &crate::Options::default()).expect("compiles");
         compiled.model.tables.into_iter().next().expect("a table")
     }
 
@@ -292,7 +290,6 @@ mod tests {
             "domain Code varchar(10)\nenum E { a }\nentity T {\n  id bigint @pk\n  a Code\n  b text\n  c E\n  d varchar(3)[]\n}\n",
         )]);
         let model = crate::compile(&project, &crate::Options::default())
-            .ok()
             .expect("compiles")
             .model;
         let f: Vec<String> = model.tables[0]

@@ -83,7 +83,6 @@ mod tests {
         let text = "entity User {\n  id bigint @pk @identity\n}\n\nentity Post {\n  id      bigint @pk @identity\n  user_id -> User on delete cascade\n}\n";
         let project = crate::Project::from_sources(&[("t.schema", text)]);
         let compiled = crate::compile(&project, &crate::Options::default())
-            .ok()
             .expect("compiles");
         let mut model = compiled.model;
         let find = |model: &crate::Model| {
