@@ -998,27 +998,11 @@ mod local {
 
         initdb(&bindir, &data, owner, &dir)?;
 
-        let log =
-            fs::File::create(&log_path).map_err(|e| setup("could not create the server log", e))?;
-        let log2 = log
-            .try_clone()
-            .map_err(|e| setup("could not duplicate the server log handle", e))?;
-        let mut postgres = Command::new(bindir.join("postgres"));
+        let mut postgres = server(&bindir, &data, &dir, super::LOCAL_PORT, &log_path, owner)?;
         postgres
-            .arg("-D")
-            .arg(&data)
-            .arg("-k")
-            .arg(&dir)
-            .arg("-p")
-            .arg(super::LOCAL_PORT.to_string())
             // No TCP at all: the socket in our private directory is the only way in.
             .args(["-c", "listen_addresses="])
-            // Durability is pointless for a cluster that is deleted at exit.
-            .args(["-c", "fsync=off", "-c", "full_page_writes=off"])
-            .args(["-c", "synchronous_commit=off", "-c", "autovacuum=off"])
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log2);
+            .args(["-c", "full_page_writes=off", "-c", "synchronous_commit=off"]);
         // pg_cron, when installed, schedules in one database of the server, made below:
         // `Cluster::cron_conninfo`.
         let cron = bindir
@@ -1031,7 +1015,6 @@ mod local {
                 .arg("-c")
                 .arg(format!("cron.database_name={}", super::CRON_DATABASE));
         }
-        prepare(&mut postgres, owner, &dir);
 
         let server = SERVER.get_or_init(|| Server {
             dir: dir.clone(),
@@ -1133,31 +1116,15 @@ mod local {
                 .and_then(|l| l.local_addr())
                 .map_err(|e| setup("could not find a free port", e))?
                 .port();
-            let log = fs::File::create(dir.join("server.log"))
-                .map_err(|e| setup("could not create the server log", e))?;
-            let log2 = log
-                .try_clone()
-                .map_err(|e| setup("could not duplicate the server log handle", e))?;
-            let mut postgres = Command::new(bindir.join("postgres"));
+            let mut postgres = server(&bindir, &data, &dir, port, &dir.join("server.log"), owner)?;
             postgres
-                .arg("-D")
-                .arg(&data)
-                .arg("-k")
-                .arg(&dir)
-                .arg("-p")
-                .arg(port.to_string())
                 .args(["-c", "listen_addresses=127.0.0.1", "-c", "ssl=on"])
                 .args([
                     "-c",
                     "ssl_cert_file=server.crt",
                     "-c",
                     "ssl_key_file=server.key",
-                ])
-                .args(["-c", "fsync=off", "-c", "autovacuum=off"])
-                .stdin(Stdio::null())
-                .stdout(log)
-                .stderr(log2);
-            prepare(&mut postgres, owner, &dir);
+                ]);
             let child = postgres
                 .spawn()
                 .map_err(|e| setup("could not start postgres", e))?;
@@ -1285,6 +1252,37 @@ mod local {
 
     fn setup(what: &str, e: io::Error) -> Error {
         Error::with_source(ErrorKind::Setup, what, e)
+    }
+
+    /// The server of `data`, its socket in `dir`, logging to `log_path`; durability is
+    /// pointless for a cluster that is deleted at exit. Callers add their settings.
+    fn server(
+        bindir: &Path,
+        data: &Path,
+        dir: &Path,
+        port: u16,
+        log_path: &Path,
+        owner: Option<(u32, u32)>,
+    ) -> Result<Command, Error> {
+        let log =
+            fs::File::create(log_path).map_err(|e| setup("could not create the server log", e))?;
+        let log2 = log
+            .try_clone()
+            .map_err(|e| setup("could not duplicate the server log handle", e))?;
+        let mut postgres = Command::new(bindir.join("postgres"));
+        postgres
+            .arg("-D")
+            .arg(data)
+            .arg("-k")
+            .arg(dir)
+            .arg("-p")
+            .arg(port.to_string())
+            .args(["-c", "fsync=off", "-c", "autovacuum=off"])
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2);
+        prepare(&mut postgres, owner, dir);
+        Ok(postgres)
     }
 
     /// A new data directory in `data`, owned by `owner`, trusting local logins.
