@@ -624,7 +624,7 @@ impl<'a> Resolver<'a> {
                     )
                     .label(span, "the range would be empty")
                     .help(format!(
-                        "`minvalue` opens a lower bound, `maxvalue` an upper one: `{open}`"
+                        "write `{open}` here: `minvalue` opens a lower bound, `maxvalue` an upper one"
                     )),
                 );
                 return None;
