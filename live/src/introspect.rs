@@ -93,16 +93,23 @@ impl Reader<'_> {
 }
 
 /// Reads the whole database the client is connected to. The session's
-/// `search_path` is empty while it reads, and as it was afterwards: the
+/// `search_path` is empty (and `jit` off) while it reads, and as it was afterwards: the
 /// caller may go on to run statements (a plan's `CREATE EXTENSION`) that
 /// need it.
 pub fn introspect(client: &mut Client) -> Result<Introspected, postgres::Error> {
-    let path: String = client
-        .query_one("select current_setting('search_path')", &[])?
-        .get(0);
-    client.batch_execute("set search_path = ''")?;
+    let saved = client.query_one(
+        "select current_setting('search_path'), current_setting('jit')",
+        &[],
+    )?;
+    let (path, jit): (String, String) = (saved.get(0), saved.get(1));
+    // The JIT compiler, which the catalog queries' large estimated costs
+    // turn on, spent more time compiling them than running them.
+    client.batch_execute("set search_path = ''; set jit = off")?;
     let read = read_all(client);
-    client.execute("select set_config('search_path', $1, false)", &[&path])?;
+    client.execute(
+        "select set_config('search_path', $1, false), set_config('jit', $2, false)",
+        &[&path, &jit],
+    )?;
     read
 }
 
@@ -884,7 +891,9 @@ fn read_columns(
             a.atttypmod, a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text,
             a.attgenerated::text,
             case when a.attcollation <> t.typcollation then co.collname::text end,
-            col_description(a.attrelid, a.attnum),
+            -- Comments by join, not col_description() and the like: a
+            -- function call per row cost more than the rest of the row.
+            ds.description,
             -- refclassid: pg_depend's reference index leads with it (else
             -- this scans pg_depend once per column).
             (select sn.nspname::text || '.' || s.relname::text from pg_depend d
@@ -900,6 +909,7 @@ fn read_columns(
          join pg_namespace en on en.oid = et.typnamespace
          left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
          left join pg_collation co on co.oid = a.attcollation
+         left join pg_description ds on ds.objoid = a.attrelid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum
          where {USER_SCHEMA} and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
          order by a.attrelid, a.attnum"
     ))?;
@@ -998,17 +1008,28 @@ fn read_indexes(
     let rows = r.query(&format!(
         "select i.indexrelid, i.indrelid, ic.relname::text, am.amname::text, i.indisunique,
             i.indnullsnotdistinct, i.indnkeyatts::int4,
-            array(select pg_get_indexdef(i.indexrelid, k, true) from generate_series(1, i.indnatts) k order by k),
+            -- Per element, lookups by oid (index scans): joins here were
+            -- planned as a scan of pg_collation and pg_opclass per index.
+            -- A column's text is its quoted name, as pg_get_indexdef gives
+            -- it, which is asked only for expressions.
+            array(select case when k.n = 0 then pg_get_indexdef(i.indexrelid, k.o::int4, true)
+                              else (select quote_ident(a.attname) from pg_attribute a
+                                     where a.attrelid = i.indrelid and a.attnum = k.n) end
+                    from unnest(i.indkey::int2[]) with ordinality k(n, o) order by k.o),
             array(select k.n::int4 from unnest(i.indkey::int2[]) with ordinality k(n, o) order by k.o),
             array(select k.n::int4 from unnest(i.indoption::int2[]) with ordinality k(n, o) order by k.o),
-            array(select case when oc.opcdefault then '' else oc.opcname::text end
-                    from unnest(i.indclass::oid[]) with ordinality k(n, o) join pg_opclass oc on oc.oid = k.n order by k.o),
-            array(select case when k.n = 0 or k.n = coalesce(a.attcollation, 0) or (a.attcollation is null and k.n = 100) then '' else cl.collname::text end
+            array(select (select case when oc.opcdefault then '' else oc.opcname::text end
+                            from pg_opclass oc where oc.oid = k.n)
+                    from unnest(i.indclass::oid[]) with ordinality k(n, o) order by k.o),
+            array(select case when k.n = 0 then ''
+                              else (select case when k.n = coalesce(a.attcollation, 0) or (a.attcollation is null and k.n = 100) then ''
+                                                else (select cl.collname::text from pg_collation cl where cl.oid = k.n) end
+                                      from (select) one
+                                      left join pg_attribute a on a.attrelid = i.indrelid
+                                                              and a.attnum = (i.indkey::int2[])[k.o - 1]) end
                     from unnest(i.indcollation::oid[]) with ordinality k(n, o)
-                    left join pg_collation cl on cl.oid = k.n
-                    left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = (i.indkey::int2[])[k.o - 1]
                     order by k.o),
-            pg_get_expr(i.indpred, i.indrelid), obj_description(i.indexrelid, 'pg_class'),
+            pg_get_expr(i.indpred, i.indrelid), ds.description,
             exists (select 1 from pg_constraint co where co.conindid = i.indexrelid and co.contype in ('p', 'u', 'x')),
             n.nspname::text, ic.relispartition
          from pg_index i
@@ -1016,6 +1037,7 @@ fn read_indexes(
          join pg_class tc on tc.oid = i.indrelid
          join pg_namespace n on n.oid = tc.relnamespace
          join pg_am am on am.oid = ic.relam
+         left join pg_description ds on ds.objoid = i.indexrelid and ds.classoid = 'pg_class'::regclass and ds.objsubid = 0
          where {USER_SCHEMA} and tc.relkind in ('r', 'p', 'm')"
     ))?;
     let mut out = HashMap::new();
@@ -1152,13 +1174,13 @@ fn read_constraints(
 ) -> Result<(), postgres::Error> {
     let rows = r.query(&format!(
         "select co.conrelid, co.conname::text, co.contype::text,
-            array(select a.attname::text from unnest(co.conkey) with ordinality k(n, o)
-                    join pg_attribute a on a.attrelid = co.conrelid and a.attnum = k.n order by k.o),
+            array(select (select a.attname::text from pg_attribute a where a.attrelid = co.conrelid and a.attnum = k.n)
+                    from unnest(co.conkey) with ordinality k(n, o) order by k.o),
             fn.nspname::text, fc.relname::text,
-            array(select a.attname::text from unnest(co.confkey) with ordinality k(n, o)
-                    join pg_attribute a on a.attrelid = co.confrelid and a.attnum = k.n order by k.o),
+            array(select (select a.attname::text from pg_attribute a where a.attrelid = co.confrelid and a.attnum = k.n)
+                    from unnest(co.confkey) with ordinality k(n, o) order by k.o),
             co.confdeltype::\"char\", co.confupdtype::\"char\", co.condeferrable, co.condeferred,
-            co.convalidated, pg_get_expr(co.conbin, co.conrelid), obj_description(co.oid, 'pg_constraint'),
+            co.convalidated, pg_get_expr(co.conbin, co.conrelid), ds.description,
             co.conindid,
             array(select case when op.oprnamespace = 'pg_catalog'::regnamespace then op.oprname::text
                               else opn.nspname::text || '.' || op.oprname::text end
@@ -1172,6 +1194,7 @@ fn read_constraints(
          join pg_namespace n on n.oid = c.relnamespace
          left join pg_class fc on fc.oid = co.confrelid
          left join pg_namespace fn on fn.oid = fc.relnamespace
+         left join pg_description ds on ds.objoid = co.oid and ds.classoid = 'pg_constraint'::regclass and ds.objsubid = 0
          where {USER_SCHEMA} and co.contype in ('p', 'u', 'c', 'f', 'x')
          order by co.conrelid, co.conname"
     ))?;
