@@ -66,7 +66,7 @@ fn seed_flaws_are_fixed_in_the_database() {
     // `app.current_user_id`); `@audit` records them, without the hash.
     let audited: (i64, i64) = c
         .query_one(
-            "select count(*), count(*) filter (where new ? 'password_hash') from audit.log where table_name = 'public.users'",
+            "select count(*), count(*) filter (where new ? 'password_hash') from audit.entries where table_name = 'public.users'",
             &[],
         )
         .map(|r| (r.get(0), r.get(1)))

@@ -166,7 +166,7 @@ fn audit_rows(
     c: &mut postgres::Client,
 ) -> Vec<(String, String, String, String, String, Option<String>)> {
     c.query(
-        "select table_name, action, key::text, coalesce(old::text, '-'), coalesce(new::text, '-'), actor from audit.log order by id",
+        "select table_name, action, key::text, coalesce(old::text, '-'), coalesce(new::text, '-'), actor from audit.entries order by id, n",
         &[],
     )
     .expect("audit rows")
@@ -445,6 +445,250 @@ $body$;
     assert_eq!(
         (last.1.as_str(), last.3.as_str(), last.4.as_str()),
         ("update", "{\"name\": \"kept\"}", "{\"name\": \"changed\"}")
+    );
+}
+
+/// One statement is one log row holding all its rows, and `audit.entries`
+/// gives each row back with its key and images: a bigint key, a uuid key
+/// and a composite one, a change to NULL, and columns named as the
+/// trigger's own aliases (`r`, `i`, `n`, `o`).
+#[test]
+fn audit_entries_of_a_multi_row_statement_have_each_rows_key_and_images() {
+    let schema = format!(
+        "{AUDITED}
+entity Counter @audit {{
+  id  bigint @pk
+  r   text?
+  i   integer
+  n   integer?
+  o   text?
+}}
+"
+    );
+    let db = apply("pol_audit_entries", "", &schema);
+    let mut c = db.connect().expect("connect");
+    c.batch_execute(
+        "insert into counters (id, r, i, n, o) select g, 'r' || g, g, g * 10, null from generate_series(1, 3) g;
+         update counters set r = case when id = 2 then null else r || '!' end, i = i + 1;
+         delete from counters where id <> 2;
+         insert into accounts (id, email, password_hash) values
+           ('00000000-0000-0000-0000-000000000001', 'a@example.com', 'hash-a'),
+           ('00000000-0000-0000-0000-000000000002', 'b@example.com', 'hash-b');
+         update accounts set email = upper(email);
+         insert into memberships select id, t, 'member' from accounts, unnest(array['x', 'y']) t;
+         update memberships set role = team || '-' || left(account_id::text, 1) where team = 'y';",
+    )
+    .expect("writes");
+    let statements: Vec<(String, String, i64)> = c
+        .query(
+            "select table_name, action, json_array_length(coalesce(new_rows, old_rows))::bigint from audit.log order by id",
+            &[],
+        )
+        .expect("log rows")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let s = |t: &str, a: &str, n: i64| (format!("public.{t}"), a.to_string(), n);
+    assert_eq!(
+        statements,
+        [
+            s("counters", "insert", 3),
+            s("counters", "update", 3),
+            s("counters", "delete", 2),
+            s("accounts", "insert", 2),
+            s("accounts", "update", 2),
+            s("memberships", "insert", 4),
+            s("memberships", "update", 2),
+        ]
+    );
+    let entries: Vec<(String, i64, String, String, String)> = c
+        .query(
+            "select action, n, key::text, coalesce(old::text, '-'), coalesce(new::text, '-') from audit.entries
+             where table_name in ('public.counters', 'public.accounts') order by id, n",
+            &[],
+        )
+        .expect("entries")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    let e = |a: &str, n: i64, key: &str, old: &str, new: &str| {
+        (
+            a.to_string(),
+            n,
+            key.to_string(),
+            old.to_string(),
+            new.to_string(),
+        )
+    };
+    let row = |id: i64, r: &str, i: i64, n: i64| {
+        format!("{{\"i\": {i}, \"n\": {n}, \"o\": null, \"r\": {r}, \"id\": {id}}}")
+    };
+    let ann = "{\"id\": \"00000000-0000-0000-0000-000000000001\"}";
+    let bob = "{\"id\": \"00000000-0000-0000-0000-000000000002\"}";
+    assert_eq!(
+        entries,
+        [
+            e("insert", 1, "{\"id\": 1}", "-", &row(1, "\"r1\"", 1, 10)),
+            e("insert", 2, "{\"id\": 2}", "-", &row(2, "\"r2\"", 2, 20)),
+            e("insert", 3, "{\"id\": 3}", "-", &row(3, "\"r3\"", 3, 30)),
+            e(
+                "update",
+                1,
+                "{\"id\": 1}",
+                "{\"i\": 1, \"r\": \"r1\"}",
+                "{\"i\": 2, \"r\": \"r1!\"}"
+            ),
+            e(
+                "update",
+                2,
+                "{\"id\": 2}",
+                "{\"i\": 2, \"r\": \"r2\"}",
+                "{\"i\": 3, \"r\": null}"
+            ),
+            e(
+                "update",
+                3,
+                "{\"id\": 3}",
+                "{\"i\": 3, \"r\": \"r3\"}",
+                "{\"i\": 4, \"r\": \"r3!\"}"
+            ),
+            e("delete", 1, "{\"id\": 1}", &row(1, "\"r1!\"", 2, 10), "-"),
+            e("delete", 2, "{\"id\": 3}", &row(3, "\"r3!\"", 4, 30), "-"),
+            e(
+                "insert",
+                1,
+                ann,
+                "-",
+                "{\"id\": \"00000000-0000-0000-0000-000000000001\", \"email\": \"a@example.com\"}"
+            ),
+            e(
+                "insert",
+                2,
+                bob,
+                "-",
+                "{\"id\": \"00000000-0000-0000-0000-000000000002\", \"email\": \"b@example.com\"}"
+            ),
+            e(
+                "update",
+                1,
+                ann,
+                "{\"email\": \"a@example.com\"}",
+                "{\"email\": \"A@EXAMPLE.COM\"}"
+            ),
+            e(
+                "update",
+                2,
+                bob,
+                "{\"email\": \"b@example.com\"}",
+                "{\"email\": \"B@EXAMPLE.COM\"}"
+            ),
+        ]
+    );
+    let mut memberships: Vec<(String, String, String)> = c
+        .query(
+            "select action, key::text, coalesce(new::text, '-') from audit.entries
+             where table_name = 'public.memberships' and action = 'update'",
+            &[],
+        )
+        .expect("entries")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    memberships.sort();
+    let key = |n: u8| {
+        format!("{{\"team\": \"y\", \"account_id\": \"00000000-0000-0000-0000-00000000000{n}\"}}")
+    };
+    assert_eq!(
+        memberships,
+        [
+            ("update".into(), key(1), "{\"role\": \"y-0\"}".into()),
+            ("update".into(), key(2), "{\"role\": \"y-0\"}".into()),
+        ]
+    );
+    let leaked: i64 = c
+        .query_one(
+            "select count(*) from audit.log l where l::text like '%hash-%'",
+            &[],
+        )
+        .expect("scan")
+        .get(0);
+    assert_eq!(leaked, 0);
+}
+
+/// A database whose log still has the earlier shape (one row per written
+/// row, `key` required) migrates without a hazard: the columns of the
+/// statement rows are added, the old rows stay as they were and read
+/// through `audit.entries` beside the new ones.
+#[test]
+fn audit_log_of_the_earlier_shape_migrates_and_keeps_its_rows() {
+    let schema = "entity Tag @audit {\n  id   bigint @pk @identity\n  name text\n}\n";
+    let db = apply("pol_audit_shape", "", schema);
+    let fresh = apply("pol_audit_shape_fresh", "", schema);
+    let mut c = db.connect().expect("connect");
+    // The earlier log and trigger function, as schemac wrote them.
+    c.batch_execute(
+        "drop view audit.entries;
+         alter table audit.log drop column key_columns, drop column keys, drop column old_rows,
+           drop column new_rows, alter column key set not null;
+         create or replace function public.audit_tags() returns trigger language plpgsql security definer set search_path = '' as $body$
+begin
+  if tg_op = 'INSERT' then
+    insert into audit.log (table_name, action, key, old, new, actor, client_addr)
+    select 'public.tags', 'insert', jsonb_build_object('id', n.j -> 'id'), null, n.j, null, null
+      from (select to_jsonb(r.*) as j from audit_new r) n;
+  end if;
+  return null;
+end;
+$body$;
+         insert into tags (name) values ('kept'), ('also kept');",
+    )
+    .expect("the earlier shape");
+    let project = Project::from_sources(&[("m.schema", schema)]);
+    let new = generator::compile(&project, &crate::support::options(&project))
+        .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics))
+        .model;
+    let shadow = test_db("pol_audit_shape_shadow");
+    let want = live::introspect::printed(&new, &mut shadow.connect().expect("connect shadow"))
+        .expect("builds in the shadow");
+    let got = live::introspect::introspect(&mut c).expect("introspects");
+    let options = generator::diff::Options {
+        old_is_database: true,
+        raw_products: want.raw_products.clone(),
+    };
+    let changes = generator::diff::diff(&got.model, &want.model, &options);
+    let p = generator::diff::plan::plan(&got.model, &want.model, &changes);
+    let sql = p.to_sql();
+    assert!(p.hazards().is_empty(), "{sql}");
+    assert!(!sql.contains("DROP COLUMN"), "{sql}");
+    c.batch_execute(&p.settings()).expect("settings");
+    for step in &p.steps {
+        c.batch_execute(&step.to_sql())
+            .unwrap_or_else(|e| panic!("{}\n{e:?}", step.to_sql()));
+    }
+    assert_eq!(
+        crate::migrate::dump(&db),
+        crate::migrate::dump(&fresh),
+        "{sql}"
+    );
+    c.batch_execute("update tags set name = name || '!'")
+        .expect("update");
+    let rows: Vec<(String, String, String)> = audit_rows(&mut c)
+        .into_iter()
+        .map(|r| (r.1, r.3, r.4))
+        .collect();
+    let r = |a: &str, old: &str, new: &str| (a.to_string(), old.to_string(), new.to_string());
+    assert_eq!(
+        rows,
+        [
+            r("insert", "-", "{\"id\": 1, \"name\": \"kept\"}"),
+            r("insert", "-", "{\"id\": 2, \"name\": \"also kept\"}"),
+            r("update", "{\"name\": \"kept\"}", "{\"name\": \"kept!\"}"),
+            r(
+                "update",
+                "{\"name\": \"also kept\"}",
+                "{\"name\": \"also kept!\"}"
+            ),
+        ]
     );
 }
 

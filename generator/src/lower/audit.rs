@@ -1,6 +1,10 @@
 //! `@audit`: every insert, update, delete and truncate of the table is
 //! written to one audit log, `audit.log`, by statement-level `AFTER`
-//! triggers that read the statement's rows from transition tables.
+//! triggers that read the statement's rows from transition tables. One log
+//! row holds all the rows of one statement (JSON arrays: building `json`
+//! is far cheaper than `jsonb`, and one log row costs far less to write
+//! than one per changed row); the view `audit.entries` presents one entry
+//! per changed row, as the log held them before.
 //!
 //! The log is a model table range-partitioned by month on `at`, with a
 //! default partition: `partition.rs` keeps its partitions like any
@@ -13,7 +17,7 @@ use crate::key::{Key, ObjectKind};
 use crate::model::{
     Check, Expr, Function, Identity, Index, IndexElement, IndexMethod, Maintenance, Model, Origin,
     Partition, PartitionBound, PartitionChild, PartitionStrategy, PrimaryKey, QName, Retain, Table,
-    TimeUnit, Trigger, Window,
+    TimeUnit, Trigger, View, Window,
 };
 use crate::names;
 use crate::quote::{ident, literal, Qualified};
@@ -24,6 +28,8 @@ const POLICY: &str = "audit";
 pub(super) const SCHEMA: &str = "audit";
 /// The audit log's table.
 pub(super) const LOG: &str = "log";
+/// The view of the log with one entry per written row.
+pub(super) const ENTRIES: &str = "entries";
 /// The session settings a trigger reads (unset: NULL, never an error).
 const ACTOR: &str = "app.current_user_id";
 const CLIENT: &str = "app.client_addr";
@@ -147,35 +153,21 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
         model.schemas.sort();
     }
     model.tables.push(log_table(&log, &made_by(POLICY, at)));
+    model.views.push(entries_view(&log, &made_by(POLICY, at)));
     model.functions.extend(functions);
     model.triggers.extend(triggers);
 }
 
 /// The trigger function of one table, run once per statement: one
-/// `INSERT ... SELECT` into the log from the statement's transition
-/// tables. The key as JSON, the whole row on insert and delete, only the
-/// changed columns on update, secret columns never; actor and client
-/// address from session settings that may be unset.
+/// `INSERT ... SELECT` of one log row from the statement's transition
+/// tables. Inserts and deletes: the rows as a JSON array (their keys are in
+/// them); updates: the keys, and of each row only the changed columns;
+/// secret columns never; actor and client address from session settings
+/// that may be unset.
 fn trigger_body(t: &Table, key: &[String], secret: &[&str], log: &QName) -> String {
     let name = literal(&t.sql.to_string());
-    let key_of = |row: &str| {
-        let pairs: Vec<String> = key
-            .iter()
-            .map(|c| format!("{}, {row} -> {}", literal(c), literal(c)))
-            .collect();
-        format!("jsonb_build_object({})", pairs.join(", "))
-    };
-    let strip = if secret.is_empty() {
-        String::new()
-    } else {
-        let names: Vec<String> = secret.iter().map(|s| ident(s)).collect();
-        format!(
-            " - {}::text[]",
-            literal(&format!("{{{}}}", names.join(",")))
-        )
-    };
-    // The columns an update left as they were, removed from both images;
-    // listed at build time, so no per-row walk over the JSON.
+    // The columns written, listed at build time (so no secret is ever
+    // made JSON, and no per-row walk over the JSON).
     let mut visible: Vec<&str> = t
         .columns
         .iter()
@@ -183,53 +175,132 @@ fn trigger_body(t: &Table, key: &[String], secret: &[&str], log: &QName) -> Stri
         .filter(|c| !secret.contains(c))
         .collect();
     visible.sort_unstable();
-    let same: Vec<String> = visible
+    let row: Vec<String> = visible.iter().map(|c| format!("r.{}", ident(c))).collect();
+    let row = row.join(", ");
+    let key_columns = format!(
+        "array[{}]::text[]",
+        key.iter()
+            .map(|c| literal(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let keys: Vec<String> = key
         .iter()
-        .map(|c| {
-            let c = literal(c);
-            format!("case when o.j -> {c} is not distinct from n.j -> {c} then {c} end")
-        })
+        .map(|c| format!("{}, n.{}", literal(c), ident(c)))
         .collect();
+    // The row number of an update's two images, named apart from the
+    // table's columns (`r.*` sits beside it).
+    let mut number = String::from("i");
+    while t.columns.iter().any(|c| c.name == number) {
+        number.push('_');
+    }
+    let i = ident(&number);
+    // An update's image of the changed columns, written as JSON text: a
+    // column counts as changed when its text form did.
+    let image = |side: &str| {
+        let parts: Vec<String> = visible
+            .iter()
+            .map(|c| {
+                let col = ident(c);
+                let member = serde_json::to_string(c).unwrap_or_default();
+                format!(
+                    "case when o.{col}::text is distinct from n.{col}::text then {} || coalesce(to_json({side}.{col})::text, 'null') end",
+                    literal(&format!("{member}:"))
+                )
+            })
+            .collect();
+        format!(
+            "('[' || string_agg('{{' || concat_ws(',',\n          {}) || '}}', ',' order by o.{i}) || ']')::json",
+            parts.join(",\n          ")
+        )
+    };
     let settings = format!(
-        "select current_setting({}, true) as actor, current_setting({}, true) as client_addr",
+        "current_setting({}, true), current_setting({}, true)",
         literal(ACTOR),
         literal(CLIENT)
     );
     let log = Qualified(log);
-    let columns =
-        "(\"table_name\", \"action\", \"key\", \"old\", \"new\", \"actor\", \"client_addr\")";
-    // `to_jsonb(r.*)`: the whole row, even when the table has a column `r`.
+    let columns = "(\"table_name\", \"action\", \"key_columns\", \"keys\", \"old_rows\", \"new_rows\", \"actor\", \"client_addr\")";
+    // `json_agg(r.*)`: the whole row, even when the table has a column `r`.
     format!(
-        "begin
+        "declare
+  audit_compression text := current_setting('default_toast_compression');
+begin
+  -- lz4 compresses the log's large arrays several times faster than the
+  -- default pglz; a server built without it keeps pglz.
+  begin
+    perform set_config('default_toast_compression', 'lz4', true);
+  exception when invalid_parameter_value then
+    null;
+  end;
   if tg_op = 'TRUNCATE' then
     insert into {log} {columns}
-    select {name}, 'truncate', '{{}}', null, null, s.actor, s.client_addr from ({settings}) s;
+    values ({name}, 'truncate', {key_columns}, '[{{}}]', null, null, {settings});
   elsif tg_op = 'INSERT' then
     insert into {log} {columns}
-    select {name}, 'insert', {new_key}, null, n.j, s.actor, s.client_addr
-      from ({settings}) s, (select to_jsonb(r.*){strip} as j from {NEW_ROWS} r) n;
+    select {name}, 'insert', {key_columns}, null, null, json_agg(r.*), {settings}
+      from (select {row} from {NEW_ROWS} r) r
+    having count(*) > 0;
   elsif tg_op = 'DELETE' then
     insert into {log} {columns}
-    select {name}, 'delete', {old_key}, o.j, null, s.actor, s.client_addr
-      from ({settings}) s, (select to_jsonb(r.*){strip} as j from {OLD_ROWS} r) o;
+    select {name}, 'delete', {key_columns}, null, json_agg(r.*), null, {settings}
+      from (select {row} from {OLD_ROWS} r) r
+    having count(*) > 0;
   else
     -- PostgreSQL writes an updated row's old and new versions to the two
     -- transition tables in step, so the nth rows of each are one row's
     -- (pairing by key would mismatch an update that changes keys).
     insert into {log} {columns}
-    select {name}, 'update', {new_key}, o.j - p.same, n.j - p.same, s.actor, s.client_addr
-      from ({settings}) s,
-           (select row_number() over () as i, to_jsonb(r.*){strip} as j from {OLD_ROWS} r) o
-      join (select row_number() over () as i, to_jsonb(r.*){strip} as j from {NEW_ROWS} r) n using (i)
-      cross join lateral (select array_remove(array[{same}], null) as same) p
-     order by o.i;
+    select {name}, 'update', {key_columns}, json_agg(json_build_object({keys}) order by o.{i}),
+           {old_image},
+           {new_image},
+           {settings}
+      from (select row_number() over () as {i}, r.* from {OLD_ROWS} r) o
+      join (select row_number() over () as {i}, r.* from {NEW_ROWS} r) n using ({i})
+    having count(*) > 0;
   end if;
+  perform set_config('default_toast_compression', audit_compression, true);
   return null;
 end;",
-        old_key = key_of("o.j"),
-        new_key = key_of("n.j"),
-        same = same.join(",\n        "),
+        keys = keys.join(", "),
+        old_image = image("o"),
+        new_image = image("n"),
     )
+}
+
+/// `audit.entries`: one entry per written row, as `(id, n)`, the nth row
+/// of log row `id`, with its key, old and new images as `jsonb`. Rows
+/// written one per changed row by earlier releases (`key` set) are
+/// entries of their own.
+fn entries_view(log: &QName, origin: &Origin) -> View {
+    let log_sql = Qualified(log);
+    let body = format!(
+        "SELECT l.id, e.n, l.at, l.table_name, l.action,
+       coalesce(e.key::jsonb, (SELECT jsonb_object_agg(c.name, i.image -> c.name) FROM unnest(l.key_columns) AS c(name))) AS key,
+       e.old::jsonb AS old, e.new::jsonb AS new, l.actor, l.client_addr
+  FROM {log_sql} l
+  CROSS JOIN LATERAL ROWS FROM (json_array_elements(l.keys), json_array_elements(l.old_rows), json_array_elements(l.new_rows)) WITH ORDINALITY AS e(key, old, new, n)
+  CROSS JOIN LATERAL (SELECT coalesce(e.new, e.old)::jsonb AS image) i
+ WHERE l.key IS NULL
+UNION ALL
+SELECT l.id, 1::bigint, l.at, l.table_name, l.action, l.key, l.old, l.new, l.actor, l.client_addr
+  FROM {log_sql} l
+ WHERE l.key IS NOT NULL"
+    );
+    View {
+        name: "AuditEntries".into(),
+        sql: QName::new(SCHEMA, ENTRIES),
+        materialized: false,
+        body: Expr {
+            canonical: crate::sqlparse::canonical_query(&body),
+            sql: body,
+            span: origin.span,
+        },
+        reads: vec![Key::new(ObjectKind::Table, log.clone())],
+        depends_on: Vec::new(),
+        doc: Some("The audit log with one entry per written row: (id, n) is the nth row of log row id; key, old and new as jsonb.".into()),
+        origin: origin.clone(),
+    }
 }
 
 /// Gives the audit log the project's maintenance back-end and retention.
@@ -276,6 +347,13 @@ fn log_table(log: &QName, origin: &Origin) -> Table {
         "When: the writing transaction's time; the partition key.",
     );
     at.default = Some(Expr::verbatim("now()".into(), origin.span));
+    let mut key_columns = column(
+        "key_columns",
+        "text",
+        true,
+        "The written table's primary key columns, in order.",
+    );
+    key_columns.ty.array_dims = 1;
     let action = "\"action\" IN ('insert', 'update', 'delete', 'truncate')".to_string();
     Table {
         name: "AuditEntry".into(),
@@ -288,11 +366,15 @@ fn log_table(log: &QName, origin: &Origin) -> Table {
             at,
             column("table_name", "text", false, "The schema-qualified table written."),
             column("action", "text", false, "insert, update, delete or truncate."),
-            column("key", "jsonb", false, "The written row's primary key as JSON ({} for a truncate)."),
-            column("old", "jsonb", true, "The row before: all of it for a delete, the changed columns for an update; never a secret or encrypted column."),
-            column("new", "jsonb", true, "The row after: all of it for an insert, the changed columns for an update; never a secret or encrypted column."),
+            column("key", "jsonb", true, "Rows of one written row each (earlier releases): its primary key as JSON ({} for a truncate); NULL in rows of a statement."),
+            column("old", "jsonb", true, "Rows of one written row each (earlier releases): the row before, all of it for a delete, the changed columns for an update."),
+            column("new", "jsonb", true, "Rows of one written row each (earlier releases): the row after, all of it for an insert, the changed columns for an update."),
             column("actor", "text", true, "The setting app.current_user_id, NULL when unset."),
             column("client_addr", "text", true, "The setting app.client_addr, NULL when unset."),
+            key_columns,
+            column("keys", "json", true, "An update's rows' primary keys, an array of JSON objects ([{}] for a truncate); NULL for an insert or delete, whose rows hold their keys."),
+            column("old_rows", "json", true, "The rows before, an array: all of each row for a delete, the changed columns for an update; never a secret or encrypted column."),
+            column("new_rows", "json", true, "The rows after, an array: all of each row for an insert, the changed columns for an update; never a secret or encrypted column."),
         ],
         primary_key: Some(PrimaryKey {
             name: format!("pk_{LOG}"),

@@ -118,12 +118,26 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
                 continue;
             }
             let image = |side: &str| audit_image(model, t, &logged, side, &fake);
+            let table = literal(&t.sql.to_string());
+            // Rows of one written row each (earlier releases).
             audit_steps.push(format!(
-                "update {} set old = {}, new = {}\n   where table_name = {};",
+                "update {} set old = {}, new = {}\n   where table_name = {table} and key is not null;",
                 Qualified(&log),
                 image("old"),
                 image("new"),
-                literal(&t.sql.to_string())
+            ));
+            // Rows of a statement: each entry of both arrays.
+            let rows = |side: &str| {
+                format!(
+                    "(select json_agg(({})::json order by e.n) from json_array_elements({side}_rows) with ordinality as e(image, n))",
+                    image("(e.image::jsonb)")
+                )
+            };
+            audit_steps.push(format!(
+                "update {} set old_rows = {},\n                     new_rows = {}\n   where table_name = {table} and key is null;",
+                Qualified(&log),
+                rows("old"),
+                rows("new"),
             ));
         }
     }

@@ -684,10 +684,44 @@ fn erase_function(
             let mut cols: Vec<String> = pii.iter().map(|p| ident(&p.column)).collect();
             cols.sort();
             let strip = literal(&format!("{{{}}}", cols.join(",")));
+            let table = literal(&t.sql.to_string());
+            // Rows of one written row each (earlier releases).
             audit_steps.push(format!(
-                "update {} set old = old - {strip}::text[], new = new - {strip}::text[]\n   where table_name = {} and key in (select jsonb_array_elements(pii_k{n}));",
+                "update {} set old = old - {strip}::text[], new = new - {strip}::text[]\n   where table_name = {table} and key in (select jsonb_array_elements(pii_k{n}));",
                 Qualified(&log),
-                literal(&t.sql.to_string()),
+            ));
+            // Rows of a statement: only the subject's entries are
+            // rewritten, the others are kept as they are. An insert's or
+            // delete's entry holds its key in its row.
+            let entry_key = format!(
+                "coalesce(e.key::jsonb, jsonb_build_object({}))",
+                key_cols
+                    .iter()
+                    .map(|c| format!(
+                        "{}, coalesce(e.new, e.old)::jsonb -> {}",
+                        literal(c),
+                        literal(c)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let side = |s: &str| {
+                format!("json_agg(case when x.hit then (x.{s}::jsonb - {strip}::text[])::json else x.{s} end order by x.n)")
+            };
+            audit_steps.push(format!(
+                "update {log} l set old_rows = case when l.old_rows is not null then x.old_rows end,
+                     new_rows = case when l.new_rows is not null then x.new_rows end
+    from (select x.id, x.at, {old} as old_rows, {new} as new_rows
+            from (select l.id, l.at, e.n, e.old, e.new, {entry_key} in (select jsonb_array_elements(pii_k{n})) as hit
+                    from {log} l
+                    cross join lateral rows from (json_array_elements(l.keys), json_array_elements(l.old_rows), json_array_elements(l.new_rows)) with ordinality as e(key, old, new, n)
+                   where l.table_name = {table} and l.key is null) x
+           group by x.id, x.at
+          having bool_or(x.hit)) x
+   where l.id = x.id and l.at = x.at;",
+                log = Qualified(&log),
+                old = side("old"),
+                new = side("new"),
             ));
         }
     }
