@@ -30,6 +30,8 @@ pub(super) const SCHEMA: &str = "audit";
 pub(super) const LOG: &str = "log";
 /// The view of the log with one entry per written row.
 pub(super) const ENTRIES: &str = "entries";
+/// The function that reads one log row's entries.
+const ENTRIES_OF: &str = "entries_of";
 /// The session settings a trigger reads (unset: NULL, never an error).
 const ACTOR: &str = "app.current_user_id";
 const CLIENT: &str = "app.client_addr";
@@ -153,7 +155,11 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
         model.schemas.sort();
     }
     model.tables.push(log_table(&log, &made_by(POLICY, at)));
-    model.views.push(entries_view(&log, &made_by(POLICY, at)));
+    let entries = entries_function(&made_by(POLICY, at));
+    model
+        .views
+        .push(entries_view(&log, &entries, &made_by(POLICY, at)));
+    model.functions.push(entries);
     model.functions.extend(functions);
     model.triggers.extend(triggers);
 }
@@ -268,18 +274,37 @@ end;",
     )
 }
 
+/// `audit.entries_of(keys, old_rows, new_rows)`: the arrays of one log
+/// row side by side, one row per entry with its place.
+fn entries_function(origin: &Origin) -> Function {
+    Function {
+        sql: QName::new(SCHEMA, ENTRIES_OF),
+        args: "json, json, json".into(),
+        returns: "TABLE(n bigint, key json, old json, new json)".into(),
+        language: "sql".into(),
+        body: "SELECT e.n, e.key, e.old, e.new
+  FROM ROWS FROM (json_array_elements($1), json_array_elements($2), json_array_elements($3)) WITH ORDINALITY AS e(key, old, new, n)"
+            .into(),
+        depends_on: Vec::new(),
+        security_definer: false,
+        doc: Some("The entries of one audit log row: its keys, old_rows and new_rows side by side, one row per written row with its place n.".into()),
+        origin: origin.clone(),
+    }
+}
+
 /// `audit.entries`: one entry per written row, as `(id, n)`, the nth row
 /// of log row `id`, with its key, old and new images as `jsonb`. Rows
 /// written one per changed row by earlier releases (`key` set) are
 /// entries of their own.
-fn entries_view(log: &QName, origin: &Origin) -> View {
+fn entries_view(log: &QName, entries: &Function, origin: &Origin) -> View {
     let log_sql = Qualified(log);
+    let entries_of = Qualified(&entries.sql);
     let body = format!(
         "SELECT l.id, e.n, l.at, l.table_name, l.action,
        coalesce(e.key::jsonb, (SELECT jsonb_object_agg(c.name, i.image -> c.name) FROM unnest(l.key_columns) AS c(name))) AS key,
        e.old::jsonb AS old, e.new::jsonb AS new, l.actor, l.client_addr
   FROM {log_sql} l
-  CROSS JOIN LATERAL ROWS FROM (json_array_elements(l.keys), json_array_elements(l.old_rows), json_array_elements(l.new_rows)) WITH ORDINALITY AS e(key, old, new, n)
+  CROSS JOIN LATERAL {entries_of}(l.keys, l.old_rows, l.new_rows) e
   CROSS JOIN LATERAL (SELECT coalesce(e.new, e.old)::jsonb AS image) i
  WHERE l.key IS NULL
 UNION ALL
@@ -297,7 +322,7 @@ SELECT l.id, 1::bigint, l.at, l.table_name, l.action, l.key, l.old, l.new, l.act
             span: origin.span,
         },
         reads: vec![Key::new(ObjectKind::Table, log.clone())],
-        depends_on: Vec::new(),
+        depends_on: vec![entries.key()],
         doc: Some("The audit log with one entry per written row: (id, n) is the nth row of log row id; key, old and new as jsonb.".into()),
         origin: origin.clone(),
     }
