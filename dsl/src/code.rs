@@ -651,6 +651,13 @@ catalog! {
         fix: Some("check the `sql` block the import wrote for the statement; add `@creates` if other declarations use what it creates"),
     }
 
+    ImportFixedTimePartitions = "schemac::import_fixed_time_partitions" {
+        summary: "a table schemac's partition maintenance keeps was imported with fixed ranges",
+        explanation: "`schemac import` writes a table whose time partitions schemac's `maintain_partitions` function keeps as `@partition(range: col, every: unit, ...)` only when the evidence is exact: partitions named and bounded as maintenance makes them, one consecutive run at least a window long, the default partition when there is one, and the maintenance functions exactly the ones schemac writes for those tables. When anything differs (a partition missing in the middle, one made by hand, an edited function), it never guesses: the partitions are imported as fixed ranges, which build the same tables, the functions stay `sql` blocks, and this note, and a comment above `@partition`, say what differed. No example here: this is about SQL input, not schema text; the import tests cover it.",
+        example: None,
+        fix: Some("import the database or dump as schemac's maintenance left it, or write `every:` by hand in place of the fixed ranges"),
+    }
+
     // ── Databases and the migration runner ────────────────────────────────
     // No schema text produces these: each has a `session`, a run that does,
     // and a live test of its own (tests/it/runner.rs, tests/it/tls.rs).

@@ -16,8 +16,8 @@
 
 use crate::key::Key;
 use crate::model::{
-    Column, Expr, Extension, Function, Identity, Maintenance, Model, Origin, QName, RawSql, Table,
-    TimeUnit, Why, Window,
+    Column, Expr, Extension, Function, Identity, Maintenance, Model, Origin, QName, RawSql, Retain,
+    Table, TimeUnit, Why, Window,
 };
 use crate::quote::{ident, literal, qname};
 use dsl::{Diagnostic, Span};
@@ -105,6 +105,56 @@ fn window(t: &Table) -> (&Window, &Column) {
     (w, c)
 }
 
+/// What the maintenance function knows of one table it keeps: enough to
+/// write the table's part of its body, from a model's table or from one an
+/// import read (which compares it with a database's function).
+#[derive(Clone, Debug)]
+pub struct Kept<'a> {
+    pub table: &'a QName,
+    /// The partition key.
+    pub column: &'a str,
+    /// Its type's canonical name: `date`, `timestamp` or `timestamptz`.
+    pub key_type: &'a str,
+    /// The columns an `INSERT ... SELECT` can copy (not generated ones).
+    pub copied: Vec<&'a str>,
+    /// A column is `GENERATED ALWAYS AS IDENTITY`: rows moved out of the
+    /// default partition keep their values with `OVERRIDING SYSTEM VALUE`.
+    pub identity_always: bool,
+    pub default: Option<&'a QName>,
+    pub window: &'a Window,
+    /// `@retain`'s period, as an interval's text (`13 months`).
+    pub retain: Option<String>,
+}
+
+impl<'a> Kept<'a> {
+    fn of(t: &'a Table) -> Kept<'a> {
+        let (window, c) = window(t);
+        let p = t.partition.as_ref().expect("partitioned");
+        Kept {
+            table: &t.sql,
+            column: &c.name,
+            key_type: c.ty.builtin_name().unwrap_or_default(),
+            copied: t
+                .columns
+                .iter()
+                .filter(|c| c.generated.is_none())
+                .map(|c| c.name.as_str())
+                .collect(),
+            identity_always: t
+                .columns
+                .iter()
+                .any(|c| c.identity == Some(Identity::Always)),
+            default: p
+                .partitions
+                .iter()
+                .find(|c| c.bound == crate::model::PartitionBound::Default)
+                .map(|d| &d.sql),
+            window,
+            retain: t.retain.as_ref().map(Retain::interval),
+        }
+    }
+}
+
 /// The name suffix pattern of a unit's partitions (`to_char`).
 fn name_format(unit: TimeUnit) -> &'static str {
     match unit {
@@ -116,37 +166,36 @@ fn name_format(unit: TimeUnit) -> &'static str {
 
 /// A UTC wall-clock `timestamp` variable as a value of the key column's
 /// type.
-fn as_key(var: &str, c: &Column) -> String {
-    match c.ty.builtin_name() {
-        Some("timestamptz") => format!("({var} AT TIME ZONE 'UTC')"),
-        Some("date") => format!("{var}::date"),
+fn as_key(var: &str, key_type: &str) -> String {
+    match key_type {
+        "timestamptz" => format!("({var} AT TIME ZONE 'UTC')"),
+        "date" => format!("{var}::date"),
         _ => var.to_string(),
     }
 }
 
 /// A partition bound's text (as `pg_get_expr` prints it) as a UTC
 /// wall-clock `timestamp`.
-fn bound_as_utc(var: &str, c: &Column) -> String {
-    match c.ty.builtin_name() {
-        Some("timestamptz") => format!("({var}::timestamptz AT TIME ZONE 'UTC')"),
+fn bound_as_utc(var: &str, key_type: &str) -> String {
+    match key_type {
+        "timestamptz" => format!("({var}::timestamptz AT TIME ZONE 'UTC')"),
         _ => format!("{var}::timestamp"),
     }
 }
 
-/// The columns an `INSERT ... SELECT` can copy (not generated ones).
-/// Sorted by name: the text does not depend on the order of declarations.
-fn copied(t: &Table) -> String {
-    let mut names: Vec<&str> = t
-        .columns
-        .iter()
-        .filter(|c| c.generated.is_none())
-        .map(|c| c.name.as_str())
-        .collect();
+/// The columns an `INSERT ... SELECT` can copy, quoted. Sorted by name:
+/// the text does not depend on the order of declarations.
+fn copied(t: &Kept) -> String {
+    let mut names = t.copied.clone();
     names.sort_unstable();
     names.into_iter().map(ident).collect::<Vec<_>>().join(", ")
 }
 
-fn functions(schema: &str, tables: &[&Table]) -> (Function, Function) {
+/// The body of a schema's `maintain_partitions(now timestamptz)`, which
+/// keeps `tables` (in any order).
+pub fn body(tables: &[Kept]) -> String {
+    let mut tables: Vec<&Kept> = tables.iter().collect();
+    tables.sort_by(|a, b| a.table.cmp(b.table));
     let mut body = String::from(
         "-- Keeps the time partitions of this schema's tables: creates the missing\n-- ones of each window around $1 (moving rows the default partition caught\n-- for them), drops whole partitions past their retention, and reports rows\n-- left in default partitions. Returns one row per thing done.\nDECLARE\n  _now timestamp := $1 AT TIME ZONE 'UTC';\n  _lo timestamp;\n  _hi timestamp;\n  _part text;\n  _bound text;\n  _n bigint;\nBEGIN\n",
     );
@@ -154,6 +203,21 @@ fn functions(schema: &str, tables: &[&Table]) -> (Function, Function) {
         table_steps(&mut body, t);
     }
     body.push_str("END;");
+    body
+}
+
+/// The body of `maintain_partitions()`, which passes `now()` to the
+/// function of `schema`.
+pub fn wrapper_body(schema: &str) -> String {
+    format!(
+        "SELECT * FROM {}(now())",
+        qname(&QName::new(schema, FUNCTION))
+    )
+}
+
+fn functions(schema: &str, tables: &[&Table]) -> (Function, Function) {
+    let kept: Vec<Kept> = tables.iter().map(|t| Kept::of(t)).collect();
+    let body = body(&kept);
     let sql = QName::new(schema, FUNCTION);
     let mut depends: Vec<Key> = tables.iter().map(|t| t.key()).collect();
     depends.sort();
@@ -176,7 +240,7 @@ fn functions(schema: &str, tables: &[&Table]) -> (Function, Function) {
         args: String::new(),
         returns: RETURNS.into(),
         language: "sql".into(),
-        body: format!("SELECT * FROM {}(now())", qname(&sql)),
+        body: wrapper_body(schema),
         depends_on: vec![main.key()],
         security_definer: false,
         doc: None,
@@ -186,22 +250,18 @@ fn functions(schema: &str, tables: &[&Table]) -> (Function, Function) {
 }
 
 /// The part of the function that keeps one table.
-fn table_steps(out: &mut String, t: &Table) {
-    let (w, c) = window(t);
-    let p = t.partition.as_ref().expect("partitioned");
+fn table_steps(out: &mut String, t: &Kept) {
+    let w = t.window;
+    let key = t.key_type;
     let unit = w.every.name();
-    let parent = qname(&t.sql);
-    let schema = literal(&t.sql.schema);
-    let col = ident(&c.name);
-    let default = p
-        .partitions
-        .iter()
-        .find(|c| c.bound == crate::model::PartitionBound::Default)
-        .map(|d| &d.sql);
+    let parent = qname(t.table);
+    let schema = literal(&t.table.schema);
+    let col = ident(t.column);
+    let default = t.default;
     let cut = t
         .retain
         .as_ref()
-        .map(|r| format!("_now - interval {}", literal(&r.interval())));
+        .map(|r| format!("_now - interval {}", literal(r)));
     let _ = writeln!(
         out,
         "  -- {parent}: one partition per {unit}, {} ahead, {} before{}.",
@@ -209,14 +269,14 @@ fn table_steps(out: &mut String, t: &Table) {
         w.before,
         t.retain
             .as_ref()
-            .map(|r| format!(", kept {}", r.interval()))
+            .map(|r| format!(", kept {r}"))
             .unwrap_or_default()
     );
     let _ = writeln!(out, "  FOR _step IN -{}..{} LOOP", w.before, w.ahead);
     let _ = writeln!(
         out,
         "    _lo := date_trunc('{unit}', _now) + _step * interval '1 {unit}';\n    _hi := _lo + interval '1 {unit}';\n    _part := {} || to_char(_lo, '{}');",
-        literal(&format!("{}_p", t.sql.name)),
+        literal(&format!("{}_p", t.table.name)),
         name_format(w.every)
     );
     let _ = writeln!(
@@ -229,17 +289,13 @@ fn table_steps(out: &mut String, t: &Table) {
     let create = format!(
         "EXECUTE format('CREATE TABLE %I.%I PARTITION OF {} FOR VALUES FROM (%L) TO (%L)', {schema}, _part, {}, {});",
         parent.replace('\'', "''"),
-        as_key("_lo", c),
-        as_key("_hi", c)
+        as_key("_lo", key),
+        as_key("_hi", key)
     );
     match default {
         Some(d) => {
             let d = qname(d);
-            let overriding = if t
-                .columns
-                .iter()
-                .any(|c| c.identity == Some(Identity::Always))
-            {
+            let overriding = if t.identity_always {
                 " OVERRIDING SYSTEM VALUE"
             } else {
                 ""
@@ -250,8 +306,8 @@ fn table_steps(out: &mut String, t: &Table) {
                 out,
                 "    EXECUTE {} INTO _n USING {}, {};",
                 literal(&format!("SELECT count(*) FROM {d} WHERE {range}")),
-                as_key("_lo", c),
-                as_key("_hi", c)
+                as_key("_lo", key),
+                as_key("_hi", key)
             );
             // PostgreSQL refuses a partition whose range the default
             // partition holds rows of: detach the default, create the
@@ -265,8 +321,8 @@ fn table_steps(out: &mut String, t: &Table) {
                 literal(&format!(
                     "WITH moved AS (DELETE FROM {d} WHERE {range} RETURNING *) INSERT INTO {parent} ({cols}){overriding} SELECT {cols} FROM moved"
                 )),
-                as_key("_lo", c),
-                as_key("_hi", c)
+                as_key("_lo", key),
+                as_key("_hi", key)
             );
             let _ = writeln!(
                 out,
@@ -304,7 +360,7 @@ fn table_steps(out: &mut String, t: &Table) {
         let _ = writeln!(
             out,
             "    CONTINUE WHEN _bound IS NULL OR {} > {cut};",
-            bound_as_utc("_bound", c)
+            bound_as_utc("_bound", key)
         );
         let _ = writeln!(
             out,
@@ -314,7 +370,7 @@ fn table_steps(out: &mut String, t: &Table) {
         let _ = writeln!(
             out,
             "    action := 'dropped'; partition_name := _part; detail := 'older than ' || {}; RETURN NEXT;",
-            literal(&t.retain.as_ref().map(|r| r.interval()).unwrap_or_default())
+            literal(t.retain.as_deref().unwrap_or_default())
         );
         let _ = writeln!(out, "  END LOOP;");
     }

@@ -43,8 +43,20 @@ pub struct Introspected {
     /// pg_partman): the database's to keep, never a model's to create or
     /// drop.
     pub maintained: Vec<QName>,
+    /// The time partitions among them, with their bounds (`schemac import`
+    /// reads them as a dump's, to tell what keeps them).
+    pub time_partitions: Vec<TimePartition>,
     /// How many catalog queries were run (a constant).
     pub queries: usize,
+}
+
+/// A time partition maintenance made.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimePartition {
+    pub parent: QName,
+    pub sql: QName,
+    /// `FOR VALUES FROM (...) TO (...)`, as the server prints it.
+    pub bound: String,
 }
 
 /// Something in the database the model has no room for.
@@ -153,10 +165,25 @@ fn read_all(client: &mut Client) -> Result<Introspected, postgres::Error> {
     model.sequences.retain(|s| !owned.contains(&s.sql));
     fixed_ranges(&mut model, &relations, &mut maintained);
     partman_templates(&mut model, &mut maintained);
+    let mut time_partitions: Vec<TimePartition> = relations
+        .partitions
+        .values()
+        .filter(|c| maintained.contains(&c.sql) && c.bound.starts_with("FOR VALUES FROM ("))
+        .filter_map(|c| {
+            let &parent = relations.tables.get(&c.parent?)?;
+            Some(TimePartition {
+                parent: model.tables[parent].sql.clone(),
+                sql: c.sql.clone(),
+                bound: c.bound.clone(),
+            })
+        })
+        .collect();
+    time_partitions.sort();
     Ok(Introspected {
         model,
         unmodelled: unmodelled.into_iter().collect(),
         maintained,
+        time_partitions,
         queries: r.queries,
     })
 }

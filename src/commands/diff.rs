@@ -19,7 +19,8 @@ enum State {
     Model(Model, Vec<Hazard>, Option<u32>),
     Database {
         model: Model,
-        url: String,
+        /// Boxed: a connection's settings are large beside a model.
+        target: Box<live::connect::Target>,
     },
 }
 
@@ -70,8 +71,8 @@ fn refuse<'p>(refused: impl IntoIterator<Item = (Hazard, &'p str)>) -> bool {
 
 /// Runs the settings, then each step, on the database.
 fn apply(url: &str, settings: &str, steps: &[String]) -> u8 {
-    let mut client = match connect(url) {
-        Ok(c) => c,
+    let mut client = match super::connect(url) {
+        Ok((_, c)) => c,
         Err(code) => return code,
     };
     if let Err(e) = client.batch_execute(settings) {
@@ -88,7 +89,7 @@ fn apply(url: &str, settings: &str, steps: &[String]) -> u8 {
 }
 
 fn read_database(url: &str) -> Result<State, u8> {
-    let mut client = connect(url)?;
+    let (target, mut client) = super::connect(url)?;
     match live::introspect::introspect(&mut client) {
         Ok(i) => {
             for u in &i.unmodelled {
@@ -96,7 +97,7 @@ fn read_database(url: &str) -> Result<State, u8> {
             }
             Ok(State::Database {
                 model: i.model,
-                url: url.to_string(),
+                target: Box::new(target),
             })
         }
         Err(e) => {
@@ -104,14 +105,6 @@ fn read_database(url: &str) -> Result<State, u8> {
             Err(USAGE_OR_IO)
         }
     }
-}
-
-fn connect(url: &str) -> Result<postgres::Client, u8> {
-    // Never echo the URL: it may hold a password.
-    postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
-        report::fatal(format!("cannot connect to the database: {e}"));
-        USAGE_OR_IO
-    })
 }
 
 fn side(path: &Option<std::path::PathBuf>, url: &Option<String>) -> Result<State, u8> {
@@ -125,12 +118,16 @@ fn side(path: &Option<std::path::PathBuf>, url: &Option<String>) -> Result<State
     }
 }
 
-/// A model in the printing of the server at `url`, and what its `sql`
-/// blocks create there.
-fn printed(model: &Model, url: &str) -> Result<(Model, BTreeSet<generator::key::Key>), u8> {
-    let mut shadow = live::shadow::Shadow::create(url).map_err(|e| {
+/// A model in the printing of the server `target` is on, and what its
+/// `sql` blocks create there.
+fn printed(
+    model: &Model,
+    target: &live::connect::Target,
+) -> Result<(Model, BTreeSet<generator::key::Key>), u8> {
+    let mut shadow = live::shadow::Shadow::create_on(target).map_err(|e| {
         report::fatal(format!(
-            "cannot create a shadow database (the role needs CREATEDB): {e}"
+            "cannot create a shadow database (the role needs CREATEDB): {}",
+            live::connect::redact(&live::error::pg_message(&e))
         ));
         USAGE_OR_IO
     })?;
@@ -167,16 +164,16 @@ fn planned(sides: &Sides, deny: bool) -> Result<Planned, u8> {
             pg_version = v;
             (a, b)
         }
-        (State::Database { model: a, url }, State::Model(b, h, v)) => {
+        (State::Database { model: a, target }, State::Model(b, h, v)) => {
             allowed = h;
             pg_version = v;
-            let (b, raw) = printed(&b, &url)?;
+            let (b, raw) = printed(&b, &target)?;
             options.old_is_database = true;
             options.raw_products = raw;
             (a, b)
         }
-        (State::Model(a, ..), State::Database { model: b, url }) => {
-            let (a, raw) = printed(&a, &url)?;
+        (State::Model(a, ..), State::Database { model: b, target }) => {
+            let (a, raw) = printed(&a, &target)?;
             options.raw_products = raw;
             (a, b)
         }

@@ -59,11 +59,7 @@ pub fn run(from_sql: &[PathBuf], database_url: Option<&str>, out: &Path, force: 
 /// The database as DDL: its model, read from the catalog, in creation
 /// order, and what the model has no room for, listed.
 fn database_ddl(url: &str) -> Result<(String, String), u8> {
-    // Never echo the URL: it may hold a password.
-    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
-        report::fatal(format!("cannot connect to the database: {e}"));
-        USAGE_OR_IO
-    })?;
+    let (_, mut client) = super::connect(url)?;
     let read = live::introspect::introspect(&mut client).map_err(|e| {
         report::fatal(format!("cannot read the database: {e}"));
         USAGE_OR_IO
@@ -82,6 +78,16 @@ fn database_ddl(url: &str) -> Result<(String, String), u8> {
     for s in creation.statements() {
         ddl.push_str(&s.sql);
         ddl.push_str(";\n");
+    }
+    // The partitions maintenance made are no part of the model, but they
+    // are evidence of what keeps them, as in a dump.
+    for p in &read.time_partitions {
+        ddl.push_str(&format!(
+            "CREATE TABLE {} PARTITION OF {} {};\n",
+            generator::quote::qname(&p.sql),
+            generator::quote::qname(&p.parent),
+            p.bound
+        ));
     }
     Ok((String::from("database"), ddl))
 }

@@ -259,3 +259,18 @@ fn load_model(path: &Path) -> Result<Loaded, u8> {
         }
     }
 }
+
+/// A connection to the database a `--database-url` (or
+/// `--from-database-url`, `--to-database-url`) names, made as `schemac
+/// migrate` makes it: what the URL leaves out from the environment, TLS as
+/// `sslmode` says, a failure as a coded diagnostic. The target is returned
+/// too, for the shadow database beside it.
+pub fn connect(url: &str) -> Result<(live::connect::Target, postgres::Client), u8> {
+    let refused = |e: live::error::Error| {
+        report::diagnostic(&e.diagnostic());
+        USAGE_OR_IO
+    };
+    let target = live::connect::target(Some(url)).map_err(refused)?;
+    let client = target.connect().map_err(refused)?;
+    Ok((target, client))
+}

@@ -348,3 +348,86 @@ fn migrations_apply_over_tls_and_refusals_are_coded() {
         "{out}"
     );
 }
+
+fn command(args: &[&str]) -> (Option<i32>, String) {
+    let out = assert_cmd::Command::cargo_bin("schemac")
+        .expect("binary")
+        .args(args)
+        .env_remove("PGSSLMODE")
+        .env_remove("PGSSLROOTCERT")
+        .output()
+        .expect("schemac runs");
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// `import --database-url`, `diff`/`plan --from-database-url` and `push`
+/// connect through `sslmode` like the runner (the shadow database too):
+/// over `verify-full` they work; a wrong root certificate, `disable` on
+/// a `hostssl` server and a wrong password are the same coded errors.
+#[test]
+fn import_and_diff_connect_over_tls() {
+    let certs = Certs::make();
+    let server = server(&certs);
+    let mut c = postgres::Client::connect(&server.local_conninfo("postgres"), postgres::NoTls)
+        .expect("setup connection");
+    c.batch_execute("create table accounts (id bigint primary key, name text not null)")
+        .expect("a table");
+    let ca = root(&certs, "ca.pem");
+    let good = url(
+        &server,
+        "localhost",
+        PASSWORD,
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("schema");
+    let out = out.to_str().expect("utf-8 path");
+    let (code, text) = command(&["import", "--database-url", &good, "--out", out]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        std::fs::read_to_string(dir.path().join("schema/public.schema"))
+            .expect("imported")
+            .contains("entity Account"),
+        "{text}"
+    );
+    let (code, text) = command(&["diff", "--from-database-url", &good, "--to", out]);
+    assert_eq!(code, Some(0), "no drift: {text}");
+    let (code, text) = command(&["plan", "--from-database-url", &good, "--to", out]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = command(&["push", "--database-url", &good, out]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+
+    let other = root(&certs, "other.pem");
+    let wrong_root = url(
+        &server,
+        "localhost",
+        PASSWORD,
+        &format!("sslmode=verify-full&sslrootcert={other}"),
+    );
+    let plain = url(&server, "127.0.0.1", PASSWORD, "sslmode=disable");
+    let wrong_password = url(&server, "127.0.0.1", "wrong", "sslmode=require");
+    for (u, code_name) in [
+        (&wrong_root, "schemac::tls_failed"),
+        (&plain, "schemac::tls_failed"),
+        (&wrong_password, "schemac::authentication_failed"),
+    ] {
+        for args in [
+            vec!["import", "--database-url", u, "--out", out, "--force"],
+            vec!["diff", "--from-database-url", u, "--to", out],
+            vec!["push", "--database-url", u, out],
+        ] {
+            let (code, text) = command(&args);
+            assert_eq!(code, Some(2), "{args:?}: {text}");
+            assert!(text.contains(code_name), "{args:?}: {text}");
+            assert!(!text.contains(PASSWORD), "{args:?}: {text}");
+        }
+    }
+}

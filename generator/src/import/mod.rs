@@ -6,6 +6,7 @@
 //! a declaration, a `sql` block listed in the report, or counted in the
 //! report (session settings, ownership). Pure: the CLI writes the files.
 
+mod maintained;
 mod partitions;
 mod read;
 pub mod split;
@@ -33,6 +34,9 @@ pub struct Import {
     unfolded: rustc_hash::FxHashSet<QName>,
     /// What this pass found could not fold (the next pass keeps it as SQL).
     unfoldable: Vec<QName>,
+    /// Items a build makes again: the maintenance functions of tables
+    /// imported with `every:`, and the script's calls of them.
+    absorbed: Vec<usize>,
 }
 
 /// What the import kept as SQL or left out, each with its location.
@@ -108,6 +112,8 @@ struct Raw {
     creates: Vec<(&'static str, QName)>,
     /// Other names it creates, which later statements may use.
     provides: Vec<QName>,
+    /// Its line in `Report::raw`.
+    reported: usize,
 }
 
 #[derive(Debug)]
@@ -261,9 +267,31 @@ impl Import {
         // Partitions of a table printed with `@partition` are its: no
         // declarations, and nothing refers to them as such.
         let tables = &self.tables;
-        self.items.retain(|it| match it.kind {
-            ItemKind::Table(t) => tables[t].attached.is_none(),
-            _ => true,
+        let absorbed: rustc_hash::FxHashSet<usize> = self.absorbed.iter().copied().collect();
+        let unreported: rustc_hash::FxHashSet<usize> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| absorbed.contains(i))
+            .filter_map(|(_, it)| match &it.kind {
+                ItemKind::Raw(r) => Some(r.reported),
+                _ => None,
+            })
+            .collect();
+        let mut at = 0;
+        self.items.retain(|it| {
+            let gone = absorbed.contains(&at);
+            at += 1;
+            !gone
+                && match it.kind {
+                    ItemKind::Table(t) => tables[t].attached.is_none(),
+                    _ => true,
+                }
+        });
+        let mut line = 0;
+        self.report.raw.retain(|_| {
+            line += 1;
+            !unreported.contains(&(line - 1))
         });
         for t in &self.tables {
             if t.attached.is_some() {

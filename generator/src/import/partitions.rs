@@ -10,6 +10,7 @@ use super::{Import, Table};
 use crate::model::PartitionStrategy;
 use crate::names::MAX_IDENT;
 use crate::resolve::entity::bounds::{self, KeyKind};
+use dsl::{Code, Diagnostic, Severity, Span};
 use sqlparser::ast::{ForValues, PartitionBoundValue};
 use std::fmt::Write as _;
 
@@ -61,13 +62,28 @@ impl Import {
                 kids[a.parent].push(i);
             }
         }
+        let mut maintained = self.maintained(&kids);
+        self.absorbed = std::mem::take(&mut maintained.absorbed);
         for root in 0..self.tables.len() {
             let t = &self.tables[root];
             if t.part.is_none() || t.attached.is_some() {
                 continue;
             }
+            if let Some(lines) = maintained.every.get(&root) {
+                self.tables[root].fold = Some(lines.clone());
+                continue;
+            }
             match self.fold(root, &kids) {
-                Some(lines) => self.tables[root].fold = Some(lines),
+                Some(lines) => {
+                    let lines = match maintained.notes.get(&root) {
+                        Some(why) => {
+                            self.fixed_note(root, why);
+                            format!("// fixed ranges, not `every:`: {why}\n{lines}")
+                        }
+                        None => lines,
+                    };
+                    self.tables[root].fold = Some(lines);
+                }
                 None => {
                     let mut tree = vec![root];
                     let mut at = 0;
@@ -80,6 +96,37 @@ impl Import {
                 }
             }
         }
+    }
+
+    /// A note that a table a maintenance function keeps was imported with
+    /// fixed ranges, and why.
+    fn fixed_note(&mut self, table: usize, why: &str) {
+        let Some(it) = self
+            .items
+            .iter()
+            .find(|it| matches!(it.kind, super::ItemKind::Table(t) if t == table))
+        else {
+            return;
+        };
+        let (file, start) = (it.file, it.offset);
+        let end = self
+            .lines
+            .get(file as usize)
+            .and_then(|(_, starts)| starts.iter().find(|&&s| s > start))
+            .map_or(start, |&s| s - 1);
+        let t = &self.tables[table].sql;
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::ImportFixedTimePartitions,
+                Severity::Info,
+                format!(
+                    "{}.{} is kept by a maintenance function, but imported with fixed ranges: {why}",
+                    t.schema, t.name
+                ),
+            )
+            .label(Span::new(file, start, end.max(start)), "its partitions are written as they are")
+            .help("to import it with `every:`, import the database or dump as schemac's maintenance left it; or write `every:` by hand in place of the fixed ranges"),
+        );
     }
 
     /// The attribute lines of a root, when its partitions fold.
@@ -230,7 +277,7 @@ fn reserved(name: &str) -> bool {
     .contains(&name)
 }
 
-fn is_bare(n: &str) -> bool {
+pub(super) fn is_bare(n: &str) -> bool {
     let mut chars = n.chars();
     chars
         .next()
@@ -248,7 +295,7 @@ fn col_type(t: &Table, c: &str) -> Option<String> {
 /// Whether `child` is what `PARTITION OF parent` makes: the same columns
 /// and checks, and the parent's keys and indexes under the names
 /// PostgreSQL gives their copies (`sales_eu_pkey`, `sales_eu_amount_idx`).
-fn copy_of(parent: &Table, child: &Table, cloned: bool) -> bool {
+pub(super) fn copy_of(parent: &Table, child: &Table, cloned: bool) -> bool {
     let own = child.pk.is_some()
         || !child.uniques.is_empty()
         || !child.indexes.is_empty()

@@ -591,6 +591,7 @@ impl Import {
         text: String,
         creates: Vec<(&'static str, QName)>,
     ) {
+        let reported = self.report.raw.len();
         self.report
             .raw
             .push((self.at(file, p.start), first_line(&text)));
@@ -605,6 +606,7 @@ impl Import {
                 text,
                 creates,
                 provides: Vec::new(),
+                reported,
             }),
         );
     }
@@ -891,6 +893,7 @@ impl Import {
             Some((kind, q)) => format!("{kind} {}.{}", q.schema, q.name),
             None => first_line(p.text),
         };
+        let reported = self.report.raw.len();
         self.report.raw.push((self.at(file, p.start), what));
         // An index made in SQL is no `@creates` kind, yet later statements
         // (`ALTER INDEX ... ATTACH PARTITION`) name it.
@@ -902,6 +905,7 @@ impl Import {
             text: p.text.to_string(),
             creates,
             provides,
+            reported,
         };
         self.push(file, p, schema, ItemKind::Raw(raw));
     }

@@ -144,6 +144,23 @@ fn created(im: &Import, i: usize) -> Vec<QName> {
     }
 }
 
+/// Whether item `i` mentions, as `w`, a name it creates itself, outside
+/// a function body: `CREATE FUNCTION f(x)` names itself, which needs no
+/// other statement creating an `f` (an overload; the names here carry no
+/// arguments), while `f()` whose body calls `f(now())` does.
+fn self_named(im: &Import, i: usize, w: &(Option<String>, String), mine: &[QName]) -> bool {
+    if !mine.iter().any(|q| names_it(w, q)) {
+        return false;
+    }
+    let ItemKind::Raw(r) = &im.items[i].kind else {
+        return true;
+    };
+    !words(&r.text).iter().any(|t| match t {
+        Token::DollarQuotedString(d) => mentions(&d.value).contains(w),
+        _ => false,
+    })
+}
+
 /// What item `j`'s SQL mentions (for a table: its expressions).
 fn mentioned_by(
     im: &Import,
@@ -407,6 +424,9 @@ pub(super) fn write(im: &mut Import) -> Vec<(String, String)> {
         };
         let mine = created(im, i);
         for word in &m {
+            if self_named(im, i, word, &mine) {
+                continue;
+            }
             for (j, q) in by_created.get(&word.1).into_iter().flatten() {
                 let j = *j;
                 if j == i || !names_it(word, q) {
@@ -420,10 +440,12 @@ pub(super) fn write(im: &mut Import) -> Vec<(String, String)> {
                     // body pg_dump writes before the tables it reads), unless
                     // that names the block in turn.
                     ItemKind::Raw(_) => {
+                        let theirs = created(im, j);
                         earlier
-                            || !mentioned_by(im, j, &raw_mentions)
-                                .iter()
-                                .any(|w| mine.iter().any(|q| names_it(w, q)))
+                            || !mentioned_by(im, j, &raw_mentions).iter().any(|w| {
+                                mine.iter().any(|q| names_it(w, q))
+                                    && !self_named(im, j, w, &theirs)
+                            })
                     }
                     // A table or view waits for the blocks it uses, unless
                     // such a block is about the table itself.
