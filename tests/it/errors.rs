@@ -52,6 +52,8 @@ fn codes_without_an_example_are_tested_here() {
     // fixture per rule. UnknownViewEntity: tests/it/cli.rs
     // (`erd_views_are_checked_against_the_schema`). ImportUnparsed:
     // tests/it/import.rs (`a_statement_sqlparser_cannot_read_is_kept_and_reported`).
+    // ImportFixedTimePartitions: tests/it/import.rs
+    // (`maintained_time_partitions_import_as_every_and_round_trip`).
     assert_eq!(
         without,
         [
@@ -62,6 +64,7 @@ fn codes_without_an_example_are_tested_here() {
             Code::ModelInvalid,
             Code::UnknownViewEntity,
             Code::ImportUnparsed,
+            Code::ImportFixedTimePartitions,
             Code::Lint
         ]
     );

@@ -347,13 +347,14 @@ fn maintained_time_partitions_import_as_every_and_round_trip() {
         "@partition(range: booked, every: year, before: 2)",
     ];
     let mut attempts = 0;
-    let (original, copies) = loop {
+    let (original, dumped, copies) = loop {
         attempts += 1;
         let original = test_db("import_every_src");
         let day = today(&original);
         original.psql_apply(&script).expect("the project applies");
 
-        let im = from_sql(&[("dump.sql".to_string(), raw_dump(&original, &[]))]);
+        let dumped = raw_dump(&original, &[]);
+        let im = from_sql(&[("dump.sql".to_string(), dumped.clone())]);
         assert!(im.diagnostics.is_empty(), "{:?}", im.diagnostics);
         let files = all_files(&im);
         for a in attrs {
@@ -391,13 +392,37 @@ fn maintained_time_partitions_import_as_every_and_round_trip() {
             .psql_apply(&support::sql(&compile_ok(from_db.path())))
             .unwrap_or_else(|e| panic!("{e}\n{text}"));
         if today(&copy_db) == day {
-            break (original, [copy, copy_db]);
+            break (original, dumped, [copy, copy_db]);
         }
         assert!(attempts < 3, "the UTC day keeps changing");
     };
     for copy in &copies {
         same_dump(&original, copy);
     }
+
+    // The build's own script (no partitions yet, the call that makes
+    // them) imports the same way.
+    let im = from_sql(&[("schema.sql".to_string(), script.clone())]);
+    assert!(im.diagnostics.is_empty(), "{:?}", im.diagnostics);
+    let files = all_files(&im);
+    for a in attrs {
+        assert!(files.contains(a), "{a} not in\n{files}");
+    }
+    assert!(!files.contains("maintain_partitions"), "{files}");
+
+    // A function edited by hand is not schemac's: fixed ranges, and why.
+    let edited = dumped.replacen("rows outside the partitions", "rows left over", 1);
+    let im = from_sql(&[("dump.sql".to_string(), edited)]);
+    assert!(
+        im.diagnostics
+            .iter()
+            .all(|d| d.code == "schemac::import_fixed_time_partitions"
+                && d.message.contains("is not the one schemac writes")),
+        "{:?}",
+        im.diagnostics
+    );
+    assert!(!im.diagnostics.is_empty());
+    assert!(all_files(&im).contains("maintain_partitions"));
 
     // A partition missing in the middle: not what maintenance leaves, so
     // the monthly table stays fixed ranges, exactly, and says why; the

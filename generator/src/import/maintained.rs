@@ -62,7 +62,9 @@ impl Import {
     /// partitions (`kids`).
     pub(super) fn maintained(&self, kids: &[Vec<usize>]) -> Verdict {
         let mut verdict = Verdict::default();
-        for (schema, mut s) in self.maintenance() {
+        let found = self.maintenance();
+        let theirs: Vec<usize> = found.values().flat_map(|s| s.items.clone()).collect();
+        for (schema, mut s) in found {
             let mut kept = Vec::new();
             let mut why = s.wrong.take();
             if s.body.is_none() {
@@ -91,7 +93,7 @@ impl Import {
                     ));
                 }
             }
-            if let Some(other) = self.mentions(&schema, &s.items) {
+            if let Some(other) = self.mentions(&theirs) {
                 why.get_or_insert(format!("`maintain_partitions` is used by {other}"));
             }
             match why {
@@ -170,17 +172,16 @@ impl Import {
         out
     }
 
-    /// Another statement that names the schema's maintenance function
-    /// (which the build would make at another place), if any.
-    fn mentions(&self, schema: &str, own: &[usize]) -> Option<String> {
+    /// A statement other than the maintenance functions and their calls
+    /// (`theirs`) that names a maintenance function (which the build would
+    /// make at another place), if any.
+    fn mentions(&self, theirs: &[usize]) -> Option<String> {
         self.items
             .iter()
             .enumerate()
             .find_map(|(i, it)| match &it.kind {
                 ItemKind::Raw(r)
-                    if !own.contains(&i)
-                        && it.schema == schema
-                        && r.text.contains(partition::FUNCTION) =>
+                    if !theirs.contains(&i) && r.text.contains(partition::FUNCTION) =>
                 {
                     Some(self.at(it.file, it.offset))
                 }

@@ -112,7 +112,7 @@ impl Import {
         let end = self
             .lines
             .get(file as usize)
-            .and_then(|(_, starts)| starts.iter().find(|&&s| s > start))
+            .and_then(|(_, starts)| starts.get(starts.partition_point(|&s| s <= start)))
             .map_or(start, |&s| s - 1);
         let t = &self.tables[table].sql;
         self.diagnostics.push(
