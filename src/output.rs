@@ -2,7 +2,7 @@
 //! reader never sees half a file), and never over a file schemac did not
 //! write unless `--force` says so.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// Every file schemac writes starts with this, so it can recognise its own.
@@ -67,6 +67,10 @@ pub fn write_pieces<S: AsRef<str>>(
 /// file schemac did not write, but on all cores and without waiting for
 /// each file to reach the disk: an `fsync` per file took minutes for the
 /// 20,000 files of a 10,000-entity site, which can be regenerated at will.
+/// A file that already holds its text is left alone: replacing it would
+/// create and delete an inode for nothing, and a file system's allocator
+/// slows down with every inode recently deleted (ext4 scans them), so
+/// regenerating a large site took longer each time (docs/performance.md).
 pub fn write_tree(out: &Path, files: &[(String, String)], force: bool) -> Result<(), String> {
     let place = |name: &str| match name.rsplit_once('/') {
         Some((d, f)) => (out.join(d), f.to_string()),
@@ -88,6 +92,9 @@ pub fn write_tree(out: &Path, files: &[(String, String)], force: bool) -> Result
                 scope.spawn(move || {
                     part.iter().try_for_each(|(name, text)| {
                         let (dir, file) = place(name);
+                        if holds(&dir.join(&file), text) {
+                            return Ok(());
+                        }
                         write_file(&dir, &file, &[text], force, false)
                     })
                 })
@@ -100,6 +107,14 @@ pub fn write_tree(out: &Path, files: &[(String, String)], force: bool) -> Result
     })
 }
 
+/// Whether the file at `path` holds exactly `text` (the text carries the
+/// mark, so such a file is one schemac wrote). Sizes are compared first,
+/// so a changed file is rarely read whole.
+fn holds(path: &Path, text: &str) -> bool {
+    let same_size = std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64);
+    same_size && std::fs::read(path).is_ok_and(|held| held == text.as_bytes())
+}
+
 /// One file into an existing `dir`; `sync` waits for it to reach the disk.
 fn write_file<S: AsRef<str>>(
     dir: &Path,
@@ -110,9 +125,13 @@ fn write_file<S: AsRef<str>>(
 ) -> Result<(), String> {
     let path = dir.join(name);
     if !force && path.exists() {
-        let head =
-            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let head = String::from_utf8_lossy(&head[..head.len().min(200)]).into_owned();
+        // The mark is in the first lines: the rest of a large page (the
+        // anomalies page of a large schema is tens of MiB) is not read.
+        let mut head = Vec::with_capacity(200);
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(200).read_to_end(&mut head))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let head = String::from_utf8_lossy(&head);
         if !head.contains(MARK) {
             return Err(format!(
                 "{} exists and was not written by schemac; refusing to overwrite it (use --force, or another --out)",

@@ -6,9 +6,11 @@
 //! code rendered (in one file and as modules; rustfmt, which the CLI runs
 //! when installed, is not included).
 //!
-//!     cargo bench -p schemac-generator --bench emit
+//!     cargo bench -p schemac-generator --bench emit [-- --entities N] [--runs N]
 //!
-//! Prints a table, best of several runs. Figures are in docs/performance.md.
+//! Prints a table, best of several runs (`--entities` measures one size,
+//! `--runs` sets how many: a profiler wants one). Figures are in
+//! docs/performance.md.
 
 #[path = "../../benches/projects/mod.rs"]
 mod projects;
@@ -55,15 +57,26 @@ fn ms(d: Duration) -> String {
     format!("{:.0}", d.as_secs_f64() * 1000.0)
 }
 
+/// The value after `name` on the command line.
+fn arg(name: &str) -> Option<usize> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    Some(args.get(at + 1)?.parse().expect("a number"))
+}
+
 fn main() {
     // `cargo test --benches` runs this without `--bench`: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let sizes: &[usize] = if quick { &[100] } else { &[100, 1_000, 10_000] };
+    let sizes = match arg("--entities") {
+        Some(n) => vec![n],
+        None if quick => vec![100],
+        None => vec![100, 1_000, 10_000],
+    };
     println!("| entities | compile ms | lint ms | docs render ms (CPU ms) | docs write ms | docs files | docs MiB | rust render ms (one file; CPU ms) | rust render ms (modules) | rust KiB |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for &n in sizes {
+    for n in sizes {
         let files = projects::synthetic(n, 100.min(n));
-        let runs = if n >= 10_000 { 3 } else { 5 };
+        let runs = arg("--runs").unwrap_or(if n >= 10_000 { 3 } else { 5 });
         let (compile, _, (project, compiled)) = best(runs, || {
             let project = generator::Project::from_sources(black_box(&files));
             let compiled = generator::compile(&project, &Default::default()).expect("compiles");

@@ -85,8 +85,23 @@ fn templates_can_be_replaced_and_outputs_are_protected() {
         .success();
     assert!(read(&out.path().join("entities/public.orders.md")).contains("Custom page for Order"));
     assert!(read(&out.path().join("entities/public.orders.html")).contains("<h1>Order"));
-    // Written again over its own files: fine.
+    // Written again over its own files: fine. A page that already holds
+    // its text is left as it is (the same inode), a changed one replaced.
+    use std::os::unix::fs::MetadataExt;
+    let inode = |page: &str| {
+        let path = out.path().join(page);
+        std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .ino()
+    };
+    let (html, md) = (
+        inode("entities/public.orders.html"),
+        inode("entities/public.orders.md"),
+    );
     docs(&shop, out.path()).assert().success();
+    assert_eq!(inode("entities/public.orders.html"), html);
+    assert_ne!(inode("entities/public.orders.md"), md);
+    assert!(!read(&out.path().join("entities/public.orders.md")).contains("Custom page"));
     std::fs::write(out.path().join("index.html"), "<p>my own page</p>").expect("write");
     docs(&shop, out.path()).assert().code(2);
     assert_eq!(read(&out.path().join("index.html")), "<p>my own page</p>");
