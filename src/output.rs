@@ -141,9 +141,15 @@ fn write_file<S: AsRef<str>>(
     }
     let mut tmp =
         temp_file_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    pieces
-        .iter()
-        .try_for_each(|p| tmp.write_all(p.as_ref().as_bytes()))
+    // Buffered: a script comes in two pieces per statement.
+    let written = {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        pieces
+            .iter()
+            .try_for_each(|p| buffered.write_all(p.as_ref().as_bytes()))
+            .and_then(|_| buffered.flush())
+    };
+    written
         .and_then(|_| {
             if sync {
                 tmp.as_file().sync_all()

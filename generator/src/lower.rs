@@ -88,11 +88,8 @@ fn timestamp_column(
 ) -> Column {
     let span = origin.span;
     Column {
-        default: default.map(|d| Expr {
-            sql: d.to_string(),
-            canonical: crate::sqlparse::canonical_expr(d),
-            span,
-        }),
+        default: default
+            .map(|d| Expr::new(d.to_string(), crate::sqlparse::canonical_expr(d), span)),
         ..policy_column(name, "timestamptz", nullable, doc, origin)
     }
 }

@@ -874,7 +874,8 @@ pub struct Column {
     pub ty: SqlType,
     pub nullable: bool,
     pub default: Option<Expr>,
-    pub generated: Option<Expr>,
+    /// Boxed: rare, and a large model has a hundred thousand columns.
+    pub generated: Option<Box<Expr>>,
     pub identity: Option<Identity>,
     /// `@secret`: the value never leaves the table through what schemac
     /// generates (audit rows leave it out). Set on `@encrypted` columns too.
@@ -898,35 +899,88 @@ pub enum Identity {
 }
 
 /// An SQL expression: the text as the user wrote it (what is printed) and a
-/// canonical text (what is compared), checked by sqlparser.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// canonical text (what is compared), checked by sqlparser. The canonical
+/// text is stored only when it differs from the written one (most
+/// defaults and checks are written canonically); `model.json` has both.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(from = "ExprFile")]
 pub struct Expr {
+    /// Changed through [`Expr::set_sql`], which keeps the canonical text.
     pub sql: String,
     /// sqlparser's rendering of the parsed text: spacing, keyword case and
     /// redundant parentheses do not matter. The written text when sqlparser
-    /// cannot parse it.
-    pub canonical: String,
+    /// cannot parse it. `None`: the same as `sql`.
+    canonical: Option<Box<str>>,
     pub span: Span,
+}
+
+/// [`Expr`] as `model.json` has it.
+#[derive(Deserialize)]
+struct ExprFile {
+    sql: String,
+    canonical: String,
+    span: Span,
+}
+
+impl From<ExprFile> for Expr {
+    fn from(e: ExprFile) -> Self {
+        Expr::new(e.sql, e.canonical, e.span)
+    }
+}
+
+impl Serialize for Expr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Expr", 3)?;
+        st.serialize_field("sql", &self.sql)?;
+        st.serialize_field("canonical", self.canonical())?;
+        st.serialize_field("span", &self.span)?;
+        st.end()
+    }
 }
 
 /// Compares canonical texts: `price>=0` and `price >= 0` are the same check.
 impl PartialEq for Expr {
     fn eq(&self, other: &Self) -> bool {
-        self.canonical == other.canonical
+        self.canonical() == other.canonical()
     }
 }
 
 impl Eq for Expr {}
 
 impl Expr {
+    pub fn new(sql: String, canonical: String, span: Span) -> Self {
+        let canonical = (canonical != sql).then(|| canonical.into_boxed_str());
+        Expr {
+            sql,
+            canonical,
+            span,
+        }
+    }
+
     /// An expression whose canonical text is its written text (generated
     /// SQL, raw bodies).
     pub fn verbatim(sql: String, span: Span) -> Self {
         Expr {
-            canonical: sql.clone(),
             sql,
+            canonical: None,
             span,
         }
+    }
+
+    /// The text compared.
+    pub fn canonical(&self) -> &str {
+        self.canonical.as_deref().unwrap_or(&self.sql)
+    }
+
+    /// Another written text, the canonical one unchanged.
+    pub fn set_sql(&mut self, sql: String) {
+        let canonical = self.canonical().to_string();
+        *self = Expr::new(sql, canonical, self.span);
+    }
+
+    pub fn set_canonical(&mut self, canonical: String) {
+        self.canonical = (canonical != self.sql).then(|| canonical.into_boxed_str());
     }
 }
 

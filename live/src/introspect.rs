@@ -997,7 +997,11 @@ fn read_columns(
             } else {
                 default.clone().map(expr)
             },
-            generated: if generated { default.map(expr) } else { None },
+            generated: if generated {
+                default.map(|d| Box::new(expr(d)))
+            } else {
+                None
+            },
             identity: match row.get::<_, String>(9).as_str() {
                 "a" => Some(Identity::Always),
                 "d" => Some(Identity::ByDefault),
@@ -1798,7 +1802,7 @@ pub fn keys(model: &Model) -> BTreeSet<Key> {
 
 fn copy_expressions(to: &mut Model, from: &Model) {
     fn set(to: &mut Expr, from: &Expr) {
-        to.canonical = from.canonical.clone();
+        to.set_canonical(from.canonical().to_string());
     }
     fn set_opt(to: &mut Option<Expr>, from: &Option<Expr>) {
         if let (Some(t), Some(f)) = (to.as_mut(), from.as_ref()) {
@@ -1831,7 +1835,9 @@ fn copy_expressions(to: &mut Model, from: &Model) {
         for c in &mut t.columns {
             if let Some(fc) = f.column(&c.name) {
                 set_opt(&mut c.default, &fc.default);
-                set_opt(&mut c.generated, &fc.generated);
+                if let (Some(t), Some(f)) = (c.generated.as_mut(), fc.generated.as_ref()) {
+                    set(t, f);
+                }
             }
         }
         for c in &mut t.checks {
@@ -1890,7 +1896,7 @@ fn list_values(to: &mut [PartitionChild], from: &[PartitionChild]) {
                 if a.len() == b.len() =>
             {
                 for (x, y) in a.iter_mut().zip(b) {
-                    x.canonical = y.canonical.clone();
+                    x.set_canonical(y.canonical().to_string());
                 }
             }
             (
@@ -1899,7 +1905,7 @@ fn list_values(to: &mut [PartitionChild], from: &[PartitionChild]) {
             ) => {
                 for (mine, theirs) in [(a, x), (b, y)] {
                     if let (Some(m), Some(t)) = (mine.as_mut(), theirs.as_ref()) {
-                        m.canonical = t.canonical.clone();
+                        m.set_canonical(t.canonical().to_string());
                     }
                 }
             }

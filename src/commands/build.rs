@@ -2,6 +2,7 @@
 
 use crate::cli::Emit;
 use crate::{output, report, OK, SCHEMA_ERRORS, USAGE_OR_IO};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 pub fn run(
@@ -45,7 +46,8 @@ pub fn run(
     let mut written = Vec::new();
     for kind in emit {
         let files = match kind {
-            // Written piece by piece: a large script is never joined.
+            // Written piece by piece, the statements' texts borrowed: the
+            // script is never copied.
             Emit::Sql => vec![(
                 out.clone(),
                 "schema.sql".to_string(),
@@ -54,15 +56,15 @@ pub fn run(
             Emit::Model => vec![(
                 out.clone(),
                 "model.json".to_string(),
-                vec![generator::model_file::to_json(
+                vec![Cow::Owned(generator::model_file::to_json(
                     &compiled.model,
                     output::MARK,
-                )],
+                ))],
             )],
             Emit::Rust => match rust(path, &loaded, templates) {
                 Ok(files) => files
                     .into_iter()
-                    .map(|f| (rust_out.clone(), f.path, vec![f.text]))
+                    .map(|f| (rust_out.clone(), f.path, vec![Cow::Owned(f.text)]))
                     .collect(),
                 Err(e) => {
                     report::fatal(e);

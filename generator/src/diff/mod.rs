@@ -1143,11 +1143,12 @@ fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
     };
     let expr = |e: &mut crate::model::Expr| {
         // Both texts: `canonical` may be sqlparser's or the server's.
+        let canonical = crate::sqlparse::rename_column(e.canonical(), from, to);
         if let Some(sql) = crate::sqlparse::rename_column(&e.sql, from, to) {
-            e.sql = sql;
+            e.set_sql(sql);
         }
-        if let Some(canonical) = crate::sqlparse::rename_column(&e.canonical, from, to) {
-            e.canonical = canonical;
+        if let Some(canonical) = canonical {
+            e.set_canonical(canonical);
         }
     };
     let element = |e: &mut crate::model::IndexElement| match &mut e.target {
@@ -1169,7 +1170,7 @@ fn rename_column(m: &mut Model, table: &QName, from: &str, to: &str) {
         }
         for c in &mut t.columns {
             swap(&mut c.name);
-            c.generated.iter_mut().for_each(expr);
+            c.generated.as_deref_mut().into_iter().for_each(expr);
         }
         if let Some(p) = &mut t.primary_key {
             p.columns.iter_mut().for_each(swap);

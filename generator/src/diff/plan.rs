@@ -944,7 +944,7 @@ fn comments_of_table(p: &mut Planner, t: &crate::model::Table, r: i64) {
 
 /// Defaults evaluated per row: adding a column with one rewrites the table.
 pub(crate) fn volatile(e: &Expr) -> bool {
-    let t = e.canonical.to_ascii_lowercase();
+    let t = e.canonical().to_ascii_lowercase();
     [
         "gen_random_uuid(",
         "uuid_generate_v",

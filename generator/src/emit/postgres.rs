@@ -12,6 +12,7 @@
 use crate::key::{Key, ObjectKind};
 use crate::quote::{literal, qname, Ident};
 use crate::statement::{Creation, Group};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The most lock-table entries (as `Statement::locks` estimates them) one
@@ -32,29 +33,24 @@ pub fn emit(model: &crate::Model, plan: &crate::graph::Plan) -> String {
 
 /// The script for a list of creation statements.
 pub fn render(c: &Creation) -> String {
-    join(render_pieces(c))
+    join(&render_pieces(c))
 }
 
 /// The script in consecutive pieces, whose concatenation is [`render`]'s
-/// text: a caller that writes them one after the other never holds a
-/// second, joined copy of a large script.
-pub fn render_pieces(c: &Creation) -> Vec<String> {
-    // Large schemas are written in chunks on all cores.
-    let threads = if c.groups.len() < 2_000 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    };
-    pieces_in(c, LOCK_BUDGET, threads)
+/// text. The statements' texts are pieces of their own, borrowed: a caller
+/// that writes the pieces one after the other never holds a copy of a
+/// large script beside its statements.
+pub fn render_pieces(c: &Creation) -> Vec<Cow<'_, str>> {
+    pieces_in(c, LOCK_BUDGET)
 }
 
 /// The pieces as one text, sized exactly: a large script's buffer would
 /// otherwise double.
-fn join(pieces: Vec<String>) -> String {
-    let size: usize = pieces.iter().map(String::len).sum();
+fn join(pieces: &[Cow<'_, str>]) -> String {
+    let size: usize = pieces.iter().map(|p| p.len()).sum();
     let mut out = String::with_capacity(size);
     for piece in pieces {
-        out.push_str(&piece);
+        out.push_str(piece);
     }
     out
 }
@@ -74,16 +70,15 @@ struct Transaction<'a> {
     guard: Option<&'a Key>,
 }
 
-/// [`render`] with a lock budget and the work split over `threads`
-/// chunks, joined in order: the text is the same whatever the number.
+/// [`render`] with a lock budget.
 #[cfg(test)]
-fn render_in(c: &Creation, budget: u32, threads: usize) -> String {
-    join(pieces_in(c, budget, threads))
+fn render_in(c: &Creation, budget: u32) -> String {
+    join(&pieces_in(c, budget))
 }
 
-/// The pieces of [`render_in`]'s text: the header, one per chunk of
-/// groups, the end.
-fn pieces_in(c: &Creation, budget: u32, threads: usize) -> Vec<String> {
+/// The pieces of [`render_in`]'s text: the header, each group's opening
+/// (when it has one), its statements and their `;`, the end.
+fn pieces_in(c: &Creation, budget: u32) -> Vec<Cow<'_, str>> {
     let transactions = split(&c.groups, budget);
     let count = transactions.len();
     let mut openings: Vec<Opening> = (0..c.groups.len()).map(|_| Opening::default()).collect();
@@ -110,8 +105,9 @@ fn pieces_in(c: &Creation, budget: u32, threads: usize) -> Vec<String> {
         }
     }
 
-    let chunk = c.groups.len().div_ceil(threads.max(1)).max(1);
-    let mut pieces: Vec<String> = Vec::with_capacity(threads + 2);
+    // Per statement its text and `;`, per group its opening and a blank line.
+    let statements: usize = c.groups.iter().map(Vec::len).sum();
+    let mut pieces: Vec<Cow<str>> = Vec::with_capacity(2 * statements + 2 * c.groups.len() + 2);
     let mut head = String::with_capacity(1024);
     head.push_str(HEADER);
     if count > 1 {
@@ -131,76 +127,57 @@ fn pieces_in(c: &Creation, budget: u32, threads: usize) -> Vec<String> {
     if c.groups.is_empty() {
         head.push_str("BEGIN;\n\n");
     }
-    pieces.push(head);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = c
-            .groups
-            .chunks(chunk)
-            .zip(openings.chunks(chunk))
-            .map(|(groups, openings)| scope.spawn(move || groups_sql(groups, openings, count)))
-            .collect();
-        pieces.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-        );
-    });
-    let mut end = String::from("COMMIT;\n");
-    if count > 1 {
-        end.push_str("\\endif\n");
-    }
-    pieces.push(end);
-    pieces
-}
-
-/// The text of a run of groups, each after its opening.
-fn groups_sql(groups: &[Group], openings: &[Opening], count: usize) -> String {
-    // The statements, their `;\n`, a blank line per group, and what
-    // opens transactions and switches search paths.
-    let bytes: usize = groups.iter().flatten().map(|s| s.sql.len() + 2).sum();
-    let openings_bytes: usize = openings
-        .iter()
-        .map(|o| {
-            o.transaction.as_ref().map_or(0, |t| {
-                64 + t
-                    .guard
-                    .map_or(0, |k| 192 + 2 * (k.name.schema.len() + k.name.name.len()))
-            }) + o.search_path.map_or(0, |s| 48 + s.len())
-        })
-        .sum();
-    let mut out = String::with_capacity(bytes + groups.len() + openings_bytes);
-    for (g, o) in groups.iter().zip(openings) {
-        if let Some(t) = &o.transaction {
-            if t.number > 1 {
-                out.push_str("COMMIT;\n");
-                if count > 1 {
-                    out.push_str("\\endif\n\n");
-                }
-            }
-            if count > 1 {
-                let _ = writeln!(out, "-- Transaction {} of {count}.", t.number);
-                if let Some(key) = t.guard {
-                    let _ = writeln!(out, "SELECT {} AS schemac_pending \\gset", missing(key));
-                    out.push_str("\\if :schemac_pending\n");
-                }
-            }
-            out.push_str("BEGIN;\n\n");
-        }
-        if let Some(schema) = o.search_path {
-            out.push_str("SET LOCAL search_path TO ");
-            if schema != "public" {
-                let _ = write!(out, "{}, ", Ident(schema));
-            }
-            let _ = writeln!(out, "{};\n", Ident("public"));
+    pieces.push(Cow::Owned(head));
+    for (g, o) in c.groups.iter().zip(&openings) {
+        if let Some(opening) = opening(o, count) {
+            pieces.push(Cow::Owned(opening));
         }
         for s in g {
             debug_assert!(s.transactional, "the creation script is transactional");
-            out.push_str(&s.sql);
-            out.push_str(";\n");
+            pieces.push(Cow::Borrowed(&s.sql));
+            pieces.push(Cow::Borrowed(";\n"));
         }
-        out.push('\n');
+        pieces.push(Cow::Borrowed("\n"));
     }
-    out
+    pieces.push(Cow::Borrowed(if count > 1 {
+        "COMMIT;\n\\endif\n"
+    } else {
+        "COMMIT;\n"
+    }));
+    pieces
+}
+
+/// The text before a group: what ends the previous transaction and opens
+/// the next, and a search path switch; `None` for most groups.
+fn opening(o: &Opening, count: usize) -> Option<String> {
+    if o.transaction.is_none() && o.search_path.is_none() {
+        return None;
+    }
+    let mut out = String::new();
+    if let Some(t) = &o.transaction {
+        if t.number > 1 {
+            out.push_str("COMMIT;\n");
+            if count > 1 {
+                out.push_str("\\endif\n\n");
+            }
+        }
+        if count > 1 {
+            let _ = writeln!(out, "-- Transaction {} of {count}.", t.number);
+            if let Some(key) = t.guard {
+                let _ = writeln!(out, "SELECT {} AS schemac_pending \\gset", missing(key));
+                out.push_str("\\if :schemac_pending\n");
+            }
+        }
+        out.push_str("BEGIN;\n\n");
+    }
+    if let Some(schema) = o.search_path {
+        out.push_str("SET LOCAL search_path TO ");
+        if schema != "public" {
+            let _ = write!(out, "{}, ", Ident(schema));
+        }
+        let _ = writeln!(out, "{};\n", Ident("public"));
+    }
+    Some(out)
 }
 
 /// A condition true when the object `key` names does not exist (yet).
@@ -287,17 +264,10 @@ mod tests {
                         view V { select id from alphas }\nsql s @depends(Beta) { select 1 }\n";
 
     #[test]
-    fn chunked_output_is_the_same_text() {
+    fn within_the_budget_the_script_is_one_transaction() {
         let c = compiled(TEXT);
         let statements = creation(&c.model, &c.plan);
-        let one = render_in(&statements, LOCK_BUDGET, 1);
-        for threads in 2..=statements.groups.len() + 1 {
-            assert_eq!(
-                render_in(&statements, LOCK_BUDGET, threads),
-                one,
-                "{threads} chunks"
-            );
-        }
+        let one = render_in(&statements, LOCK_BUDGET);
         assert!(one.contains("SET LOCAL search_path TO \"app\", \"public\";"));
         assert_eq!(one.matches("BEGIN;").count(), 1);
         assert!(!one.contains("\\if"));
@@ -307,7 +277,7 @@ mod tests {
     fn over_the_budget_the_script_is_split_into_guarded_transactions() {
         let c = compiled(TEXT);
         let statements = creation(&c.model, &c.plan);
-        let split = render_in(&statements, 8, 1);
+        let split = render_in(&statements, 8);
         let n = split.matches("BEGIN;").count();
         assert!(n > 1, "{split}");
         assert_eq!(split.matches("COMMIT;").count(), n);
@@ -336,17 +306,7 @@ mod tests {
                 .map(str::to_string)
                 .collect()
         };
-        assert_eq!(
-            strip(&split),
-            strip(&render_in(&statements, LOCK_BUDGET, 1))
-        );
-        for threads in 2..=statements.groups.len() + 1 {
-            assert_eq!(
-                render_in(&statements, 8, threads),
-                split,
-                "{threads} chunks"
-            );
-        }
+        assert_eq!(strip(&split), strip(&render_in(&statements, LOCK_BUDGET)));
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub(crate) fn keys(table: &Table) -> Vec<KeyIndex<'_>> {
                             return name.clone()
                         }
                         ElementTarget::Column { name } => name.clone(),
-                        ElementTarget::Expr { expr } => format!("({})", expr.canonical),
+                        ElementTarget::Expr { expr } => format!("({})", expr.canonical()),
                     };
                     format!(
                         "{target} {} {} {} {}",
@@ -205,7 +205,7 @@ pub(crate) fn in_primary_key(table: &Table, column: &str) -> bool {
 /// Whether `predicate` only says that `columns` are not null
 /// (`a is not null and b is not null`, in any order and case).
 pub(crate) fn only_not_null(predicate: &Expr, columns: &[String]) -> bool {
-    let text = predicate.canonical.to_lowercase();
+    let text = predicate.canonical().to_lowercase();
     let mut seen = Vec::new();
     for part in text.split(" and ") {
         let part = part

@@ -316,10 +316,9 @@ SELECT l.id, 1::bigint, l.at, l.table_name, l.action, l.key, l.old, l.new, l.act
         name: "AuditEntries".into(),
         sql: QName::new(SCHEMA, ENTRIES),
         materialized: false,
-        body: Expr {
-            canonical: crate::sqlparse::canonical_query(&body),
-            sql: body,
-            span: origin.span,
+        body: {
+            let canonical = crate::sqlparse::canonical_query(&body);
+            Expr::new(body, canonical, origin.span)
         },
         reads: vec![Key::new(ObjectKind::Table, log.clone())],
         depends_on: vec![entries.key()],
@@ -410,11 +409,7 @@ fn log_table(log: &QName, origin: &Origin) -> Table {
         uniques: Vec::new(),
         checks: vec![Check {
             name: format!("chk_{LOG}_action"),
-            expr: Expr {
-                canonical: crate::sqlparse::canonical_expr(&action),
-                sql: action,
-                span: origin.span,
-            },
+            expr: { let canonical = crate::sqlparse::canonical_expr(&action); Expr::new(action, canonical, origin.span) },
             doc: None,
             origin: origin.clone(),
         }],

@@ -454,10 +454,9 @@ fn store_encrypted(t: &mut Table, e: &Encrypted, diagnostics: &mut Vec<Diagnosti
     );
     t.checks.push(Check {
         name: names::pattern("chk", &[&t.sql.name, &e.column, "ciphertext"]),
-        expr: Expr {
-            canonical: crate::sqlparse::canonical_expr(&sql),
-            sql,
-            span: e.origin.span,
+        expr: {
+            let canonical = crate::sqlparse::canonical_expr(&sql);
+            Expr::new(sql, canonical, e.origin.span)
         },
         doc: Some(format!(
             "`{}` holds ciphertext made by encryption.encrypt, never a plain value.",
@@ -551,11 +550,7 @@ fn key_table(origin: &Origin) -> Table {
         uniques: Vec::new(),
         checks: vec![Check {
             name: names::fit(format!("chk_{KEYS}_purpose")),
-            expr: Expr {
-                canonical: crate::sqlparse::canonical_expr(&purpose_check),
-                sql: purpose_check,
-                span: origin.span,
-            },
+            expr: { let canonical = crate::sqlparse::canonical_expr(&purpose_check); Expr::new(purpose_check, canonical, origin.span) },
             doc: None,
             origin: origin.clone(),
         }],

@@ -79,10 +79,9 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             origin.clone(),
         ));
         let live = format!("{} IS NULL", ident(COLUMN));
-        let predicate = |text: String| Expr {
-            canonical: canonical_expr(&text),
-            sql: text,
-            span: at,
+        let predicate = |text: String| {
+            let canonical = canonical_expr(&text);
+            Expr::new(text, canonical, at)
         };
         for i in t.indexes.iter_mut().filter(|i| i.unique) {
             let text = match &i.predicate {
@@ -212,10 +211,9 @@ pub(super) fn views(model: &mut Model, _: &mut Vec<Diagnostic>) {
             name: format!("Live{}", t.name),
             sql: view,
             materialized: false,
-            body: Expr {
-                canonical: canonical_query(&body),
-                sql: body,
-                span: at,
+            body: {
+                let canonical = canonical_query(&body);
+                Expr::new(body, canonical, at)
             },
             reads: vec![t.key()],
             depends_on: Vec::new(),

@@ -55,13 +55,7 @@ pub(super) fn lower(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             literal(SETTING),
             c.ty
         );
-        let expr = || {
-            Some(Expr {
-                canonical: canonical_expr(&check),
-                sql: check.clone(),
-                span: at,
-            })
-        };
+        let expr = || Some(Expr::new(check.clone(), canonical_expr(&check), at));
         for (command, using, with_check) in [
             ("select", true, false),
             ("insert", false, true),

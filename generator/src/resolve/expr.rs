@@ -53,11 +53,7 @@ impl Resolver<'_> {
         }
         ok.then(|| {
             (
-                Expr {
-                    sql: sql.text.clone(),
-                    canonical: parsed.canonical.clone(),
-                    span: sql.span,
-                },
+                Expr::new(sql.text.clone(), parsed.canonical.clone(), sql.span),
                 parsed,
             )
         })

@@ -122,11 +122,11 @@ pub fn rls(a: &Attribute, table: &str, diags: &mut Vec<Diagnostic>) -> Vec<Polic
     conditions
         .into_iter()
         .map(|(command, s)| {
-            let expr = Some(Expr {
-                sql: s.text.trim().to_string(),
-                canonical: canonical_expr(s.text.trim()),
-                span: s.span,
-            });
+            let expr = Some(Expr::new(
+                s.text.trim().to_string(),
+                canonical_expr(s.text.trim()),
+                s.span,
+            ));
             // Reads check the rows there are, writes the rows there will be.
             let using = command != "insert";
             let check = matches!(command.as_str(), "all" | "insert" | "update");

@@ -45,11 +45,11 @@ impl<'a> Resolver<'a> {
                         name: v.name.name.clone(),
                         sql,
                         materialized: v.materialized,
-                        body: Expr {
-                            sql: v.body.text.clone(),
-                            canonical: sqlparse::canonical_query(&v.body.text),
-                            span: v.body.span,
-                        },
+                        body: Expr::new(
+                            v.body.text.clone(),
+                            sqlparse::canonical_query(&v.body.text),
+                            v.body.span,
+                        ),
                         reads: Vec::new(),
                         depends_on: Vec::new(),
                         doc: v.doc.clone(),

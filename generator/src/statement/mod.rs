@@ -129,6 +129,14 @@ pub enum Concurrency {
 
 impl Statement {
     fn new(sql: String, key: Key, verb: Verb, lock: Lock, locks: u32) -> Self {
+        // Builders size their text by estimate, and a text that outgrew it
+        // doubled: a large model's statements would keep a third of their
+        // memory unused, beside the model, until the script is written.
+        let sql = if sql.capacity() - sql.len() > sql.len() / 8 {
+            sql.as_str().to_owned()
+        } else {
+            sql
+        };
         Statement {
             sql,
             key,

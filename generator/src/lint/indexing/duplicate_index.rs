@@ -21,7 +21,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 o.method == k.method
                     && o.elements == k.elements
                     && o.include == k.include
-                    && o.predicate.map(|p| &p.canonical) == k.predicate.map(|p| &p.canonical)
+                    && o.predicate.map(|p| p.canonical()) == k.predicate.map(|p| p.canonical())
             });
             let Some(first) = same else {
                 continue;

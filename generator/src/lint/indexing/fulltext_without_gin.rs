@@ -43,7 +43,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let fulltext = i.elements.iter().any(|e| match &e.target {
-                ElementTarget::Expr { expr } => expr.canonical.to_lowercase().contains("to_tsvector("),
+                ElementTarget::Expr { expr } => expr.canonical().to_lowercase().contains("to_tsvector("),
                 ElementTarget::Column { .. } => false,
             });
             if fulltext {

@@ -25,7 +25,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 o.method == IndexMethod::Btree
                     && o.elements.len() > k.elements.len()
                     && o.elements[..k.elements.len()] == k.elements[..]
-                    && o.predicate.map(|p| &p.canonical) == k.predicate.map(|p| &p.canonical)
+                    && o.predicate.map(|p| p.canonical()) == k.predicate.map(|p| p.canonical())
             });
             let Some(longer) = longer else {
                 continue;

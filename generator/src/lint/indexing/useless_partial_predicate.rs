@@ -21,7 +21,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(p) = &i.predicate else {
                 continue;
             };
-            let text = p.canonical.to_lowercase();
+            let text = p.canonical().to_lowercase();
             let parts: Vec<&str> = text.split(" and ").map(str::trim).collect();
             let required = parts.iter().find_map(|part| {
                 let col = part.strip_suffix(" is not null")?.trim().trim_matches('"');

@@ -43,7 +43,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             i.unique
                 && i.elements.iter().any(|e| match &e.target {
                     ElementTarget::Expr { expr } => {
-                        let s = expr.canonical.to_ascii_lowercase();
+                        let s = expr.canonical().to_ascii_lowercase();
                         s.contains("lower(") && s.contains(name.as_str())
                     }
                     ElementTarget::Column { .. } => false,

@@ -22,7 +22,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut spans: Vec<Span> = Vec::new();
     for t in &cx.model.tables {
         for c in &t.columns {
-            spans.extend(c.default.iter().chain(&c.generated).map(|e| e.span));
+            spans.extend(c.default.iter().chain(c.generated.as_deref()).map(|e| e.span));
         }
         spans.extend(t.checks.iter().map(|c| c.expr.span));
     }

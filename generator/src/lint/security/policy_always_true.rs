@@ -26,7 +26,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let open = [&p.using, &p.with_check]
                 .into_iter()
                 .flatten()
-                .find(|e| e.canonical.eq_ignore_ascii_case("true"));
+                .find(|e| e.canonical().eq_ignore_ascii_case("true"));
             if let Some(e) = open {
                 out.push(finding(cx, &p.name, &t.sql.name).label(e.span, "admits every row"));
             }

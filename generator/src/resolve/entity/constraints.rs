@@ -272,7 +272,7 @@ impl<'a> Resolver<'a> {
             let col = &mut self.model.tables[ti].columns[ci];
             col.default = default;
             col.identity = identity;
-            col.generated = generated;
+            col.generated = generated.map(Box::new);
         }
 
         let mut pk_clause: Option<PkClause<'_>> = None;

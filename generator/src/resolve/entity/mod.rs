@@ -30,6 +30,16 @@ use dsl::Code;
 use dsl::{Diagnostic, Span};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+/// Moves a list into an allocation of its length. (`shrink_to_fit` may
+/// leave a block in place when the allocator finds it close enough.)
+fn exact<T>(v: &mut Vec<T>) {
+    if v.capacity() > v.len() {
+        let mut fit = Vec::with_capacity(v.len());
+        fit.append(v);
+        *v = fit;
+    }
+}
+
 /// A member with the module whose scope it is read in (a mixin's members
 /// resolve where the mixin was written).
 #[derive(Clone, Copy)]
@@ -119,6 +129,32 @@ impl<'a> Resolver<'a> {
             self.placement(w);
         }
         self.placement_rules();
+        // The tables are complete: their lists, grown by pushing, are
+        // reallocated at their length (a large model's lists of one or
+        // two constraints would keep three quarters of their memory
+        // unused), after the work lists are gone so their memory is reused.
+        drop(work);
+        for t in &mut self.model.tables {
+            exact(&mut t.uniques);
+            exact(&mut t.checks);
+            exact(&mut t.foreign_keys);
+            exact(&mut t.excludes);
+            exact(&mut t.indexes);
+            exact(&mut t.depends_on);
+            for i in &mut t.indexes {
+                exact(&mut i.elements);
+            }
+            for f in &mut t.foreign_keys {
+                exact(&mut f.columns);
+                exact(&mut f.target_columns);
+            }
+            for u in &mut t.uniques {
+                exact(&mut u.columns);
+            }
+            if let Some(pk) = &mut t.primary_key {
+                exact(&mut pk.columns);
+            }
+        }
     }
 
     fn entity_attrs<'w>(w: &'w Work<'a>) -> impl Iterator<Item = &'a ast::Attribute> + 'w {

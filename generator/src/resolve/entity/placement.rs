@@ -521,7 +521,7 @@ impl<'a> Resolver<'a> {
                 let mut seen: HashMap<String, Span> = HashMap::default();
                 for (name, values) in lists {
                     for v in &values {
-                        if let Some(first) = seen.insert(v.canonical.clone(), v.span) {
+                        if let Some(first) = seen.insert(v.canonical().to_string(), v.span) {
                             self.push(
                                 Diagnostic::error(
                                     Code::BadArgument,

@@ -152,10 +152,9 @@ impl<'a> Resolver<'a> {
             origin: Origin::generated(a.span).because(Why::SearchIndex),
         });
         let sql = parts.join(" || ");
-        Some(Expr {
-            canonical: sqlparse::canonical_expr(&sql),
-            sql,
-            span: a.span,
+        Some({
+            let canonical = sqlparse::canonical_expr(&sql);
+            Expr::new(sql, canonical, a.span)
         })
     }
 }
