@@ -1,7 +1,7 @@
 //! Running the rules: each enabled rule's check, then the inline
 //! suppressions, then what the suppressions themselves got wrong.
 
-use super::context::Syntax;
+use super::context::Shared;
 use super::{meta, Level, LintConfig, LintContext, RULES};
 use crate::{Model, Project, Resolved};
 use dsl::{Code, Diagnostic, LineIndex};
@@ -17,7 +17,7 @@ pub fn lint(
     config: &LintConfig,
     min: Level,
 ) -> Vec<Diagnostic> {
-    let syntax = Syntax::new(project);
+    let shared = Shared::new(project, model);
     let runs = |rule: &super::Rule| {
         let level = config.level(rule);
         level != Level::Off && level >= min && config.applies(rule)
@@ -27,17 +27,18 @@ pub fn lint(
     // are joined in registry order, as one after the other would give
     // (threads cost more than a small model's lint).
     let found = crate::emit::map_on_cores(&rules, model.tables.len() >= 64, |&rule| {
+        let severity = config.level(rule).severity();
         let cx = LintContext {
             model,
             resolved,
             project,
             config,
-            syntax: &syntax,
+            shared: &shared,
             rule,
+            severity: severity.unwrap_or(dsl::Severity::Info),
         };
         let mut found = Vec::new();
         (rule.check)(&cx, &mut found);
-        let severity = config.level(rule).severity();
         for d in &mut found {
             // Whatever the check built, a finding is its rule's, at the
             // configured level.
@@ -47,13 +48,37 @@ pub fn lint(
         }
         found
     });
-    let findings: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    let mut findings: Vec<Diagnostic> = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    for mut part in found {
+        findings.append(&mut part);
+    }
     let (mut kept, used) = suppress(project, findings, &runs);
     if runs(&meta::unused_suppression::RULE) {
         kept.extend(unused(project, config, used));
     }
-    dsl::diagnostic::sort(&mut kept);
-    kept
+    sort(kept)
+}
+
+/// Orders findings by position as `dsl::diagnostic::sort` does (a stable
+/// sort: equal positions keep registry order), sorting small keys rather
+/// than moving the findings at every step.
+fn sort(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut order: Vec<(u32, u32, u32, usize)> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let s = d.primary_span().unwrap_or_default();
+            (s.file, s.start, s.end, i)
+        })
+        .collect();
+    // Keys are distinct (the index), so an unstable sort gives the stable
+    // order.
+    order.sort_unstable();
+    let mut slots: Vec<Option<Diagnostic>> = findings.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(.., i)| slots[i].take())
+        .collect()
 }
 
 /// Each rule named by a suppression (its file, the suppression's index,
@@ -81,6 +106,9 @@ fn suppress(
                 }
             }
         }
+    }
+    if by_file.values().all(|ast| ast.suppressions.is_empty()) {
+        return (findings, used);
     }
     let mut lines: FxHashMap<u32, LineIndex> = FxHashMap::default();
     let kept = findings
