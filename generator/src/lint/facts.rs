@@ -17,10 +17,20 @@ pub(crate) fn words(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the last words of `name` (as `words` splits it, not
-/// lower-cased) are `last`: for the per-column checks, which must not
+/// The last of the words of `name` (as `words` splits it, not
+/// lower-cased).
+pub(crate) fn last_word(name: &str) -> Option<&str> {
+    name.rsplit(['_', ' ', '-']).find(|w| !w.is_empty())
+}
+
+/// Whether the last words of `name`, whose last word is `end`
+/// (`last_word`), are `last`: for the per-column checks, which must not
 /// allocate for every column.
-pub(crate) fn ends_with_words(name: &str, last: &[String]) -> bool {
+pub(crate) fn ends_with_words(name: &str, end: Option<&str>, last: &[String]) -> bool {
+    // The last word first: it rules out nearly every pattern.
+    if !last.is_empty() && last.last().map(String::as_str) != end {
+        return false;
+    }
     let mut words = name.split(['_', ' ', '-']).filter(|w| !w.is_empty()).rev();
     last.iter().rev().all(|w| words.next() == Some(w.as_str()))
 }

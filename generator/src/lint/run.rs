@@ -56,29 +56,8 @@ pub fn lint(
     if runs(&meta::unused_suppression::RULE) {
         kept.extend(unused(project, config, used));
     }
-    sort(kept)
-}
-
-/// Orders findings by position as `dsl::diagnostic::sort` does (a stable
-/// sort: equal positions keep registry order), sorting small keys rather
-/// than moving the findings at every step.
-fn sort(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut order: Vec<(u32, u32, u32, usize)> = findings
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let s = d.primary_span().unwrap_or_default();
-            (s.file, s.start, s.end, i)
-        })
-        .collect();
-    // Keys are distinct (the index), so an unstable sort gives the stable
-    // order.
-    order.sort_unstable();
-    let mut slots: Vec<Option<Diagnostic>> = findings.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|(.., i)| slots[i].take())
-        .collect()
+    dsl::diagnostic::sort(&mut kept);
+    kept
 }
 
 /// Each rule named by a suppression (its file, the suppression's index,

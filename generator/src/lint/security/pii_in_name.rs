@@ -70,7 +70,8 @@ fn is_personal(t: &Table, column: &str, words: &[Vec<String>]) -> bool {
         return true;
     }
     let name = facts::lowercase(column);
-    words.iter().any(|w| facts::ends_with_words(&name, w))
+    let end = facts::last_word(&name);
+    words.iter().any(|w| facts::ends_with_words(&name, end, w))
 }
 
 /// The indexes and constraints the user named, with the expressions they

@@ -41,9 +41,10 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let name = facts::lowercase(&c.column.name);
+        let end = facts::last_word(&name);
         let hit = patterns
             .iter()
-            .find(|(_, pw)| facts::ends_with_words(&name, pw));
+            .find(|(_, pw)| facts::ends_with_words(&name, end, pw));
         let Some((hit, _)) = hit else {
             continue;
         };
