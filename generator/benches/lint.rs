@@ -6,6 +6,11 @@
 //!
 //!     cargo bench -p schemac-generator --bench lint
 //!
+//! To look at one size (under a profiler, or per rule), run the built
+//! binary with `--bench [--tier synthetic|realistic] [--entities N]
+//! [--runs N] [--per-rule]`: `--per-rule` times each rule alone (the shared
+//! part, lint with every rule off, subtracted), costliest first.
+//!
 //! Figures are recorded in docs/performance.md; the target is lint under
 //! 0.2 s on top of `check` at 10,000 entities.
 
@@ -20,45 +25,88 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+/// The CPU time of this process so far, every thread's (other programs
+/// loading the machine stretch the wall time, not this).
+fn cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The best wall time of `runs`, the least CPU time, and the last result.
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
     let mut best = Duration::MAX;
+    let mut least = Duration::MAX;
     let mut last = None;
     for _ in 0..runs {
-        let start = Instant::now();
+        let (start, start_cpu) = (Instant::now(), cpu());
         let out = f();
         best = best.min(start.elapsed());
+        least = least.min(cpu() - start_cpu);
         last = Some(out);
     }
-    (best, last.expect("at least one run"))
+    (best, least, last.expect("at least one run"))
 }
 
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
-fn main() {
-    // `cargo test --benches` runs this without `--bench`: keep that quick.
-    let quick = !std::env::args().any(|a| a == "--bench");
-    let sizes: &[usize] = if quick {
-        &[100]
-    } else {
-        &[1_000, 2_000, 5_000, 10_000]
-    };
-    // Every rule on, those off by default included.
+/// The value after `flag` on the command line.
+fn arg<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == flag)?;
+    args.get(i + 1).map(String::as_str)
+}
+
+/// A configuration with these rules on (at warning level) and every other
+/// off.
+fn only(rules: &[&lint::Rule]) -> LintConfig {
     let mut config = LintConfig::default();
     for r in RULES {
-        config.levels.insert(r.id.to_string(), Level::Warning);
+        let on = rules.iter().any(|x| x.id == r.id);
+        let level = if on { Level::Warning } else { Level::Off };
+        config.levels.insert(r.id.to_string(), level);
     }
-    println!("| tier | entities | check ms | lint ms | lint µs per entity | findings |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for (tier, make) in [
+    config
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // `cargo test --benches` runs this without `--bench`: keep that quick.
+    let quick = !args.iter().any(|a| a == "--bench");
+    let sizes: Vec<usize> = match arg(&args, "--entities") {
+        Some(n) => vec![n.parse().expect("a number of entities")],
+        None if quick => vec![100],
+        None => vec![1_000, 2_000, 5_000, 10_000],
+    };
+    let tier = arg(&args, "--tier");
+    let per_rule = args.iter().any(|a| a == "--per-rule");
+    // Every rule on, those off by default included.
+    let config = only(RULES);
+    println!(
+        "| tier | entities | check ms | lint ms | lint CPU ms | lint µs per entity | findings |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let tiers = [
         (
+            "synthetic",
             "synthetic, modules of 100",
             (|n| projects::synthetic(n, 100.min(n))) as fn(usize) -> Vec<(String, String)>,
         ),
-        ("realistic", projects::realistic),
-    ] {
-        for &n in sizes {
+        ("realistic", "realistic", projects::realistic),
+    ];
+    for (key, label, make) in tiers {
+        if tier.is_some_and(|t| t != key) {
+            continue;
+        }
+        for &n in &sizes {
             let files = make(n);
             let refs: Vec<(&str, &str)> = files
                 .iter()
@@ -68,28 +116,54 @@ fn main() {
                 resolved: true,
                 ..generator::Options::default()
             };
-            let runs = if n >= 10_000 { 3 } else { 5 };
-            let (check, (project, compiled)) = best(runs, || {
+            let runs = arg(&args, "--runs").map_or(if n >= 10_000 { 3 } else { 5 }, |r| {
+                r.parse().expect("a number of runs")
+            });
+            let (check, _, (project, compiled)) = best(runs, || {
                 let project = generator::Project::from_sources(black_box(&refs));
                 let compiled = generator::compile(&project, &options).expect("compiles");
                 (project, compiled)
             });
-            let (lint, found) = best(runs, || {
-                lint::lint(
-                    black_box(&project),
-                    &compiled.model,
-                    &compiled.resolved,
-                    &config,
-                    Level::Info,
-                )
-            });
+            let run = |config: &LintConfig| {
+                best(runs, || {
+                    lint::lint(
+                        black_box(&project),
+                        &compiled.model,
+                        &compiled.resolved,
+                        config,
+                        Level::Info,
+                    )
+                })
+            };
+            let (lint, lint_cpu, found) = run(&config);
             println!(
-                "| {tier} | {n} | {} | {} | {:.1} | {} |",
+                "| {label} | {n} | {} | {} | {} | {:.1} | {} |",
                 ms(check),
                 ms(lint),
+                ms(lint_cpu),
                 lint.as_secs_f64() * 1e6 / n as f64,
                 found.len()
             );
+            if per_rule {
+                // One rule at a time runs on one thread: its CPU time is
+                // its own, less the shared part every run has.
+                let (_, shared, _) = run(&only(&[]));
+                let mut rows: Vec<(Duration, &str, usize)> = RULES
+                    .iter()
+                    .map(|r| {
+                        let (_, cpu, found) = run(&only(&[r]));
+                        (cpu.saturating_sub(shared), r.id, found.len())
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                println!("\nshared part (every rule off): {} CPU ms\n", ms(shared));
+                println!("| rule | CPU ms | findings |");
+                println!("|---|---:|---:|");
+                for (cpu, id, found) in rows {
+                    println!("| {id} | {} | {found} |", ms(cpu));
+                }
+                println!();
+            }
         }
     }
 }

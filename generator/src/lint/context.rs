@@ -2,38 +2,111 @@
 //! trees, the configuration, and helpers that pair each table and column
 //! with the text that declared it.
 
+use super::facts::KeyIndex;
 use super::{KnobValue, LintConfig, Rule};
-use crate::model::{Column, Model, Origin, Table, Why};
+use crate::model::{Column, Domain, Model, Origin, QName, Table, Why};
 use crate::{Project, Resolved};
 use dsl::ast::{self, MemberKind};
 use dsl::{Code, Diagnostic, Span};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::OnceLock;
 
-/// The syntax behind model objects, found by the span of their name
-/// (a table's origin is its entity's name, a column's its name).
-#[derive(Default)]
-pub(super) struct Syntax<'a> {
-    entities: FxHashMap<(u32, u32), &'a ast::Entity>,
-    members: FxHashMap<(u32, u32), (&'a ast::Member, &'a ast::Column)>,
+/// What every rule asks of the model and the text, built once per lint
+/// run and shared by the rules (which run on several threads): the syntax
+/// behind each table and column (found by the span of its name: a table's
+/// origin is its entity's name, a column's its name), the declared tables
+/// and columns with it, and lookups of tables, domains and keys. The costly
+/// parts are built when a rule first asks for them, so a run of a few rules
+/// (`schemac build`'s error-level ones) does not pay for the rest.
+pub(super) struct Shared<'a> {
+    project: &'a Project,
+    model: &'a Model,
+    sites: OnceLock<Sites<'a>>,
+    tables: OnceLock<FxHashMap<&'a QName, &'a Table>>,
+    by_name: OnceLock<FxHashMap<&'a str, Vec<&'a Table>>>,
+    domains: OnceLock<FxHashMap<&'a QName, &'a Domain>>,
+    /// Each model table's keys (`facts::keys`), by its index.
+    keys: OnceLock<Vec<OnceLock<Vec<KeyIndex<'a>>>>>,
 }
 
-impl<'a> Syntax<'a> {
-    pub(super) fn new(project: &'a Project) -> Self {
-        let mut s = Syntax::default();
-        for m in &project.modules {
-            for item in &m.ast.items {
-                let (ast::Item::Entity(e) | ast::Item::Mixin(e)) = item else {
-                    continue;
-                };
-                s.entities.insert(key(e.name.span), e);
-                for member in &e.members {
-                    if let MemberKind::Column(c) = &member.kind {
-                        s.members.insert(key(c.name.span), (member, c));
+/// The declared tables and their declared columns, table by table.
+struct Sites<'a> {
+    entities: Vec<EntitySite<'a>>,
+    columns: Vec<ColumnSite<'a>>,
+    /// Each model table's range in `columns` (`None`: made by a policy).
+    of: Vec<Option<Range<usize>>>,
+}
+
+impl<'a> Shared<'a> {
+    pub(super) fn new(project: &'a Project, model: &'a Model) -> Self {
+        Shared {
+            project,
+            model,
+            sites: OnceLock::new(),
+            tables: OnceLock::new(),
+            by_name: OnceLock::new(),
+            domains: OnceLock::new(),
+            keys: OnceLock::new(),
+        }
+    }
+
+    fn sites(&self) -> &Sites<'a> {
+        self.sites.get_or_init(|| {
+            let mut entities_by_span: FxHashMap<(u32, u32), &'a ast::Entity> = FxHashMap::default();
+            let mut members: FxHashMap<(u32, u32), (&'a ast::Member, &'a ast::Column)> =
+                FxHashMap::default();
+            for m in &self.project.modules {
+                for item in &m.ast.items {
+                    let (ast::Item::Entity(e) | ast::Item::Mixin(e)) = item else {
+                        continue;
+                    };
+                    entities_by_span.insert(key(e.name.span), e);
+                    for member in &e.members {
+                        if let MemberKind::Column(c) = &member.kind {
+                            members.insert(key(c.name.span), (member, c));
+                        }
                     }
                 }
             }
-        }
-        s
+            let mut sites = Sites {
+                entities: Vec::new(),
+                columns: Vec::new(),
+                of: vec![None; self.model.tables.len()],
+            };
+            for (i, table) in self.model.tables.iter().enumerate() {
+                if by_policy(&table.origin) {
+                    continue;
+                }
+                let start = sites.columns.len();
+                for column in table.columns.iter().filter(|c| !by_policy(&c.origin)) {
+                    let found = members.get(&key(column.origin.span)).copied();
+                    sites.columns.push(ColumnSite {
+                        table,
+                        column,
+                        member: found.map(|(m, _)| m),
+                        ast: found.map(|(_, c)| c),
+                    });
+                }
+                sites.of[i] = Some(start..sites.columns.len());
+                sites.entities.push(EntitySite {
+                    table,
+                    ast: entities_by_span.get(&key(table.origin.span)).copied(),
+                });
+            }
+            sites
+        })
+    }
+
+    /// The index of a table of the model in `model.tables`, found by its
+    /// address (rules hold references into the model).
+    fn index(&self, table: &Table) -> Option<usize> {
+        let size = std::mem::size_of::<Table>().max(1);
+        let base = self.model.tables.as_ptr() as usize;
+        let offset = (std::ptr::from_ref(table) as usize).checked_sub(base)?;
+        let i = offset / size;
+        (offset % size == 0 && i < self.model.tables.len()).then_some(i)
     }
 }
 
@@ -59,8 +132,10 @@ pub struct LintContext<'a> {
     /// suppressions) and their text (`sources`).
     pub project: &'a Project,
     pub config: &'a LintConfig,
-    pub(super) syntax: &'a Syntax<'a>,
+    pub(super) shared: &'a Shared<'a>,
     pub(super) rule: &'static Rule,
+    /// The rule's configured severity.
+    pub(super) severity: dsl::Severity,
 }
 
 /// A table and the entity that declared it.
@@ -143,53 +218,88 @@ impl<'a> LintContext<'a> {
     /// label (its first is the primary one, where suppressions apply), a
     /// help and, for mechanical corrections, a fix.
     pub fn finding(&self, message: impl Into<String>) -> Diagnostic {
-        let severity = self
-            .config
-            .level(self.rule)
-            .severity()
-            .unwrap_or(dsl::Severity::Info);
         Diagnostic {
             rule: Some(self.rule.id),
-            ..Diagnostic::new(Code::Lint, severity, message)
+            ..Diagnostic::new(Code::Lint, self.severity, message)
         }
     }
 
     /// Every table the user declared, with its entity.
-    pub fn entities(&self) -> impl Iterator<Item = EntitySite<'a>> + '_ {
-        self.model
-            .tables
-            .iter()
-            .filter(|t| !by_policy(&t.origin))
-            .map(|t| EntitySite {
-                table: t,
-                ast: self.syntax.entities.get(&key(t.origin.span)).copied(),
-            })
+    pub fn entities(&self) -> impl Iterator<Item = EntitySite<'a>> + 'a {
+        self.shared.sites().entities.iter().copied()
     }
 
     /// The columns the user declared in one table, with their members.
-    pub fn columns_of(&self, table: &'a Table) -> impl Iterator<Item = ColumnSite<'a>> + '_ {
-        table
+    pub fn columns_of(&self, table: &'a Table) -> impl Iterator<Item = ColumnSite<'a>> + 'a {
+        let sites = self.shared.sites();
+        let known = self
+            .shared
+            .index(table)
+            .and_then(|i| sites.of[i].clone())
+            .map(|r| &sites.columns[r]);
+        // A table the user did not declare has no sites: its columns, without
+        // their syntax.
+        let rest = table
             .columns
             .iter()
-            .filter(|c| !by_policy(&c.origin))
-            .map(move |c| {
-                let found = self.syntax.members.get(&key(c.origin.span)).copied();
-                ColumnSite {
-                    table,
-                    column: c,
-                    member: found.map(|(m, _)| m),
-                    ast: found.map(|(_, c)| c),
-                }
-            })
+            .filter(move |c| known.is_none() && !by_policy(&c.origin))
+            .map(move |column| ColumnSite {
+                table,
+                column,
+                member: None,
+                ast: None,
+            });
+        known.unwrap_or(&[]).iter().copied().chain(rest)
     }
 
     /// Every column the user declared, in every table the user declared.
-    pub fn columns(&self) -> impl Iterator<Item = ColumnSite<'a>> + '_ {
-        self.model
+    pub fn columns(&self) -> impl Iterator<Item = ColumnSite<'a>> + 'a {
+        self.shared.sites().columns.iter().copied()
+    }
+
+    /// The table of this name.
+    pub fn table(&self, name: &QName) -> Option<&'a Table> {
+        let shared = self.shared;
+        let model = shared.model;
+        shared
             .tables
-            .iter()
-            .filter(|t| !by_policy(&t.origin))
-            .flat_map(move |t| self.columns_of(t))
+            .get_or_init(|| model.tables.iter().map(|t| (&t.sql, t)).collect())
+            .get(name)
+            .copied()
+    }
+
+    /// Tables by SQL name (a name in several schemas maps to each).
+    pub fn tables_by_name(&self) -> &'a FxHashMap<&'a str, Vec<&'a Table>> {
+        let shared = self.shared;
+        shared
+            .by_name
+            .get_or_init(|| super::facts::tables_by_name(shared.model))
+    }
+
+    /// The domain of this name.
+    pub fn domain(&self, name: &QName) -> Option<&'a Domain> {
+        let shared = self.shared;
+        let model = shared.model;
+        shared
+            .domains
+            .get_or_init(|| model.domains.iter().map(|d| (&d.sql, d)).collect())
+            .get(name)
+            .copied()
+    }
+
+    /// Every key of a table that PostgreSQL backs with an index
+    /// (`facts::keys`), computed once per table and lint run.
+    pub(crate) fn keys(&self, table: &'a Table) -> Cow<'a, [KeyIndex<'a>]> {
+        let shared = self.shared;
+        let Some(i) = shared.index(table) else {
+            return Cow::Owned(super::facts::keys(table));
+        };
+        let all = shared.keys.get_or_init(|| {
+            std::iter::repeat_with(OnceLock::new)
+                .take(shared.model.tables.len())
+                .collect()
+        });
+        Cow::Borrowed(all[i].get_or_init(|| super::facts::keys(table)))
     }
 
     /// The text of a span.

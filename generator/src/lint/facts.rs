@@ -7,6 +7,7 @@ use crate::model::{ElementTarget, Expr, IndexMethod, Model, SqlType, Table, Type
 use crate::sqlparse::RawKind;
 use dsl::Span;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// The words of a snake_case name, lower-cased.
 pub(crate) fn words(name: &str) -> Vec<String> {
@@ -16,20 +17,58 @@ pub(crate) fn words(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The last of the words of `name` (as `words` splits it, not
+/// lower-cased).
+pub(crate) fn last_word(name: &str) -> Option<&str> {
+    name.rsplit(['_', ' ', '-']).find(|w| !w.is_empty())
+}
+
+/// Whether the last words of `name`, whose last word is `end`
+/// (`last_word`), are `last`: for the per-column checks, which must not
+/// allocate for every column.
+pub(crate) fn ends_with_words(name: &str, end: Option<&str>, last: &[String]) -> bool {
+    // The last word first: it rules out nearly every pattern.
+    if !last.is_empty() && last.last().map(String::as_str) != end {
+        return false;
+    }
+    let mut words = name.split(['_', ' ', '-']).filter(|w| !w.is_empty()).rev();
+    last.iter().rev().all(|w| words.next() == Some(w.as_str()))
+}
+
+/// Whether one of the words of `name` (lower-cased) is in `list`.
+pub(crate) fn has_word(name: &str, list: &[String]) -> bool {
+    lowercase(name)
+        .split(['_', ' ', '-'])
+        .any(|w| !w.is_empty() && list.iter().any(|x| x == w))
+}
+
+/// `name` lower-cased, borrowed when it already is (as nearly every
+/// column name is: ASCII without capitals).
+pub(crate) fn lowercase(name: &str) -> Cow<'_, str> {
+    if name
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(name.to_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
 /// A type reduced to what makes two columns hold the same kind of value:
 /// domains stand for their base, lengths and precisions are dropped, and
 /// the text types (`text`, `varchar`, `char`, `citext`) are one family;
-/// every enum is `enum`.
-pub(crate) fn family(model: &Model, ty: &SqlType) -> String {
+/// every enum is `enum`. Borrowed but for arrays.
+pub(crate) fn family<'a: 't, 't>(cx: &LintContext<'a>, ty: &'t SqlType) -> Cow<'t, str> {
     let mut ty = ty;
     let mut dims = ty.array_dims;
     // Domains on domains: bounded by the number of domains, so a cycle
     // (refused by the resolver, possible in a model file) cannot loop.
-    for _ in 0..=model.domains.len() {
+    for _ in 0..=cx.model.domains.len() {
         let TypeBase::Domain { sql, .. } = &ty.base else {
             break;
         };
-        match model.domains.iter().find(|d| &d.sql == sql) {
+        match cx.domain(sql) {
             Some(d) => {
                 ty = &d.ty;
                 dims += ty.array_dims;
@@ -37,24 +76,29 @@ pub(crate) fn family(model: &Model, ty: &SqlType) -> String {
             None => break,
         }
     }
-    let base = match &ty.base {
+    let base: &'t str = match &ty.base {
         TypeBase::Builtin { name } | TypeBase::Extension { name, .. } => match name.as_str() {
-            "text" | "varchar" | "char" | "citext" => "text".to_string(),
-            other => other.to_string(),
+            "text" | "varchar" | "char" | "citext" => "text",
+            other => other,
         },
-        TypeBase::Enum { .. } => "enum".to_string(),
-        TypeBase::Domain { name, .. } => name.clone(),
+        TypeBase::Enum { .. } => "enum",
+        TypeBase::Domain { name, .. } => name,
     };
-    base + &"[]".repeat(dims as usize)
+    if dims == 0 {
+        Cow::Borrowed(base)
+    } else {
+        Cow::Owned(base.to_string() + &"[]".repeat(dims as usize))
+    }
 }
 
 /// Whether a column of this type holds text (a domain over text included).
-pub(crate) fn is_text(model: &Model, ty: &SqlType) -> bool {
-    family(model, ty) == "text"
+pub(crate) fn is_text<'a: 't, 't>(cx: &LintContext<'a>, ty: &'t SqlType) -> bool {
+    family(cx, ty) == "text"
 }
 
 /// One index-like key of a table: its primary key, a unique constraint or
 /// an index, as the planner sees it.
+#[derive(Clone)]
 pub(crate) struct KeyIndex<'t> {
     /// `primary key`, `unique constraint` or `index`.
     pub what: &'static str,
@@ -292,10 +336,22 @@ mod tests {
         let model = crate::compile(&project, &crate::Options::default())
             .expect("compiles")
             .model;
-        let f: Vec<String> = model.tables[0]
+        let shared = crate::lint::context::Shared::new(&project, &model);
+        let config = crate::lint::LintConfig::default();
+        let resolved = crate::Resolved::default();
+        let cx = LintContext {
+            model: &model,
+            resolved: &resolved,
+            project: &project,
+            config: &config,
+            shared: &shared,
+            rule: crate::lint::RULES[0],
+            severity: dsl::Severity::Warning,
+        };
+        let f: Vec<Cow<'_, str>> = model.tables[0]
             .columns
             .iter()
-            .map(|c| family(&model, &c.ty))
+            .map(|c| family(&cx, &c.ty))
             .collect();
         assert_eq!(f, ["bigint", "text", "text", "enum", "text[]"]);
     }

@@ -1,7 +1,7 @@
 //! Running the rules: each enabled rule's check, then the inline
 //! suppressions, then what the suppressions themselves got wrong.
 
-use super::context::Syntax;
+use super::context::Shared;
 use super::{meta, Level, LintConfig, LintContext, RULES};
 use crate::{Model, Project, Resolved};
 use dsl::{Code, Diagnostic, LineIndex};
@@ -17,7 +17,7 @@ pub fn lint(
     config: &LintConfig,
     min: Level,
 ) -> Vec<Diagnostic> {
-    let syntax = Syntax::new(project);
+    let shared = Shared::new(project, model);
     let runs = |rule: &super::Rule| {
         let level = config.level(rule);
         level != Level::Off && level >= min && config.applies(rule)
@@ -27,17 +27,18 @@ pub fn lint(
     // are joined in registry order, as one after the other would give
     // (threads cost more than a small model's lint).
     let found = crate::emit::map_on_cores(&rules, model.tables.len() >= 64, |&rule| {
+        let severity = config.level(rule).severity();
         let cx = LintContext {
             model,
             resolved,
             project,
             config,
-            syntax: &syntax,
+            shared: &shared,
             rule,
+            severity: severity.unwrap_or(dsl::Severity::Info),
         };
         let mut found = Vec::new();
         (rule.check)(&cx, &mut found);
-        let severity = config.level(rule).severity();
         for d in &mut found {
             // Whatever the check built, a finding is its rule's, at the
             // configured level.
@@ -47,7 +48,10 @@ pub fn lint(
         }
         found
     });
-    let findings: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    let mut findings: Vec<Diagnostic> = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    for mut part in found {
+        findings.append(&mut part);
+    }
     let (mut kept, used) = suppress(project, findings, &runs);
     if runs(&meta::unused_suppression::RULE) {
         kept.extend(unused(project, config, used));
@@ -81,6 +85,9 @@ fn suppress(
                 }
             }
         }
+    }
+    if by_file.values().all(|ast| ast.suppressions.is_empty()) {
+        return (findings, used);
     }
     let mut lines: FxHashMap<u32, LineIndex> = FxHashMap::default();
     let kept = findings

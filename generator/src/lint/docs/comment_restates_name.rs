@@ -19,13 +19,15 @@ const FILLER: &[&str] = &["the", "a", "an", "of", "this", "its", "for", "is", "i
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let say_nothing = |doc: &str, name: &str| {
         let names = facts::words(name);
-        let words: Vec<String> = doc
+        // `a` is `b` with an `s` added.
+        let plural = |a: &str, b: &str| a.len() == b.len() + 1 && a.ends_with('s') && a.starts_with(b);
+        let mut words = doc
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .filter(|w| !FILLER.contains(&w.as_str()))
-            .collect();
-        !words.is_empty() && words.iter().all(|w| names.iter().any(|n| n == w || format!("{n}s") == *w || format!("{w}s") == *n))
+            .map(facts::lowercase)
+            .filter(|w| !FILLER.contains(&&**w))
+            .peekable();
+        words.peek().is_some() && words.all(|w| names.iter().any(|n| *n == w || plural(&w, n) || plural(n, &w)))
     };
     for site in cx.entities() {
         let Some(doc) = &site.table.doc else {

@@ -21,8 +21,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         for i in t.indexes.iter().filter(|i| i.method == IndexMethod::Btree && !i.unique) {
             let container = i.elements.iter().filter_map(|e| e.column_name()).find(|name| {
                 t.column(name).is_some_and(|c| {
-                    let f = facts::family(cx.model, &c.ty);
-                    f.ends_with("[]") || matches!(f.as_str(), "jsonb" | "json" | "hstore" | "tsvector")
+                    let f = facts::family(cx, &c.ty);
+                    f.ends_with("[]") || matches!(&*f, "jsonb" | "json" | "hstore" | "tsvector")
                 })
             });
             if let Some(col) = container {

@@ -1,6 +1,6 @@
 //! `indexing/duplicate-index`: two indexes with the same definition.
 
-use crate::lint::{facts, LintContext, Rule, BASE};
+use crate::lint::{LintContext, Rule, BASE};
 use dsl::Diagnostic;
 
 pub const RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
-        let keys = facts::keys(site.table);
+        let keys = cx.keys(site.table);
         for (i, k) in keys.iter().enumerate() {
             let same = keys[..i].iter().find(|o| {
                 o.method == k.method

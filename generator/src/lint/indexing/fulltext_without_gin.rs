@@ -1,7 +1,7 @@
 //! `indexing/fulltext-without-gin`: a full-text document without an
 //! index that can search it.
 
-use crate::lint::{facts, LintContext, Rule, BASE};
+use crate::lint::{LintContext, Rule, BASE};
 use crate::model::{ElementTarget, IndexMethod};
 use dsl::Diagnostic;
 
@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
         let table = site.table;
-        let keys = facts::keys(table);
+        let keys = cx.keys(table);
         for c in cx.columns_of(table) {
             if c.column.ty.builtin_name() != Some("tsvector") {
                 continue;

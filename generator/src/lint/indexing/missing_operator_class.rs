@@ -39,8 +39,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 let Some(col) = e.column_name().and_then(|n| t.column(n)) else {
                     continue;
                 };
-                let family = facts::family(cx.model, &col.ty);
-                if !SCALARS.contains(&family.as_str()) {
+                let family = facts::family(cx, &col.ty);
+                if !SCALARS.contains(&&*family) {
                     continue;
                 }
                 out.push(

@@ -1,6 +1,6 @@
 //! `indexing/redundant-index`: an index whose keys lead another index.
 
-use crate::lint::{facts, LintContext, Rule, BASE};
+use crate::lint::{LintContext, Rule, BASE};
 use crate::model::IndexMethod;
 use dsl::Diagnostic;
 
@@ -16,8 +16,8 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
-        let keys = facts::keys(site.table);
-        for k in &keys {
+        let keys = cx.keys(site.table);
+        for k in keys.iter() {
             if k.unique || k.method != IndexMethod::Btree || !k.include.is_empty() {
                 continue;
             }

@@ -36,9 +36,9 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
         let t = site.table;
         let heavy = site.attr("audit").is_some()
-            || facts::words(&t.sql.name).iter().any(|w| words.contains(w));
+            || facts::has_word(&t.sql.name, &words);
         let limit = if heavy { max_heavy.min(max) } else { max };
-        let n = facts::keys(t).len() as i64;
+        let n = cx.keys(t).len() as i64;
         if n > limit {
             let what = if heavy { "a write-heavy table" } else { "a table" };
             out.push(

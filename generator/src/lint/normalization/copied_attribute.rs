@@ -21,22 +21,22 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let ignore = cx.knob_list("ignore");
-    let tables: rustc_hash::FxHashMap<_, _> =
-        cx.model.tables.iter().map(|t| (&t.sql, t)).collect();
     for c in cx.columns() {
         let (table, col) = (c.table, c.column);
         if ignore.contains(&col.name) || facts::in_primary_key(table, &col.name) || facts::in_foreign_key(table, &col.name) {
             continue;
         }
-        let family = facts::family(cx.model, &col.ty);
+        // The family only once a target has a column of the same name.
+        let mut family = None;
         let source = table.foreign_keys.iter().find_map(|fk| {
-            let target = tables.get(&fk.target_table)?;
+            let target = cx.table(&fk.target_table)?;
             if target.sql == table.sql {
                 return None;
             }
             let other = target.column(&col.name)?;
             let keyish = facts::in_primary_key(target, &other.name) || facts::in_foreign_key(target, &other.name);
-            (!keyish && facts::family(cx.model, &other.ty) == family).then_some((fk, target))
+            let family = family.get_or_insert_with(|| facts::family(cx, &col.ty));
+            (!keyish && facts::family(cx, &other.ty) == *family).then_some((fk, target))
         });
         let Some((fk, target)) = source else {
             continue;

@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for c in cx.columns() {
-        let family = facts::family(cx.model, &c.column.ty);
+        let family = facts::family(cx, &c.column.ty);
         let Some(element) = family.strip_suffix("[]") else {
             continue;
         };

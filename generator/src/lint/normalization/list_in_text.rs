@@ -18,11 +18,11 @@ const LIST_SUFFIXES: &[&str] = &["_ids", "_list", "_csv", "_tags"];
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for c in cx.columns() {
-        if c.column.ty.array_dims > 0 || !facts::is_text(cx.model, &c.column.ty) {
+        if c.column.ty.array_dims > 0 || !facts::is_text(cx, &c.column.ty) {
             continue;
         }
-        let name = c.column.name.to_lowercase();
-        let listy = LIST_NAMES.contains(&name.as_str())
+        let name = facts::lowercase(&c.column.name);
+        let listy = LIST_NAMES.contains(&&*name)
             || LIST_SUFFIXES.iter().any(|s| name.ends_with(s));
         if !listy {
             continue;

@@ -4,6 +4,7 @@
 use crate::lint::{facts, Knob, KnobDefault, LintContext, Rule, BASE};
 use dsl::Diagnostic;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 pub const RULE: Rule = Rule {
     id: "normalization/same-name-different-type",
@@ -23,7 +24,7 @@ pub const RULE: Rule = Rule {
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let ignore = cx.knob_list("ignore");
     // Per name: per family, the tables that use it.
-    let mut by_name: FxHashMap<&str, FxHashMap<String, Vec<&str>>> = FxHashMap::default();
+    let mut by_name: FxHashMap<&str, FxHashMap<Cow<'_, str>, Vec<&str>>> = FxHashMap::default();
     // Tables a policy made (the audit log, histories) name their columns
     // as the policy does, not as the user would.
     let declared = cx
@@ -33,7 +34,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|t| !matches!(t.origin.why, crate::model::Why::Policy { .. }));
     for t in declared {
         for c in &t.columns {
-            let family = facts::family(cx.model, &c.ty);
+            let family = facts::family(cx, &c.ty);
             // An enum's type names what it holds: `status` of orders and
             // `status` of jobs are different things by design.
             if ignore.contains(&c.name) || family == "enum" {
@@ -47,34 +48,38 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .push(&t.sql.name);
         }
     }
+    // Per name with several families: the intended one and the tables
+    // shown for it, worked out once per name rather than per column.
+    let mut intended: FxHashMap<&str, Option<(&str, String)>> = FxHashMap::default();
     for c in cx.columns() {
-        let Some(families) = by_name.get(c.column.name.as_str()).filter(|f| f.len() > 1) else {
+        let name = c.column.name.as_str();
+        let found = intended.entry(name).or_insert_with(|| {
+            let families = by_name.get(name).filter(|f| f.len() > 1)?;
+            // The intended family: the most common, then the first by name.
+            let (main, tables) = families
+                .iter()
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))?;
+            let mut elsewhere: Vec<&str> = tables.clone();
+            elsewhere.sort_unstable();
+            elsewhere.dedup();
+            let shown: Vec<String> = elsewhere.iter().take(3).map(|t| format!("`{t}`")).collect();
+            let more = if elsewhere.len() > 3 { ", ..." } else { "" };
+            Some((&**main, shown.join(", ") + more))
+        });
+        let Some((main, shown)) = found else {
             continue;
         };
-        // The intended family: the most common, then the first by name.
-        let Some((main, tables)) = families
-            .iter()
-            .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
-        else {
-            continue;
-        };
-        let mine = facts::family(cx.model, &c.column.ty);
-        if &mine == main || mine == "enum" {
+        let mine = facts::family(cx, &c.column.ty);
+        if mine == *main || mine == "enum" {
             continue;
         }
-        let mut elsewhere: Vec<&str> = tables.clone();
-        elsewhere.sort_unstable();
-        elsewhere.dedup();
-        let shown: Vec<String> = elsewhere.iter().take(3).map(|t| format!("`{t}`")).collect();
-        let more = if elsewhere.len() > 3 { ", ..." } else { "" };
         out.push(
             cx.finding(format!(
-                "`{}.{}` is {} but `{}` is {main} in {}{more}",
+                "`{}.{}` is {} but `{}` is {main} in {shown}",
                 c.table.sql.name,
                 c.column.name,
                 c.column.ty,
                 c.column.name,
-                shown.join(", ")
             ))
             .label(c.type_span(), format!("{mine}, elsewhere {main}"))
             .help("give the column the type it has elsewhere, or a name that says it holds something else"),

@@ -18,9 +18,7 @@ pub const RULE: Rule = Rule {
 const DESCRIPTIVE: &[&str] = &["name", "full_name", "email", "title", "phone", "address", "label"];
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let by_name = facts::tables_by_name(cx.model);
-    let tables: rustc_hash::FxHashMap<_, _> =
-        cx.model.tables.iter().map(|t| (&t.sql, t)).collect();
+    let by_name = cx.tables_by_name();
     for site in cx.entities() {
         let table = site.table;
         // Each reference: its stem (`customer`) and the table it reaches.
@@ -30,25 +28,25 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let fk = table
                 .foreign_keys
                 .iter()
-                .find(|f| f.columns == [c.name.clone()]);
+                .find(|f| f.columns.len() == 1 && f.columns[0] == c.name);
             let target = match fk {
-                Some(fk) => tables.get(&fk.target_table).copied(),
-                None if c.name.ends_with("_id") => facts::implied_target(&by_name, table, &c.name),
+                Some(fk) => cx.table(&fk.target_table),
+                None if c.name.ends_with("_id") => facts::implied_target(by_name, table, &c.name),
                 None => None,
             };
             if let Some(target) = target {
                 if !stem.is_empty() && target.sql != table.sql {
-                    refs.push((stem.to_string(), c.name.clone(), target));
+                    refs.push((stem, c.name.as_str(), target));
                 }
             }
         }
         for c in cx.columns_of(table) {
             let name = &c.column.name;
             for (stem, via, target) in &refs {
-                let Some(attr) = name.strip_prefix(&format!("{stem}_")) else {
+                let Some(attr) = name.strip_prefix(stem).and_then(|a| a.strip_prefix('_')) else {
                     continue;
                 };
-                if attr == "id" || facts::in_foreign_key(table, name) || name == via {
+                if attr == "id" || facts::in_foreign_key(table, name) || name == *via {
                     continue;
                 }
                 // Names alone are weak (`user_agent` beside `user_id` is the

@@ -27,7 +27,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
         let table = site.table;
         let audited = site.attr("audit").is_some()
-            || facts::words(&table.sql.name).iter().any(|w| words.contains(w));
+            || facts::has_word(&table.sql.name, &words);
         if !audited {
             continue;
         }

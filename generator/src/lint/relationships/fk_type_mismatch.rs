@@ -15,13 +15,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let model = cx.model;
-    let by_name = facts::tables_by_name(model);
-    let tables: rustc_hash::FxHashMap<_, _> = model.tables.iter().map(|t| (&t.sql, t)).collect();
+    let by_name = cx.tables_by_name();
     for site in cx.entities() {
         let table = site.table;
         for fk in &table.foreign_keys {
-            let Some(target) = tables.get(&fk.target_table) else {
+            let Some(target) = cx.table(&fk.target_table) else {
                 continue;
             };
             for (c, tc) in fk.columns.iter().zip(&fk.target_columns) {
@@ -45,7 +43,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if facts::in_foreign_key(table, name) {
                 continue;
             }
-            let Some(target) = facts::implied_target(&by_name, table, name) else {
+            let Some(target) = facts::implied_target(by_name, table, name) else {
                 continue;
             };
             let Some(pk) = target.primary_key.as_ref().filter(|p| p.columns.len() == 1) else {

@@ -15,13 +15,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let by_name = facts::tables_by_name(cx.model);
+    let by_name = cx.tables_by_name();
     for c in cx.columns() {
         let (table, name) = (c.table, &c.column.name);
         if facts::in_foreign_key(table, name) {
             continue;
         }
-        let Some(target) = facts::implied_target(&by_name, table, name) else {
+        let Some(target) = facts::implied_target(by_name, table, name) else {
             continue;
         };
         let Some(pk) = target.primary_key.as_ref().filter(|p| p.columns.len() == 1) else {

@@ -16,7 +16,6 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let tables: rustc_hash::FxHashMap<_, _> = cx.model.tables.iter().map(|t| (&t.sql, t)).collect();
     for c in cx.columns() {
         let Some(ast::ColumnType::Relation(r)) = c.ast.map(|a| &a.ty) else {
             continue;
@@ -28,12 +27,12 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .table
             .foreign_keys
             .iter()
-            .find(|f| f.columns == [c.column.name.clone()])
+            .find(|f| f.columns.len() == 1 && f.columns[0] == c.column.name)
         else {
             continue;
         };
-        let target_pk = tables
-            .get(&fk.target_table)
+        let target_pk = cx
+            .table(&fk.target_table)
             .and_then(|t| t.primary_key.as_ref());
         if target_pk.is_some_and(|p| p.columns == fk.target_columns) {
             continue;

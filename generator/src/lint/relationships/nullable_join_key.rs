@@ -1,7 +1,7 @@
 //! `relationships/nullable-join-key`: a nullable foreign key column in a
 //! join table.
 
-use crate::lint::{facts, LintContext, Rule, BASE};
+use crate::lint::{LintContext, Rule, BASE};
 use dsl::Diagnostic;
 
 pub const RULE: Rule = Rule {
@@ -17,10 +17,11 @@ pub const RULE: Rule = Rule {
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
         let table = site.table;
-        let keys: Vec<Vec<&str>> = facts::keys(table)
-            .into_iter()
+        let keys: Vec<Vec<&str>> = cx
+            .keys(table)
+            .iter()
             .filter(|k| k.unique)
-            .map(|k| k.columns.into_iter().flatten().collect())
+            .map(|k| k.columns.iter().copied().flatten().collect())
             .collect();
         let mut linked: Vec<&str> = Vec::new();
         for key in &keys {

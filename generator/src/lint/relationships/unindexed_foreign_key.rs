@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for site in cx.entities() {
         let table = site.table;
-        let keys = facts::keys(table);
+        let keys = cx.keys(table);
         for fk in &table.foreign_keys {
             let covered = keys.iter().any(|k| {
                 k.method == crate::model::IndexMethod::Btree
@@ -46,7 +46,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             // on is the whole fix (the resolver then adds the index).
             let no_index = cx
                 .columns_of(table)
-                .find(|c| fk.columns == [c.column.name.clone()])
+                .find(|c| fk.columns.len() == 1 && fk.columns[0] == c.column.name)
                 .and_then(|c| c.attr("no_index"));
             if let Some(attr) = no_index {
                 let text = cx.text(Span::new(attr.span.file, 0, attr.span.start as usize));

@@ -1,7 +1,7 @@
 //! `security/card-verification-stored`: a card's security code in the
 //! database.
 
-use crate::lint::{Level, LintContext, Rule, BASE};
+use crate::lint::{facts, Level, LintContext, Rule, BASE};
 use dsl::Diagnostic;
 
 pub const RULE: Rule = Rule {
@@ -19,7 +19,8 @@ const CODES: &[&str] = &["cvv", "cvv2", "cvc", "cvc2", "cid", "csc", "card_secur
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for c in cx.columns() {
-        let name = c.column.name.to_lowercase();
+        let name = facts::lowercase(&c.column.name);
+        let name = &*name;
         let card_table = c.table.sql.name.contains("card") || c.table.sql.name.contains("payment");
         let hit = CODES
             .iter()

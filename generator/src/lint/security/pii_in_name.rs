@@ -69,10 +69,9 @@ fn is_personal(t: &Table, column: &str, words: &[Vec<String>]) -> bool {
     if t.declared_policies.pii.iter().any(|p| p.column == column) {
         return true;
     }
-    let name = facts::words(column);
-    words
-        .iter()
-        .any(|w| name.len() >= w.len() && name[name.len() - w.len()..] == w[..])
+    let name = facts::lowercase(column);
+    let end = facts::last_word(&name);
+    words.iter().any(|w| facts::ends_with_words(&name, end, w))
 }
 
 /// The indexes and constraints the user named, with the expressions they

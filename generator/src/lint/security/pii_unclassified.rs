@@ -40,11 +40,11 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if classified || facts::in_foreign_key(c.table, &c.column.name) {
             continue;
         }
-        let name = c.column.name.to_lowercase();
-        let words = facts::words(&name);
+        let name = facts::lowercase(&c.column.name);
+        let end = facts::last_word(&name);
         let hit = patterns
             .iter()
-            .find(|(_, pw)| words.len() >= pw.len() && words[words.len() - pw.len()..] == pw[..]);
+            .find(|(_, pw)| facts::ends_with_words(&name, end, pw));
         let Some((hit, _)) = hit else {
             continue;
         };

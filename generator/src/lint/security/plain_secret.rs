@@ -18,15 +18,24 @@ const SECRET: &[&str] = &["password", "passwd", "pwd", "token", "secret", "passp
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for c in cx.columns() {
-        let family = facts::family(cx.model, &c.column.ty);
-        if !matches!(family.as_str(), "text" | "bytea" | "uuid" | "jsonb" | "json") {
+        let family = facts::family(cx, &c.column.ty);
+        if !matches!(&*family, "text" | "bytea" | "uuid" | "jsonb" | "json") {
             continue;
         }
-        let words = facts::words(&c.column.name);
-        let n = words.len();
-        let last = words.last().map(String::as_str).unwrap_or("");
-        let last_two = if n >= 2 { format!("{}_{}", words[n - 2], words[n - 1]) } else { String::new() };
-        if !(SECRET.contains(&last) || SECRET.contains(&last_two.as_str())) {
+        // The last word, and the last two joined by `_`, without building
+        // them for every column.
+        let name = facts::lowercase(&c.column.name);
+        let mut words = name.split(['_', ' ', '-']).filter(|w| !w.is_empty()).rev();
+        let (last, before) = (words.next().unwrap_or(""), words.next());
+        let last_two = |s: &str| {
+            before.is_some_and(|b| {
+                s.len() == b.len() + 1 + last.len()
+                    && s.starts_with(b)
+                    && s.ends_with(last)
+                    && s.as_bytes()[b.len()] == b'_'
+            })
+        };
+        if !(SECRET.contains(&last) || SECRET.iter().any(|s| last_two(s))) {
             continue;
         }
         out.push(

@@ -19,14 +19,15 @@ const PROTECTED: &[&str] = &["encrypted", "enc", "hash", "hashed", "digest", "la
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for c in cx.columns() {
-        let family = facts::family(cx.model, &c.column.ty);
+        let family = facts::family(cx, &c.column.ty);
         // A reference (`tax_id -> Tax`) holds a key, not the number.
         if family == "bytea" || facts::in_foreign_key(c.table, &c.column.name) {
             continue;
         }
-        let name = c.column.name.to_lowercase();
-        let words = facts::words(&name);
-        if words.last().is_some_and(|w| PROTECTED.contains(&w.as_str())) {
+        let name = facts::lowercase(&c.column.name);
+        let name = &*name;
+        let last = name.split(['_', ' ', '-']).rfind(|w| !w.is_empty());
+        if last.is_some_and(|w| PROTECTED.contains(&w)) {
             continue;
         }
         let hit = SENSITIVE.iter().find(|s| {
