@@ -14,44 +14,16 @@
 
 #[path = "../../benches/projects/mod.rs"]
 mod projects;
+mod timing;
 
 use generator::emit::{diagram::Modules, docs, rust};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use timing::best;
 
 /// The allocator of the `schemac` binary, so that the figures are the CLI's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// The CPU time of this process so far, every thread's (other programs
-/// loading the machine stretch the wall time, not this).
-fn cpu() -> Duration {
-    // SAFETY: getrusage only writes the struct it is given.
-    let usage = unsafe {
-        let mut usage = std::mem::zeroed::<libc::rusage>();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    time(usage.ru_utime) + time(usage.ru_stime)
-}
-
-/// The best wall time of `runs`, the least CPU time, and the last result.
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
-    let mut best = Duration::MAX;
-    let mut least = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let (start, start_cpu) = (Instant::now(), cpu());
-        let out = f();
-        best = best.min(start.elapsed());
-        least = least.min(cpu() - start_cpu);
-        last = Some(out);
-    }
-    (best, least, last.expect("at least one run"))
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.0}", d.as_secs_f64() * 1000.0)

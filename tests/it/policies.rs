@@ -380,6 +380,38 @@ fn audit_of_many_rows_per_statement_pairs_old_and_new_rows() {
     assert_eq!(before, after);
 }
 
+/// The plan `schemac push` makes from the database `c` is connected to,
+/// to `schema`: the model as PostgreSQL prints it, from a shadow database,
+/// against the database read back.
+fn plan_from_database(
+    c: &mut postgres::Client,
+    schema: &str,
+    shadow: &str,
+) -> generator::diff::plan::MigrationPlan {
+    let project = Project::from_sources(&[("m.schema", schema)]);
+    let new = generator::compile(&project, &crate::support::options(&project))
+        .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics))
+        .model;
+    let shadow = test_db(shadow);
+    let want = live::introspect::printed(&new, &mut shadow.connect().expect("connect shadow"))
+        .expect("builds in the shadow");
+    let got = live::introspect::introspect(c).expect("introspects");
+    let options = generator::diff::Options {
+        old_is_database: true,
+        raw_products: want.raw_products.clone(),
+    };
+    let changes = generator::diff::diff(&got.model, &want.model, &options);
+    generator::diff::plan::plan(&got.model, &want.model, &changes)
+}
+
+fn apply_plan(c: &mut postgres::Client, p: &generator::diff::plan::MigrationPlan) {
+    c.batch_execute(&p.settings()).expect("settings");
+    for step in &p.steps {
+        c.batch_execute(&step.to_sql())
+            .unwrap_or_else(|e| panic!("{}\n{e:?}", step.to_sql()));
+    }
+}
+
 /// A database built with the row-level audit trigger of earlier releases
 /// migrates to the statement-level triggers: the old trigger goes, the
 /// function is replaced, and the result is a fresh build's.
@@ -411,29 +443,10 @@ $body$;
          insert into tags (name) values ('kept');",
     )
     .expect("the earlier shape");
-    let project = Project::from_sources(&[("m.schema", schema)]);
-    let new = generator::compile(&project, &crate::support::options(&project))
-        .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics))
-        .model;
-    // As `schemac push` plans: the model as PostgreSQL prints it, from a
-    // shadow database, against the database read back.
-    let shadow = test_db("pol_audit_upgrade_shadow");
-    let want = live::introspect::printed(&new, &mut shadow.connect().expect("connect shadow"))
-        .expect("builds in the shadow");
-    let got = live::introspect::introspect(&mut c).expect("introspects");
-    let options = generator::diff::Options {
-        old_is_database: true,
-        raw_products: want.raw_products.clone(),
-    };
-    let changes = generator::diff::diff(&got.model, &want.model, &options);
-    let p = generator::diff::plan::plan(&got.model, &want.model, &changes);
+    let p = plan_from_database(&mut c, schema, "pol_audit_upgrade_shadow");
     let sql = p.to_sql();
     assert!(sql.contains("DROP TRIGGER \"trg_tags_audit\""), "{sql}");
-    c.batch_execute(&p.settings()).expect("settings");
-    for step in &p.steps {
-        c.batch_execute(&step.to_sql())
-            .unwrap_or_else(|e| panic!("{}\n{e:?}", step.to_sql()));
-    }
+    apply_plan(&mut c, &p);
     assert_eq!(
         crate::migrate::dump(&db),
         crate::migrate::dump(&fresh),
@@ -643,28 +656,11 @@ $body$;
          insert into tags (name) values ('kept'), ('also kept');",
     )
     .expect("the earlier shape");
-    let project = Project::from_sources(&[("m.schema", schema)]);
-    let new = generator::compile(&project, &crate::support::options(&project))
-        .unwrap_or_else(|f| panic!("compiles: {:?}", f.diagnostics))
-        .model;
-    let shadow = test_db("pol_audit_shape_shadow");
-    let want = live::introspect::printed(&new, &mut shadow.connect().expect("connect shadow"))
-        .expect("builds in the shadow");
-    let got = live::introspect::introspect(&mut c).expect("introspects");
-    let options = generator::diff::Options {
-        old_is_database: true,
-        raw_products: want.raw_products.clone(),
-    };
-    let changes = generator::diff::diff(&got.model, &want.model, &options);
-    let p = generator::diff::plan::plan(&got.model, &want.model, &changes);
+    let p = plan_from_database(&mut c, schema, "pol_audit_shape_shadow");
     let sql = p.to_sql();
     assert!(p.hazards().is_empty(), "{sql}");
     assert!(!sql.contains("DROP COLUMN"), "{sql}");
-    c.batch_execute(&p.settings()).expect("settings");
-    for step in &p.steps {
-        c.batch_execute(&step.to_sql())
-            .unwrap_or_else(|e| panic!("{}\n{e:?}", step.to_sql()));
-    }
+    apply_plan(&mut c, &p);
     assert_eq!(
         crate::migrate::dump(&db),
         crate::migrate::dump(&fresh),
