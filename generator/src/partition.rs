@@ -16,8 +16,8 @@
 
 use crate::key::Key;
 use crate::model::{
-    Column, Expr, Extension, Function, Identity, Maintenance, Model, Origin, QName, RawSql, Retain,
-    Table, TimeUnit, Why, Window,
+    Column, Expr, Extension, Function, Identity, Maintenance, Model, Origin, Partition, QName,
+    RawSql, Retain, Table, TimeUnit, Why, Window,
 };
 use crate::quote::{ident, literal, qname};
 use dsl::{Diagnostic, Span};
@@ -98,11 +98,13 @@ fn made_by(t: &Table) -> Origin {
     })
 }
 
-fn window(t: &Table) -> (&Window, &Column) {
+/// A time-partitioned table's partitioning, window and key column (the
+/// resolver accepts `every:` only with a resolved key column).
+fn window(t: &Table) -> (&Partition, &Window, &Column) {
     let p = t.partition.as_ref().expect("time-partitioned");
     let w = p.window.as_ref().expect("time-partitioned");
     let c = t.column(&p.columns[0]).expect("resolved key column");
-    (w, c)
+    (p, w, c)
 }
 
 /// What the maintenance function knows of one table it keeps: enough to
@@ -128,8 +130,7 @@ pub struct Kept<'a> {
 
 impl<'a> Kept<'a> {
     fn of(t: &'a Table) -> Kept<'a> {
-        let (window, c) = window(t);
-        let p = t.partition.as_ref().expect("partitioned");
+        let (p, window, c) = window(t);
         Kept {
             table: &t.sql,
             column: &c.name,
@@ -427,7 +428,7 @@ pub fn partman_settings(t: &Table) -> Option<RawSql> {
 /// the window and the default partition, `part_config` holds the
 /// retention, and pg_cron (when installed) runs its maintenance hourly.
 fn partman_parent(t: &Table) -> RawSql {
-    let (w, c) = window(t);
+    let (_, w, c) = window(t);
     let parent = format!("{}.{}", t.sql.schema, t.sql.name);
     let interval = format!("1 {}", w.every.name());
     let mut body = format!(
